@@ -1,0 +1,1 @@
+"""Inbound platform adapters: they translate platform traffic to and from the core, and decide nothing."""

@@ -1,0 +1,99 @@
+"""The `maeum` command. Each subcommand builds the App once for its process."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from core.errors import SettingsError
+from core.settings import Settings, load_settings
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+
+
+def _logging(level: int) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """마음 maeum — one worry, two answers (💗 공감 F · 🧠 조언 T)."""
+
+
+@main.command()
+def migrate() -> None:
+    """Upgrade the database to the latest schema (alembic upgrade head)."""
+    from core.adapters.db.migrate import upgrade
+
+    settings = _settings()
+    _logging(logging.INFO)
+    upgrade(url=settings.database_url)
+    click.echo("database is up to date")
+
+
+@main.command()
+@click.option("--as", "speaker", default=None, help="Start speaking as this user (default: your login name).")
+@click.option(
+    "--files-dir",
+    type=click.Path(path_type=Path),
+    default=Path("maeum-files"),
+    show_default=True,
+    help="Where files the bot sends (such as /export) are saved.",
+)
+def chat(speaker: str | None, files_dir: Path) -> None:
+    """Talk to maeum in this terminal (offline counselor and SQLite by default).
+
+    Reads one message per line when standard input is not a terminal, so conversations can be scripted.
+    Inside: /as NAME switches the speaker, /group NAME enters a group chat, /dm leaves it,
+    and a number presses the button shown with it.
+    """
+    from bots.terminal.app import run_chat, stdout_writer
+    from core.adapters.db.migrate import upgrade
+    from core.bootstrap import bootstrap
+
+    settings = _settings()
+    _logging(logging.WARNING)
+    upgrade(url=settings.database_url)  # a new user's first run just works; a no-op at head
+    name = speaker or os.environ.get("USER") or "me"
+
+    async def session() -> None:
+        app = bootstrap(settings)
+        try:
+            await run_chat(
+                app,
+                speaker=name,
+                stdin=sys.stdin,
+                write=stdout_writer(),
+                interactive=sys.stdin.isatty(),
+                files_dir=files_dir,
+            )
+        finally:
+            await app.aclose()
+
+    try:
+        asyncio.run(session())
+    except KeyboardInterrupt:
+        click.echo()
+
+
+@main.command()
+def keygen() -> None:
+    """Print a new MAEUM_ENCRYPTION_KEY."""
+    from core.adapters.crypto import new_key
+
+    click.echo(new_key())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Helpers every platform adapter shares: text splitting, streaming-edit pacing."""

@@ -1,0 +1,1 @@
+"""Outbound infrastructure behind the core's ports."""

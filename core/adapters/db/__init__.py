@@ -1,0 +1,1 @@
+"""SQLAlchemy persistence: table models, repositories and the unit of work."""

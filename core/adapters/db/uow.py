@@ -1,0 +1,55 @@
+"""The unit of work: one session, one transaction per use case step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.adapters.db.repositories import SqlAlchemyCounseling, SqlAlchemyUsage, SqlAlchemyUsers
+from core.ports import Cipher
+
+
+class SqlAlchemyUnitOfWork:
+    """Rolls back unless `commit()` was called: a failure half-way stores nothing."""
+
+    users: SqlAlchemyUsers
+    counseling: SqlAlchemyCounseling
+    usage: SqlAlchemyUsage
+
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
+        self._sessions = sessions
+        self._cipher = cipher
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> SqlAlchemyUnitOfWork:
+        self._session = self._sessions()
+        self.users = SqlAlchemyUsers(self._session)
+        self.counseling = SqlAlchemyCounseling(self._session, self._cipher)
+        self.usage = SqlAlchemyUsage(self._session)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        await self._session.commit()
+
+    async def rollback(self) -> None:
+        assert self._session is not None
+        await self._session.rollback()
+
+
+class SqlAlchemyUnitOfWorkFactory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
+        self._sessions = sessions
+        self._cipher = cipher
+
+    def __call__(self) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self._sessions, self._cipher)

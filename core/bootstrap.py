@@ -1,0 +1,146 @@
+"""The composition root: the one place that picks concrete adapters for the ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core import commands as c
+from core.adapters.clock import SystemClock
+from core.adapters.crypto import FernetCipher, PlainCipher
+from core.adapters.db.engine import create_app_engine, session_factory
+from core.adapters.db.uow import SqlAlchemyUnitOfWorkFactory
+from core.adapters.locks import InProcessLocks, RedisLocks
+from core.adapters.offline_counselor import OfflineCounselor
+from core.adapters.ops import LoggingOpsAlerts
+from core.dispatch import Dispatcher, Handler
+from core.i18n import Catalog, catalog
+from core.ports import Cipher, Clock, LanguageModel, Locks, OpsAlerts, UnitOfWorkFactory
+from core.settings import Settings
+from core.usecases.account import AccountService
+from core.usecases.counseling import CounselingLimits, CounselingService
+
+
+@dataclass(kw_only=True)
+class App:
+    settings: Settings
+    dispatcher: Dispatcher
+    uow: UnitOfWorkFactory
+    clock: Clock
+    llm: LanguageModel
+    catalog: Catalog
+    engine: AsyncEngine | None = None
+    redis: Any = None
+
+    async def aclose(self) -> None:
+        if self.redis is not None:
+            await self.redis.aclose()
+        if self.engine is not None:
+            await self.engine.dispose()
+
+
+def build_language_model(settings: Settings) -> LanguageModel:
+    if not settings.llm_configured:
+        return OfflineCounselor()
+    from core.adapters.llm import OpenAILanguageModel  # the openai package loads only when configured
+    from core.domain.values import Persona
+
+    assert settings.llm_base_url is not None
+    overrides = {
+        persona: model
+        for persona, model in ((Persona.F, settings.llm_model_f), (Persona.T, settings.llm_model_t))
+        if model
+    }
+    model: LanguageModel = OpenAILanguageModel(
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key,
+        model=settings.llm_model,
+        persona_models=overrides,
+        timeout_seconds=settings.llm_timeout_seconds,
+        max_retries=settings.llm_max_retries,
+        backoff_seconds=settings.llm_backoff_seconds,
+    )
+    return model
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    llm: LanguageModel | None = None,
+    uow: UnitOfWorkFactory | None = None,
+    engine: AsyncEngine | None = None,
+    locks: Locks | None = None,
+    ops: OpsAlerts | None = None,
+    cipher: Cipher | None = None,
+) -> App:
+    """Build the App once per process; tests pass fakes for any port."""
+    clock = clock or SystemClock()
+    cipher = cipher or (FernetCipher(settings.maeum_encryption_key) if settings.maeum_encryption_key else PlainCipher())
+    if uow is None:
+        engine = engine or create_app_engine(settings.database_url)
+        uow = SqlAlchemyUnitOfWorkFactory(session_factory(engine), cipher)
+    redis = None
+    if locks is None:
+        if settings.redis_url:
+            from redis.asyncio import Redis
+
+            redis = Redis.from_url(settings.redis_url)
+            locks = RedisLocks(redis)
+        else:
+            locks = InProcessLocks()
+    llm = llm or build_language_model(settings)
+    ops = ops or LoggingOpsAlerts()
+    messages = catalog()
+
+    account = AccountService(uow=uow, clock=clock, encrypted_at_rest=bool(settings.maeum_encryption_key))
+    counseling = CounselingService(
+        uow=uow,
+        clock=clock,
+        llm=llm,
+        fallback=OfflineCounselor(),
+        locks=locks,
+        ops=ops,
+        limits=CounselingLimits(
+            daily_free_worries=settings.daily_free_worries,
+            monthly_budget=settings.monthly_budget,
+            budget_timezone=settings.default_timezone,
+            history_worries=settings.history_worries,
+            price_input_per_1k=settings.llm_price_input_per_1k,
+            price_output_per_1k=settings.llm_price_output_per_1k,
+        ),
+    )
+    handlers: dict[type[c.Command], Handler] = {
+        c.Start: account.start,
+        c.SetConsent: account.set_consent,
+        c.ShowHelp: account.help,
+        c.SetLanguage: account.set_language,
+        c.SetTimezone: account.set_timezone,
+        c.ExportData: account.export,
+        c.RequestForget: account.request_forget,
+        c.ConfirmForget: account.confirm_forget,
+        c.AskWorry: counseling.ask,
+        c.StartNewConversation: counseling.start_new,
+        c.MarkHelpful: counseling.mark_helpful,
+    }
+    dispatcher = Dispatcher(
+        uow=uow,
+        clock=clock,
+        catalog=messages,
+        handlers=handlers,
+        max_input_chars=settings.max_input_chars,
+        default_locale=settings.default_locale,
+        default_timezone=settings.default_timezone,
+    )
+    return App(
+        settings=settings,
+        dispatcher=dispatcher,
+        uow=uow,
+        clock=clock,
+        llm=llm,
+        catalog=messages,
+        engine=engine,
+        redis=redis,
+    )

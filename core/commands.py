@@ -1,0 +1,68 @@
+"""Commands: what a user asked for, parsed and validated, as frozen values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.domain.values import Locale, Persona, WorryId
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Start(Command):
+    payload: str = ""  # deep-link payload from the platform (/start CODE)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetConsent(Command):
+    agree: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowHelp(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetLanguage(Command):
+    locale: Locale | None  # None: show the current language and the choices
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetTimezone(Command):
+    zone: str | None  # None: show the current zone
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExportData(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class RequestForget(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConfirmForget(Command):
+    confirmed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class AskWorry(Command):
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartNewConversation(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkHelpful(Command):
+    worry_id: WorryId
+    persona: Persona

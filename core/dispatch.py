@@ -1,0 +1,132 @@
+"""The dispatcher: every platform hands incoming messages here, and only here."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import unicodedata
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from core.commands import AskWorry, Command
+from core.domain.records import User
+from core.domain.values import ChatKind, Locale, locale_from_platform
+from core.errors import LimitExceeded, MaeumError, UsageError
+from core.i18n import Catalog
+from core.inbound import IncomingMessage, Invocation
+from core.ports import Clock, Responder, UnitOfWorkFactory
+from core.replies import Reply
+from core.routing import parse_text, to_command
+from core.usecases.context import Context
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[Any, Context], Awaitable[None]]
+
+# C0/C1 controls (except tab and newline), bidi overrides and zero-width characters: invisible,
+# and a way to smuggle text past a reader. Removed before anything looks at the text.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """NFC (macOS sends decomposed Hangul), unified newlines, no invisible control characters."""
+    normalized = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _INVISIBLE.sub("", normalized).strip()
+
+
+def new_incident_id() -> str:
+    return secrets.token_hex(4).upper()
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        catalog: Catalog,
+        handlers: Mapping[type[Command], Handler],
+        max_input_chars: int,
+        default_locale: Locale,
+        default_timezone: str,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._catalog = catalog
+        self._handlers = dict(handlers)
+        self._max_input_chars = max_input_chars
+        self._default_locale = default_locale
+        self._default_timezone = default_timezone
+
+    async def handle(self, incoming: IncomingMessage, responder: Responder) -> None:
+        """Answer one incoming message. Never raises: failures become a reply in the user's language."""
+        if incoming.sender.is_bot:
+            return
+        raw = incoming.text
+        text = clean_text(raw) if raw is not None else ""
+        invocation = incoming.invocation or (parse_text(text) if text else None)
+        direct = incoming.chat.kind is ChatKind.DIRECT
+        if invocation is None and (not direct or raw is None):
+            return  # group small talk, stickers, joins: not addressed to the bot
+        locale = self._default_locale
+        try:
+            user = await self._resolve_user(incoming)
+            locale = user.locale
+            ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)
+            command = self._command(invocation, text, incoming)
+            handler = self._handlers.get(type(command))
+            if handler is None:
+                raise UsageError("unknown_verb", verb=invocation.verb if invocation else "")
+            await handler(command, ctx)
+        except UsageError as error:
+            await self._reply(responder, locale, error, usage=True)
+        except MaeumError as error:
+            await self._reply(responder, locale, error, usage=False)
+        except Exception:
+            incident = new_incident_id()
+            logger.exception(
+                "incident %s: unhandled error platform=%s chat_kind=%s",
+                incident,
+                incoming.platform,
+                incoming.chat.kind.value,
+            )
+            await responder.send(Reply.text(self._catalog.text(locale, "error.internal", incident=incident)))
+
+    def _command(self, invocation: Invocation | None, text: str, incoming: IncomingMessage) -> Command:
+        size = len(invocation.rest) if invocation and incoming.invocation else len(text)
+        if size > self._max_input_chars:
+            raise LimitExceeded("input.too_long", limit=f"{self._max_input_chars:,}", size=f"{size:,}")
+        if invocation is None:
+            if not text:
+                raise UsageError("worry.usage")
+            return AskWorry(text=text)
+        if incoming.invocation is not None:
+            invocation = Invocation(verb=invocation.verb, args=invocation.args, rest=clean_text(invocation.rest))
+        return to_command(invocation, incoming.chat.kind)
+
+    async def _resolve_user(self, incoming: IncomingMessage) -> User:
+        sender = incoming.sender
+        async with self._uow() as uow:
+            user = await uow.users.by_identity(incoming.platform, sender.external_id)
+            if user is not None:
+                return user
+            user = await uow.users.create(
+                platform=incoming.platform,
+                external_id=sender.external_id,
+                display_name=sender.name,
+                locale=locale_from_platform(sender.locale) if sender.locale else self._default_locale,
+                timezone=self._default_timezone,
+                now=self._clock.now(),
+            )
+            await uow.commit()
+            logger.info("new user %s on %s", user.id, incoming.platform)
+            return user
+
+    async def _reply(self, responder: Responder, locale: Locale, error: MaeumError, *, usage: bool) -> None:
+        message = self._catalog.text(locale, error.key, **error.params)
+        if usage and error.key == "unknown_verb":
+            message = message + "\n" + self._catalog.text(locale, "help.hint")
+        # Usage and limit notes concern only the asker: ephemeral where the platform allows.
+        await responder.send(replace(Reply.text(message), ephemeral=True))

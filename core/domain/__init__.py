@@ -1,0 +1,1 @@
+"""Pure, synchronous product rules: no I/O, no awaits."""

@@ -1,0 +1,42 @@
+"""What arrives from a platform, as plain values: no SDK object ever crosses into the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.domain.values import ChatKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChatRef:
+    id: str
+    kind: ChatKind
+    title: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Sender:
+    external_id: str
+    name: str
+    locale: str | None = None
+    is_bot: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Invocation:
+    """A verb with its arguments, already separated by the platform (slash command, button)."""
+
+    verb: str
+    args: tuple[str, ...] = ()
+    rest: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncomingMessage:
+    platform: str
+    chat: ChatRef
+    sender: Sender
+    text: str | None = None
+    invocation: Invocation | None = None
+    message_id: str | None = None
+    extras: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,122 @@
+"""Settings from the environment and `.env`: the only module that reads them."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from core.domain.values import DEFAULT_TIMEZONE, Locale
+from core.errors import SettingsError
+
+
+class Settings(BaseSettings):
+    """Every name is fixed by SPEC §8 (plus the tuning knobs below, all with safe defaults)."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", frozen=True)
+
+    database_url: str = "sqlite:///./maeum.db"
+    redis_url: str | None = None
+
+    llm_base_url: str | None = None
+    llm_api_key: str | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_model_f: str | None = None  # per-persona overrides
+    llm_model_t: str | None = None
+    llm_timeout_seconds: float = Field(default=30.0, gt=0)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_backoff_seconds: float = Field(default=0.5, ge=0)
+    llm_price_input_per_1k: Decimal = Field(default=Decimal("0.2"), ge=0)  # currency per 1,000 tokens
+    llm_price_output_per_1k: Decimal = Field(default=Decimal("0.8"), ge=0)
+    monthly_budget: Decimal = Field(default=Decimal("100000"), ge=0)
+    budget_currency: str = "KRW"
+    daily_free_worries: int = Field(default=5, ge=0)
+    history_worries: int = Field(default=10, ge=0, le=50)
+    max_input_chars: int = Field(default=4000, ge=100)
+
+    embedding_model: str = "all-MiniLM-L6-v2"
+
+    telegram_bot_token: str | None = None
+    telegram_webhook_secret: str | None = None
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    discord_bot_token: str | None = None
+    discord_public_key: str | None = None
+    discord_application_id: str | None = None
+    discord_api_base: str = "https://discord.com/api/v10"
+    ops_slack_channel: str | None = None
+    ops_slack_webhook_url: str | None = None
+
+    maeum_encryption_key: str | None = None
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    default_locale: Locale = Locale.KO
+    default_timezone: str = DEFAULT_TIMEZONE
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}; use an IANA name such as Asia/Seoul") from exc
+        return value
+
+    @field_validator("maeum_encryption_key")
+    @classmethod
+    def _fernet_key(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(value.encode())
+        except (binascii.Error, ValueError) as exc:
+            raise ValueError("must be a Fernet key: 32 bytes, url-safe base64 (make one with `maeum keygen`)") from exc
+        if len(raw) != 32:
+            raise ValueError("must be a Fernet key: 32 bytes, url-safe base64 (make one with `maeum keygen`)")
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite", "postgresql", "postgres://")):
+            raise ValueError("only sqlite:/// and postgresql:// URLs are supported")
+        return value
+
+    @field_validator(
+        "llm_base_url", "llm_api_key", "redis_url", "ops_slack_channel", "ops_slack_webhook_url", mode="before"
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _llm_needs_both(self) -> Settings:
+        if self.llm_api_key and not self.llm_base_url:
+            # The openai client would silently talk to api.openai.com; make the choice explicit.
+            object.__setattr__(self, "llm_base_url", "https://api.openai.com/v1")
+        return self
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; on failure raise SettingsError naming each bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]).upper() or "settings"
+            value = error.get("input")
+            shown = "" if isinstance(value, dict) or name.endswith(("KEY", "TOKEN", "SECRET")) else f" (got {value!r})"
+            lines.append(f"{name}: {error['msg']}{shown}")
+        raise SettingsError("invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,1 @@
+"""Async application services, one module per capability; they talk only to ports."""

@@ -1,0 +1,180 @@
+"""Start and consent, help, language and time zone, export and forget."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.commands import (
+    ConfirmForget,
+    ExportData,
+    RequestForget,
+    SetConsent,
+    SetLanguage,
+    SetTimezone,
+    ShowHelp,
+    Start,
+)
+from core.ports import Clock, UnitOfWorkFactory
+from core.replies import Attachment, Button, Reply, Section
+from core.routing import encode_action, listed_verbs
+from core.usecases.context import Context
+
+logger = logging.getLogger(__name__)
+
+FORGET_CONFIRM_WINDOW = timedelta(minutes=10)
+
+
+class AccountService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, encrypted_at_rest: bool) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._encrypted = encrypted_at_rest
+
+    async def start(self, command: Start, ctx: Context) -> None:
+        consent_line = ctx.t("start.consented") if ctx.user.consented else ctx.t("start.not_consented")
+        storage = ctx.t("start.encrypted") if self._encrypted else ctx.t("start.not_encrypted")
+        body = "\n\n".join((ctx.t("start.welcome"), ctx.t("start.what_we_store"), storage, consent_line))
+        if ctx.user.consented:
+            buttons: tuple[Button, ...] = (
+                Button(label=ctx.t("consent.withdraw_button"), action=encode_action("consent", "no")),
+            )
+        else:
+            buttons = (
+                Button(label=ctx.t("consent.agree_button"), action=encode_action("consent", "yes")),
+                Button(label=ctx.t("consent.decline_button"), action=encode_action("consent", "no")),
+            )
+        await ctx.responder.send(Reply.text(body, buttons=buttons, title=ctx.t("start.title")))
+
+    async def set_consent(self, command: SetConsent, ctx: Context) -> None:
+        async with self._uow() as uow:
+            if command.agree:
+                await uow.users.set_consent(ctx.user.id, ctx.user.consented_at or self._clock.now())
+            else:
+                await uow.users.set_consent(ctx.user.id, None)
+                await uow.counseling.redact_texts(ctx.user.id)
+            await uow.commit()
+        await ctx.say("consent.agreed" if command.agree else "consent.declined")
+
+    async def help(self, command: ShowHelp, ctx: Context) -> None:
+        lines = [f"/{verb.name} — {ctx.t(verb.summary_key)}" for verb in listed_verbs()]
+        await ctx.responder.send(
+            Reply.text("\n".join([*lines, "", ctx.t("help.plain_text")]), title=ctx.t("help.title"))
+        )
+
+    async def set_language(self, command: SetLanguage, ctx: Context) -> None:
+        if command.locale is None:
+            await ctx.say("lang.current", current=ctx.user.locale.value)
+            return
+        async with self._uow() as uow:
+            await uow.users.set_locale(ctx.user.id, command.locale)
+            await uow.commit()
+        switched = replace(ctx, user=replace(ctx.user, locale=command.locale))
+        await switched.say("lang.changed")
+
+    async def set_timezone(self, command: SetTimezone, ctx: Context) -> None:
+        if command.zone is None:
+            local = self._clock.now().astimezone(ZoneInfo(ctx.user.timezone))
+            await ctx.say("tz.current", zone=ctx.user.timezone, time=local.strftime("%Y-%m-%d %H:%M"))
+            return
+        async with self._uow() as uow:
+            await uow.users.set_timezone(ctx.user.id, command.zone)
+            await uow.commit()
+        local = self._clock.now().astimezone(ZoneInfo(command.zone))
+        await ctx.say("tz.changed", zone=command.zone, time=local.strftime("%Y-%m-%d %H:%M"))
+
+    async def export(self, command: ExportData, ctx: Context) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            user = await uow.users.get(ctx.user.id)
+            assert user is not None
+            document: dict[str, Any] = {
+                "format": "maeum-export/1",
+                "exported_at": now.isoformat(),
+                "user": {
+                    "id": user.id,
+                    "language": user.locale.value,
+                    "timezone": user.timezone,
+                    "created_at": user.created_at.isoformat(),
+                    "consented_at": user.consented_at.isoformat() if user.consented_at else None,
+                },
+                "identities": [
+                    {
+                        "platform": i.platform,
+                        "external_id": i.external_id,
+                        "name": i.display_name,
+                        "linked_at": i.created_at.isoformat(),
+                    }
+                    for i in await uow.users.identities(user.id)
+                ],
+                "worries": [
+                    {
+                        "id": w.id,
+                        "at": w.created_at.isoformat(),
+                        "text": w.text,
+                        "crisis": w.crisis,
+                        "conversation": w.conversation_id,
+                    }
+                    for w in await uow.counseling.worries_of(user.id)
+                ],
+                "conversation_turns": [
+                    {"worry": t.worry_id, "role": t.role, "text": t.text, "at": t.created_at.isoformat()}
+                    for t in await uow.counseling.turns_of(user.id)
+                ],
+                "helpful_marks": [
+                    {"worry": f.worry_id, "persona": f.persona.value, "at": f.created_at.isoformat()}
+                    for f in await uow.counseling.feedback_of(user.id)
+                ],
+                "llm_usage": [
+                    {
+                        "at": u.created_at.isoformat(),
+                        "purpose": u.purpose,
+                        "model": u.model,
+                        "tokens_in": u.tokens_in,
+                        "tokens_out": u.tokens_out,
+                        "cost": str(u.cost),
+                    }
+                    for u in await uow.usage.of_user(user.id)
+                ],
+            }
+        content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+        filename = f"maeum-export-{now.strftime('%Y%m%d-%H%M%S')}.json"
+        await ctx.responder.send(
+            Reply(
+                sections=(Section(body=ctx.t("export.ready", worries=len(document["worries"]))),),
+                attachments=(Attachment(filename=filename, content=content, mime_type="application/json"),),
+            )
+        )
+
+    async def request_forget(self, command: RequestForget, ctx: Context) -> None:
+        async with self._uow() as uow:
+            await uow.users.set_forget_requested(ctx.user.id, self._clock.now())
+            await uow.commit()
+        await ctx.say(
+            "forget.confirm_question",
+            buttons=(
+                Button(label=ctx.t("forget.yes_button"), action=encode_action("forget_confirm", "yes")),
+                Button(label=ctx.t("forget.no_button"), action=encode_action("forget_confirm", "no")),
+            ),
+        )
+
+    async def confirm_forget(self, command: ConfirmForget, ctx: Context) -> None:
+        requested = ctx.user.forget_requested_at
+        if not command.confirmed:
+            async with self._uow() as uow:
+                await uow.users.set_forget_requested(ctx.user.id, None)
+                await uow.commit()
+            await ctx.say("forget.cancelled")
+            return
+        if requested is None or self._clock.now() - requested > FORGET_CONFIRM_WINDOW:
+            await ctx.say("forget.expired")
+            return
+        async with self._uow() as uow:
+            await uow.users.delete_everything(ctx.user.id)
+            await uow.commit()
+        logger.info("user %s forgotten", ctx.user.id)
+        await ctx.say("forget.done")

@@ -1,0 +1,256 @@
+"""Dual counseling: one worry, two answers (💗 F and 🧠 T) generated concurrently and streamed."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from core.commands import AskWorry, MarkHelpful, StartNewConversation
+from core.domain import safety
+from core.domain.counseling import Gate, build_prompt, call_cost, gate
+from core.domain.records import Turn, UsageRecord
+from core.domain.timekeeping import start_of_local_day, start_of_local_month
+from core.domain.values import ConversationId, Persona, WorryId
+from core.errors import LanguageModelUnavailable
+from core.ports import (
+    CallFinished,
+    ChatMessage,
+    Clock,
+    LanguageModel,
+    Locks,
+    MessageRef,
+    ModelCall,
+    OpsAlerts,
+    TextDelta,
+    UnitOfWorkFactory,
+)
+from core.replies import Button, Reply, Section
+from core.routing import encode_action
+from core.usecases.context import Context
+
+logger = logging.getLogger(__name__)
+
+WORRY_LOCK_SECONDS = 180  # longer than two answers can take, so a crashed holder frees itself
+
+
+@dataclass(frozen=True, kw_only=True)
+class CounselingLimits:
+    daily_free_worries: int
+    monthly_budget: Decimal
+    budget_timezone: str
+    history_worries: int
+    price_input_per_1k: Decimal
+    price_output_per_1k: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Answer:
+    persona: Persona
+    text: str
+    finished: CallFinished
+    ok: bool  # False when the configured model failed and the offline counselor answered instead
+
+
+class CounselingService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        llm: LanguageModel,
+        fallback: LanguageModel,
+        locks: Locks,
+        ops: OpsAlerts,
+        limits: CounselingLimits,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._llm = llm
+        self._fallback = fallback
+        self._locks = locks
+        self._ops = ops
+        self._limits = limits
+
+    async def ask(self, command: AskWorry, ctx: Context) -> None:
+        # Safety first: before quotas, locks or any model, and whatever the configuration.
+        verdict = safety.assess(command.text)
+        if verdict.crisis:
+            await self._answer_crisis(ctx, reason=verdict.reason or "unspecified")
+            return
+        async with self._locks.hold(f"worry:{ctx.user.id}", ttl_seconds=WORRY_LOCK_SECONDS) as acquired:
+            if not acquired:
+                await ctx.say("worry.busy")
+                return
+            await ctx.responder.show_typing()
+            reserved = await self._reserve(command, ctx)
+            if reserved is None:
+                return
+            worry_id, conversation_id, history = reserved
+            answers: tuple[Answer, ...] = await asyncio.gather(
+                self._answer(Persona.F, command.text, worry_id, history, ctx),
+                self._answer(Persona.T, command.text, worry_id, history, ctx),
+            )
+            await self._record(worry_id, conversation_id, answers, ctx)
+
+    async def _answer_crisis(self, ctx: Context, *, reason: str) -> None:
+        async with self._uow() as uow:
+            await uow.counseling.add_worry(
+                user_id=ctx.user.id, conversation_id=None, text=None, crisis=True, now=self._clock.now()
+            )
+            await uow.commit()
+        await ctx.responder.send(Reply.text(ctx.t("crisis.body"), title=ctx.t("crisis.title")))
+        await self._ops.alert("crisis_gate", user=int(ctx.user.id), platform=ctx.incoming.platform, reason=reason)
+
+    async def _reserve(
+        self, command: AskWorry, ctx: Context
+    ) -> tuple[WorryId, ConversationId | None, list[Turn]] | None:
+        """Check quota and budget and record the worry, in one short transaction before any model call."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            user = await uow.users.get(ctx.user.id, for_update=True)
+            if user is None:
+                return None
+            decision = gate(
+                worries_today=await uow.counseling.count_worries_since(
+                    user.id, start_of_local_day(now, ZoneInfo(user.timezone))
+                ),
+                daily_free=self._limits.daily_free_worries,
+                spent_this_month=await uow.usage.cost_since(
+                    start_of_local_month(now, ZoneInfo(self._limits.budget_timezone))
+                ),
+                monthly_budget=self._limits.monthly_budget,
+            )
+            if decision is Gate.BUDGET_SPENT:
+                await ctx.say("worry.resting")
+                return None
+            if decision is Gate.OVER_QUOTA:
+                await ctx.say("worry.over_quota", limit=self._limits.daily_free_worries)
+                return None
+            conversation_id: ConversationId | None = None
+            history: list[Turn] = []
+            if user.consented:
+                conversation_id = await uow.counseling.current_conversation(user.id)
+                if conversation_id is None:
+                    conversation_id = await uow.counseling.open_conversation(user.id, now)
+                history = await uow.counseling.recent_turns(conversation_id, worries=self._limits.history_worries)
+            worry_id = await uow.counseling.add_worry(
+                user_id=user.id,
+                conversation_id=conversation_id,
+                text=command.text if user.consented else None,
+                crisis=False,
+                now=now,
+            )
+            if conversation_id is not None:
+                await uow.counseling.add_turn(
+                    conversation_id=conversation_id, worry_id=worry_id, role="user", text=command.text, now=now
+                )
+            await uow.commit()
+        return worry_id, conversation_id, history
+
+    async def _answer(
+        self, persona: Persona, worry: str, worry_id: WorryId, history: list[Turn], ctx: Context
+    ) -> Answer:
+        section = Section(
+            title=ctx.t(f"persona.{persona.value}.title"),
+            body=ctx.t("worry.thinking"),
+            note=ctx.t("worry.offline_note") if self._llm.offline else None,
+        )
+        ref = await ctx.responder.send(Reply(sections=(section,), pending=True))
+        prompt = build_prompt(persona=persona, locale=ctx.locale, history=history, worry=worry)
+        call = ModelCall(
+            purpose=f"counsel.{persona.value}",
+            messages=tuple(ChatMessage(role=m.role, content=m.content) for m in prompt),  # type: ignore[arg-type]
+            locale=ctx.locale,
+            subject=worry,
+            persona=persona,
+        )
+        ok = True
+        try:
+            text, finished = await self._stream_into(self._llm, call, ref, section, ctx)
+        except LanguageModelUnavailable:
+            logger.warning("language model unavailable for worry %s persona %s; offline fallback", worry_id, persona)
+            ok = False
+            section = replace(section, note=ctx.t("worry.fallback_note"))
+            text, finished = await self._stream_into(self._fallback, call, ref, section, ctx)
+        helpful = Button(
+            label=ctx.t(f"persona.{persona.value}.helpful"),
+            action=encode_action("helpful", persona.value, str(worry_id)),
+        )
+        await ctx.responder.edit(ref, Reply(sections=(replace(section, body=text, buttons=(helpful,)),)), final=True)
+        return Answer(persona=persona, text=text, finished=finished, ok=ok)
+
+    async def _stream_into(
+        self, model: LanguageModel, call: ModelCall, ref: MessageRef, section: Section, ctx: Context
+    ) -> tuple[str, CallFinished]:
+        text = ""
+        finished: CallFinished | None = None
+        async for event in model.stream(call):
+            if isinstance(event, TextDelta):
+                text += event.text
+                await ctx.responder.edit(ref, Reply(sections=(replace(section, body=text),), pending=True))
+            else:
+                finished = event
+        if finished is None or not text.strip():
+            raise LanguageModelUnavailable("the model finished without an answer")
+        return text, finished
+
+    async def _record(
+        self, worry_id: WorryId, conversation_id: ConversationId | None, answers: tuple[Answer, ...], ctx: Context
+    ) -> None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            for answer in answers:
+                done = answer.finished
+                await uow.usage.record(
+                    UsageRecord(
+                        user_id=ctx.user.id,
+                        worry_id=worry_id,
+                        purpose=f"counsel.{answer.persona.value}",
+                        model=done.model,
+                        tokens_in=done.tokens_in,
+                        tokens_out=done.tokens_out,
+                        cost=Decimal(0)
+                        if done.offline
+                        else call_cost(
+                            tokens_in=done.tokens_in,
+                            tokens_out=done.tokens_out,
+                            price_input_per_1k=self._limits.price_input_per_1k,
+                            price_output_per_1k=self._limits.price_output_per_1k,
+                        ),
+                        latency_ms=done.latency_ms,
+                        ok=answer.ok,
+                        created_at=now,
+                    )
+                )
+                if conversation_id is not None:
+                    await uow.counseling.add_turn(
+                        conversation_id=conversation_id,
+                        worry_id=worry_id,
+                        role=answer.persona.value,
+                        text=answer.text,
+                        now=now,
+                    )
+            await uow.counseling.mark_answered(worry_id, offline=all(a.finished.offline for a in answers))
+            await uow.commit()
+
+    async def start_new(self, command: StartNewConversation, ctx: Context) -> None:
+        async with self._uow() as uow:
+            await uow.counseling.close_conversations(ctx.user.id, self._clock.now())
+            await uow.commit()
+        await ctx.say("new.done")
+
+    async def mark_helpful(self, command: MarkHelpful, ctx: Context) -> None:
+        async with self._uow() as uow:
+            worry = await uow.counseling.get_worry(command.worry_id)
+            if worry is None or worry.user_id != ctx.user.id:
+                await ctx.say("action.expired")
+                return
+            added = await uow.counseling.add_feedback(
+                user_id=ctx.user.id, worry_id=command.worry_id, persona=command.persona, now=self._clock.now()
+            )
+            await uow.commit()
+        key = "helpful.thanks" if added else "helpful.already"
+        await ctx.say(key, persona=ctx.t(f"persona.{command.persona.value}.short"))

@@ -1,0 +1,143 @@
+"""Shared fixtures: every database-backed test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.db.engine import create_app_engine, create_sync_engine
+from core.adapters.db.migrate import upgrade
+from core.adapters.db.models import Base
+from core.bootstrap import App, bootstrap
+from core.domain.values import ChatKind
+from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
+from core.settings import Settings
+from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
+
+POSTGRES_URL = os.environ.get("MAEUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("MAEUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def services_required() -> bool:
+    """Under CI (or `make test`) a missing PostgreSQL or Redis is a failure, not a skip."""
+    return bool(os.environ.get("CI") or os.environ.get("MAEUM_REQUIRE_SERVICES"))
+
+
+def _unavailable(what: str, error: Exception) -> None:
+    message = f"{what} is not reachable: {error}"
+    if services_required():
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[tuple[str, dict[str, Any]]]:
+    """A private schema in the `test` database, migrated once per test session."""
+    schema = f"maeum_t_{uuid.uuid4().hex[:10]}"
+    connect_args = {"options": f"-csearch_path={schema}"}
+    try:
+        admin = create_sync_engine(POSTGRES_URL)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    except Exception as error:
+        _unavailable("PostgreSQL", error)
+    engine = create_sync_engine(POSTGRES_URL, connect_args=connect_args)
+    with engine.begin() as conn:
+        upgrade(connection=conn)
+    engine.dispose()
+    yield schema, connect_args
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(url, connect_args) of a migrated, empty database."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'maeum.db'}"
+        upgrade(url=url)
+        yield url, {}
+        return
+    _schema, connect_args = request.getfixturevalue("postgres_schema")
+    engine = create_sync_engine(POSTGRES_URL, connect_args=connect_args)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    yield POSTGRES_URL, connect_args
+
+
+@pytest.fixture
+async def engine(database: tuple[str, dict[str, Any]]) -> AsyncIterator[AsyncEngine]:
+    url, connect_args = database
+    created = create_app_engine(url, connect_args=connect_args)
+    yield created
+    await created.dispose()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def llm() -> ScriptedLanguageModel:
+    return ScriptedLanguageModel(lambda call: f"{call.persona} 답변: 천천히 함께 생각해 봐요")
+
+
+@pytest.fixture
+def ops() -> RecordingOpsAlerts:
+    return RecordingOpsAlerts()
+
+
+def make_settings(database_url: str = "sqlite:///:memory:", **overrides: Any) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, **overrides)  # type: ignore[call-arg]
+
+
+@pytest.fixture
+def settings(database: tuple[str, dict[str, Any]]) -> Settings:
+    return make_settings(database[0])
+
+
+@pytest.fixture
+async def app(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel, ops: RecordingOpsAlerts
+) -> AsyncIterator[App]:
+    built = bootstrap(settings, clock=clock, llm=llm, engine=engine, ops=ops)
+    yield built
+    if built.redis is not None:
+        await built.redis.aclose()
+
+
+def dm(
+    text: str | None = None,
+    *,
+    user: str = "u1",
+    locale: str | None = None,
+    invocation: Invocation | None = None,
+    platform: str = "terminal",
+) -> IncomingMessage:
+    return IncomingMessage(
+        platform=platform,
+        chat=ChatRef(id=f"dm:{user}", kind=ChatKind.DIRECT),
+        sender=Sender(external_id=user, name=user, locale=locale),
+        text=text,
+        invocation=invocation,
+    )
+
+
+def group(text: str, *, user: str = "u1", room: str = "club") -> IncomingMessage:
+    return IncomingMessage(
+        platform="terminal",
+        chat=ChatRef(id=f"group:{room}", kind=ChatKind.GROUP),
+        sender=Sender(external_id=user, name=user),
+        text=text,
+    )

@@ -1,0 +1,197 @@
+"""Start and consent, language, time zone, export and forget — and bad input — on both databases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.db.models import Base, FeedbackRow, IdentityRow, LlmUsageRow, UserRow, WorryRow
+from core.bootstrap import App
+from core.inbound import Invocation
+from tests.conftest import dm
+from tests.fakes import FixedClock, RecordingResponder
+
+
+async def ask(app: App, text: str | None = None, **kwargs: object) -> RecordingResponder:
+    responder = RecordingResponder()
+    await app.dispatcher.handle(dm(text, **kwargs), responder)  # type: ignore[arg-type]
+    return responder
+
+
+async def press(app: App, action: str, user: str = "u1") -> RecordingResponder:
+    _, verb, *args = action.split(":")
+    responder = RecordingResponder()
+    await app.dispatcher.handle(dm(invocation=Invocation(verb=verb, args=tuple(args)), user=user), responder)
+    return responder
+
+
+async def test_start_explains_storage_and_consent_button_records_consent(app: App, engine: AsyncEngine) -> None:
+    start = await ask(app, "/start")
+    assert "저장하는 것" in start.all_text()
+    agree = next(b for b in start.last.current.buttons if b.action.endswith(":yes"))
+    await press(app, agree.action)
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(UserRow.consented_at)) is not None
+    again = await ask(app, "/start")
+    assert "동의하셨어요" in again.all_text()
+
+
+async def test_withdrawing_consent_erases_kept_worry_text(app: App, engine: AsyncEngine) -> None:
+    await ask(app, "/consent yes")
+    await ask(app, "기억해 줄 고민")
+    await ask(app, "/consent no")
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(WorryRow).where(WorryRow.text.is_not(None))) == 0
+
+
+async def test_locale_comes_from_the_platform_on_first_contact(app: App) -> None:
+    assert "Usage" in (await ask(app, "/lang xx", locale="en-GB", user="brit")).all_text()
+    assert "사용법" in (await ask(app, "/lang xx", locale="fr-FR", user="french")).all_text()
+
+
+async def test_lang_switches_the_language_of_every_later_reply(app: App) -> None:
+    assert "English" in (await ask(app, "/lang en")).all_text()
+    assert "Tell me what's on your mind" in (await ask(app, "/worry")).all_text()
+    assert "한국어" in (await ask(app, "/lang KO")).all_text()
+
+
+async def test_tz_accepts_iana_names_in_any_case_and_shows_local_time(app: App, clock: FixedClock) -> None:
+    changed = await ask(app, "/tz america/new_york")
+    assert "America/New_York" in changed.all_text()
+    assert "2026-11-25 22:00" in changed.all_text()  # 03:00 UTC
+    assert "America/New_York" in (await ask(app, "/tz")).all_text()
+
+
+@pytest.mark.parametrize("value", ["Mars/Olympus", "../../etc/passwd", "Asia/Seoul extra", "+09:00", "/"])
+async def test_malformed_tz_gets_the_usage_line_and_changes_nothing(app: App, engine: AsyncEngine, value: str) -> None:
+    reply = await ask(app, f"/tz {value}")
+    assert "사용법: /tz" in reply.all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(UserRow.timezone)) == "Asia/Seoul"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "고민을 적어 주세요"),
+        ("   \n\t ", "고민을 적어 주세요"),
+        ("\x00\x07\x1b", "고민을 적어 주세요"),
+        ("/worry", "고민을 적어 주세요"),
+        ("/lang jp", "사용법: /lang"),
+        ("/frobnicate now", "모르는 명령"),
+    ],
+)
+async def test_bad_input_gets_a_short_usage_line_and_stores_nothing(
+    app: App, engine: AsyncEngine, text: str, expected: str
+) -> None:
+    reply = await ask(app, text)
+    assert len(reply.messages) == 1
+    assert expected in reply.all_text()
+    assert "Traceback" not in reply.all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(WorryRow)) == 0
+
+
+async def test_hundred_thousand_characters_get_the_limit_message_and_nothing_is_stored(
+    app: App, engine: AsyncEngine
+) -> None:
+    reply = await ask(app, "가" * 100_000)
+    assert "너무 길어요" in reply.all_text() and "4,000" in reply.all_text()
+    assert reply.last.current.ephemeral
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(WorryRow)) == 0
+
+
+async def test_control_characters_are_removed_before_the_worry_is_kept(app: App, engine: AsyncEngine) -> None:
+    await ask(app, "/consent yes")
+    await ask(app, "잠이\x00 안\u202e 와요\x1b")
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(WorryRow.text)) == "잠이 안 와요"
+
+
+async def test_export_returns_the_users_data_as_json(app: App) -> None:
+    await ask(app, "/consent yes")
+    await ask(app, "내보낼 고민")
+    export = await ask(app, "/export")
+    (attachment,) = export.last.current.attachments
+    assert attachment.mime_type == "application/json" and attachment.filename.endswith(".json")
+    data = json.loads(attachment.content)
+    assert data["user"]["language"] == "ko"
+    assert [w["text"] for w in data["worries"]] == ["내보낼 고민"]
+    assert {t["role"] for t in data["conversation_turns"]} == {"user", "F", "T"}
+    assert len(data["llm_usage"]) == 2
+    assert data["identities"][0]["platform"] == "terminal"
+
+
+async def test_export_of_one_user_never_contains_another(app: App) -> None:
+    await ask(app, "/consent yes", user="alice")
+    await ask(app, "앨리스의 비밀", user="alice")
+    export = await ask(app, "/export", user="bob")
+    data = json.loads(export.last.current.attachments[0].content)
+    assert data["worries"] == [] and "앨리스" not in export.last.current.attachments[0].content.decode()
+
+
+async def test_forget_needs_the_confirm_button_then_deletes_everything(app: App, engine: AsyncEngine) -> None:
+    await ask(app, "/consent yes")
+    helped = await ask(app, "지울 고민")
+    await press(app, helped.messages[0].current.buttons[0].action)
+    await ask(app, "/consent yes", user="keeper")
+    await ask(app, "남을 고민", user="keeper")
+
+    question = await ask(app, "/forget")
+    cancel, confirm = sorted(question.last.current.buttons, key=lambda b: b.action.endswith(":yes"))
+    await press(app, cancel.action)
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(UserRow)) == 2
+
+    await ask(app, "/forget")
+    done = await press(app, confirm.action)
+    assert "지웠어요" in done.all_text()
+    async with engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            if "user_id" in table.c:
+                rows = await conn.scalar(
+                    select(func.count()).select_from(table).where(table.c.user_id.is_not(None), table.c.user_id != 2)
+                )
+                assert rows == 0, table.name
+        assert await conn.scalar(select(func.count()).select_from(IdentityRow)) == 1
+        assert await conn.scalar(select(func.count()).select_from(FeedbackRow)) == 0
+        # usage stays for the budget, with no link to the forgotten user
+        assert (
+            await conn.scalar(select(func.count()).select_from(LlmUsageRow).where(LlmUsageRow.user_id.is_(None))) == 2
+        )
+
+
+async def test_forget_confirmation_expires_after_ten_minutes(app: App, clock: FixedClock, engine: AsyncEngine) -> None:
+    question = await ask(app, "/forget")
+    confirm = next(b for b in question.last.current.buttons if b.action.endswith(":yes"))
+    clock.advance(minutes=11)
+    assert "시간이 지났어요" in (await press(app, confirm.action)).all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(UserRow)) == 1
+
+
+async def test_help_lists_the_verbs_in_the_users_language(app: App) -> None:
+    ko = (await ask(app, "/help")).all_text()
+    assert "/worry" in ko and "/forget" in ko and "/consent" not in ko
+    en = (await ask(app, "/help", locale="en", user="en")).all_text()
+    assert "Share a worry" in en
+
+
+async def test_an_internal_failure_gets_an_apology_with_an_incident_id(
+    app: App, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*_args: object) -> None:
+        raise RuntimeError("boom")
+
+    from core.commands import ShowHelp
+
+    app.dispatcher._handlers[ShowHelp] = broken
+    reply = await ask(app, "/help")
+    text = reply.all_text()
+    assert "사고 번호" in text and "boom" not in text and "Traceback" not in text
+    incident = text.split("사고 번호 ")[1].rstrip(")")
+    assert any(incident in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)

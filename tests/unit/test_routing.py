@@ -1,0 +1,77 @@
+"""The verb table turns text, slash commands and buttons into Commands — or a usage error."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.commands import AskWorry, MarkHelpful, SetLanguage, SetTimezone, Start
+from core.domain.values import ChatKind, Locale, Persona
+from core.errors import UsageError
+from core.inbound import Invocation
+from core.routing import VERBS, decode_action, encode_action, parse_text, to_command
+
+
+def command(text: str, kind: ChatKind = ChatKind.DIRECT) -> object:
+    invocation = parse_text(text)
+    assert invocation is not None
+    return to_command(invocation, kind)
+
+
+def test_plain_text_is_not_a_command() -> None:
+    assert parse_text("요즘 잠이 안 와요") is None
+
+
+def test_worry_keeps_the_whole_text_after_the_verb() -> None:
+    assert command("/worry  요즘   잠이\n안 와요 ") == AskWorry(text="요즘   잠이\n안 와요")
+
+
+def test_bot_mention_suffix_and_case_are_ignored() -> None:
+    assert command("/LANG@maeum_bot EN") == SetLanguage(locale=Locale.EN)
+
+
+def test_korean_alias_reaches_the_same_verb() -> None:
+    assert command("/고민 회사가 힘들어요") == AskWorry(text="회사가 힘들어요")
+
+
+def test_start_passes_the_deep_link_payload() -> None:
+    assert command("/start link-ABC123") == Start(payload="link-ABC123")
+
+
+def test_tz_without_argument_shows_the_current_zone() -> None:
+    assert command("/tz") == SetTimezone(zone=None)
+
+
+@pytest.mark.parametrize("text", ["/lang de", "/tz Nowhere/City", "/worry", "/worry    ", "/nope"])
+def test_bad_arguments_raise_a_usage_error(text: str) -> None:
+    with pytest.raises(UsageError):
+        command(text)
+
+
+def test_direct_only_verbs_are_refused_in_groups() -> None:
+    with pytest.raises(UsageError) as error:
+        command("/export", ChatKind.GROUP)
+    assert error.value.key == "direct_only"
+
+
+def test_actions_round_trip_and_fit_telegram_callback_data() -> None:
+    action = encode_action("helpful", "T", "9" * 18)
+    assert len(action.encode()) <= 64
+    invocation = decode_action(action)
+    assert to_command(invocation, ChatKind.DIRECT) == MarkHelpful(persona=Persona.T, worry_id=int("9" * 18))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("data", ["", "garbage", "mm:", "mm:nope:1", "xx:helpful:F:1"])
+def test_undecodable_action_ids_are_expired_buttons(data: str) -> None:
+    with pytest.raises(UsageError) as error:
+        decode_action(data)
+    assert error.value.key == "action.expired"
+
+
+def test_tampered_helpful_action_is_refused() -> None:
+    with pytest.raises(UsageError):
+        to_command(Invocation(verb="helpful", args=("X", "1")), ChatKind.DIRECT)
+
+
+def test_every_verb_has_a_unique_name() -> None:
+    names = [n for v in VERBS for n in (v.name, *v.aliases)]
+    assert len(names) == len(set(names))
