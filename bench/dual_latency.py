@@ -1,6 +1,6 @@
 """Dual counseling latency: sequential F-then-T vs maeum's concurrent dual vs the slower answer alone.
 
-Runs a local OpenAI-compatible server that streams tokens at a fixed pace (F: 40 chunks, T: 50 chunks,
+Runs a local OpenAI-compatible server that streams tokens at a fixed pace (F: 48 chunks, T: 50 chunks,
 20 ms apart, so T alone takes ~1.0 s), then measures, in one run and through the real `openai` client:
 
   (a) sequential: F streamed to the end, then T          → expected ≈ F + T
@@ -37,7 +37,7 @@ from tests.servers.openai_compatible import FakeOpenAIServer, RecordedRequest
 from tests.servers.openai_compatible import Reply as Scripted
 
 CHUNK_DELAY = 0.02
-CHUNKS = {Persona.F: 40, Persona.T: 50}
+CHUNKS = {Persona.F: 48, Persona.T: 50}
 
 
 def pace(request: RecordedRequest) -> Scripted:

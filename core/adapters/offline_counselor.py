@@ -176,7 +176,7 @@ _EN: Final[Mapping[_ScriptKey, str]] = {
         "1. Step away for a few minutes: drink some cold water or take a five-minute walk.\n"
         "2. Write one sentence about what made you angry and one about what you need from the other person.\n"
         "3. Once you've calmed down, prepare what to say in the form "
-        '"I felt ... when ..., and next time I\'d like ..."'
+        '"I felt ... when ..., and next time I\'d like ...."'
     ),
     (Emotion.TIREDNESS, Persona.F): (
         "You sound truly exhausted, and that's completely understandable. "

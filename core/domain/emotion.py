@@ -194,11 +194,12 @@ _NEGATED_BEFORE: Final = re.compile(
     r"(?:(?:^|[^가-힣])(?:안|못|별로\s*안)\s*$)"
     r"|(?:(?:\bnot|n't|\bnever|\bno|\bdont|\bcant|\bisnt|\barent|\bwasnt|\bhardly)\s+(?:[\w']+\s+){0,2}$)"
 )
-# Denials after a Korean cue: 괜찮지 않아, 행복하지도 않아, 슬프진 않아, 행복한 건 아니야, 걱정이 없어.
+# Denials right after a Korean cue (used with .match):
+# 괜찮지 않아, 행복하지도 않아, 슬프진 않아, 행복한 건 아니야, 걱정이 없어.
 _NEGATED_AFTER: Final = re.compile(
-    r"^(?:[가-힣]{0,3}?(?:지|진)\s*(?:는|도|가|를)?\s*(?:않|못))"
-    r"|^(?:[가-힣]{0,2}\s*(?:건|게|것은|거는|거)\s*아니)"
-    r"|^(?:\s*(?:이|가|은|는|도)?\s*없)"
+    r"(?:[가-힣]{0,3}?(?:지|진)\s*(?:는|도|가|를)?\s*(?:않|못))"
+    r"|(?:[가-힣]{0,2}\s*(?:건|게|것은|거는|거)\s*아니)"
+    r"|(?:\s*(?:이|가|은|는|도)?\s*없)"
 )
 _EMPHASIS: Final = re.compile(r"!{2,}")
 _LOOK_BACK: Final = 40

@@ -174,8 +174,10 @@ def _normalized(text: str) -> str:
 
 
 def _undenied_hit(pattern: re.Pattern[str], spaced: str) -> bool:
-    return not all(
-        _EN_NEGATED_TAIL.search(spaced, max(0, match.start() - 40), match.start()) for match in pattern.finditer(spaced)
+    """A match counts unless a denial sits just before it ("don't want to die")."""
+    return any(
+        _EN_NEGATED_TAIL.search(spaced, max(0, match.start() - 40), match.start()) is None
+        for match in pattern.finditer(spaced)
     )
 
 

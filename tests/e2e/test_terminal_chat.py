@@ -1,0 +1,82 @@
+"""`maeum chat` as a new user runs it: a real process, stdin piped, SQLite in a fresh folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MAEUM = [sys.executable, "-m", "bots.cli"]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def chat(lines: list[str], cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "DATABASE_URL", "REDIS_URL"))}
+    environment["PYTHONPATH"] = str(REPO)
+    environment.update(env or {})
+    done = subprocess.run(
+        [*MAEUM, "chat", *args],
+        input="".join(line + "\n" for line in lines),
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+def test_a_piped_worry_gets_f_and_t_parts_offline(tmp_path: Path) -> None:
+    out = chat(["요즘 잠이 안 와요"], tmp_path)
+    assert "💗 공감 (F)" in out
+    assert "🧠 조언 (T)" in out
+    assert "오프라인 상담 모드" in out
+    assert out.index("💗 공감 (F)") < out.index("🧠 조언 (T)")
+    assert (tmp_path / "maeum.db").exists()
+
+
+def test_people_and_groups_are_played_in_one_terminal_and_buttons_are_numbers(tmp_path: Path) -> None:
+    out = chat(
+        ["/start", "1", "/as 준호", "/lang en", "/group 독서모임", "오늘 날씨 좋다", "/help", "/dm", "/export"],
+        tmp_path,
+        "--as",
+        "민지",
+    )
+    assert "민지> /start" in out
+    assert "[1] ✅ 동의해요" in out
+    assert "고마워요. 이제 고민과 답변을 저장" in out
+    assert "준호> /lang en" in out and "Language set to English." in out
+    assert "준호@독서모임> 오늘 날씨 좋다\n준호@독서모임> /help" in out  # group small talk is not answered
+    assert "How to use maeum" in out
+    exported = next((tmp_path / "maeum-files").glob("maeum-export-*.json"))
+    data = json.loads(exported.read_text())
+    assert data["identities"][0]["external_id"] == "준호"
+
+
+@pytest.mark.parametrize("line", ["", "   ", "/tz Mars/Base", "/nope"])
+def test_bad_lines_get_usage_not_a_crash(tmp_path: Path, line: str) -> None:
+    out = chat([line, "/lang"], tmp_path)
+    assert "지금 언어는 한국어" in out  # the session goes on after the bad line
+
+
+def test_a_bad_setting_stops_with_a_message_naming_it(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*MAEUM, "chat"],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO), "DAILY_FREE_WORRIES": "many"},
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "DAILY_FREE_WORRIES" in done.stderr
+    assert "Traceback" not in done.stderr
