@@ -35,6 +35,9 @@ class App:
     redis: Any = None
 
     async def aclose(self) -> None:
+        close_llm = getattr(self.llm, "aclose", None)
+        if close_llm is not None:
+            await close_llm()
         if self.redis is not None:
             await self.redis.aclose()
         if self.engine is not None:

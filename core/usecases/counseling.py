@@ -52,6 +52,26 @@ class Answer:
     text: str
     finished: CallFinished
     ok: bool  # False when the configured model failed and the offline counselor answered instead
+    delivery_error: Exception | None = None
+
+
+class _StreamedPart:
+    """One part being streamed to the user. If the platform fails, edits stop but the model call goes on,
+    so that what was paid for is still recorded; the error is raised once everything is recorded."""
+
+    def __init__(self, ctx: Context, ref: MessageRef) -> None:
+        self._ctx = ctx
+        self._ref = ref
+        self.error: Exception | None = None
+
+    async def show(self, reply: Reply, *, final: bool = False) -> None:
+        if self.error is not None:
+            return
+        try:
+            await self._ctx.responder.edit(self._ref, reply, final=final)
+        except Exception as exc:  # noqa: BLE001 — any platform failure; re-raised after recording
+            logger.warning("showing a streamed part failed: %s", type(exc).__name__)
+            self.error = exc
 
 
 class CounselingService:
@@ -89,11 +109,21 @@ class CounselingService:
             if reserved is None:
                 return
             worry_id, conversation_id, history = reserved
-            answers: tuple[Answer, ...] = await asyncio.gather(
+            outcomes = await asyncio.gather(
                 self._answer(Persona.F, command.text, worry_id, history, ctx),
                 self._answer(Persona.T, command.text, worry_id, history, ctx),
+                return_exceptions=True,
             )
-            await self._record(worry_id, conversation_id, answers, ctx)
+            # Whatever was generated is recorded even if showing the other part failed: the budget
+            # must count every call that was paid for.
+            answers = tuple(o for o in outcomes if isinstance(o, Answer))
+            if answers:
+                await self._record(worry_id, conversation_id, answers, ctx)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                if outcome.delivery_error is not None:
+                    raise outcome.delivery_error
 
     async def _answer_crisis(self, ctx: Context, *, reason: str) -> None:
         async with self._uow() as uow:
@@ -158,7 +188,7 @@ class CounselingService:
             body=ctx.t("worry.thinking"),
             note=ctx.t("worry.offline_note") if self._llm.offline else None,
         )
-        ref = await ctx.responder.send(Reply(sections=(section,), pending=True))
+        part = _StreamedPart(ctx, await ctx.responder.send(Reply(sections=(section,), pending=True)))
         prompt = build_prompt(persona=persona, locale=ctx.locale, history=history, worry=worry)
         call = ModelCall(
             purpose=f"counsel.{persona.value}",
@@ -169,28 +199,28 @@ class CounselingService:
         )
         ok = True
         try:
-            text, finished = await self._stream_into(self._llm, call, ref, section, ctx)
+            text, finished = await self._stream_into(self._llm, call, part, section)
         except LanguageModelUnavailable:
             logger.warning("language model unavailable for worry %s persona %s; offline fallback", worry_id, persona)
             ok = False
             section = replace(section, note=ctx.t("worry.fallback_note"))
-            text, finished = await self._stream_into(self._fallback, call, ref, section, ctx)
+            text, finished = await self._stream_into(self._fallback, call, part, section)
         helpful = Button(
             label=ctx.t(f"persona.{persona.value}.helpful"),
             action=encode_action("helpful", persona.value, str(worry_id)),
         )
-        await ctx.responder.edit(ref, Reply(sections=(replace(section, body=text, buttons=(helpful,)),)), final=True)
-        return Answer(persona=persona, text=text, finished=finished, ok=ok)
+        await part.show(Reply(sections=(replace(section, body=text, buttons=(helpful,)),)), final=True)
+        return Answer(persona=persona, text=text, finished=finished, ok=ok, delivery_error=part.error)
 
     async def _stream_into(
-        self, model: LanguageModel, call: ModelCall, ref: MessageRef, section: Section, ctx: Context
+        self, model: LanguageModel, call: ModelCall, part: _StreamedPart, section: Section
     ) -> tuple[str, CallFinished]:
         text = ""
         finished: CallFinished | None = None
         async for event in model.stream(call):
             if isinstance(event, TextDelta):
                 text += event.text
-                await ctx.responder.edit(ref, Reply(sections=(replace(section, body=text),), pending=True))
+                await part.show(Reply(sections=(replace(section, body=text),), pending=True))
             else:
                 finished = event
         if finished is None or not text.strip():

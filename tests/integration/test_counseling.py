@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import LlmUsageRow, TurnRow, WorryRow
 from core.bootstrap import App, bootstrap
 from core.inbound import Invocation
+from core.ports import MessageRef
+from core.replies import Reply
 from core.settings import Settings
 from tests.conftest import dm
 from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
@@ -212,3 +214,22 @@ async def test_group_small_talk_is_ignored_but_worry_command_works(app: App) -> 
     asked = RecordingResponder()
     await app.dispatcher.handle(group("/worry 발표가 걱정돼요"), asked)
     assert len(asked.messages) == 2
+
+
+class FailsToShowTheSecondPart(RecordingResponder):
+    async def edit(self, ref: MessageRef, reply: Reply, *, final: bool = False) -> None:
+        if ref.id == "2":
+            raise RuntimeError("platform rejected the edit")
+        await super().edit(ref, reply, final=final)
+
+
+async def test_a_platform_failure_mid_stream_still_records_every_paid_call_and_apologises(
+    app: App, engine: AsyncEngine
+) -> None:
+    responder = FailsToShowTheSecondPart()
+    await app.dispatcher.handle(dm("고민이 많아요"), responder)
+    assert "사고 번호" in responder.last.text
+    assert responder.messages[0].final
+    async with engine.connect() as conn:
+        purposes = sorted((await conn.scalars(select(LlmUsageRow.purpose))).all())
+    assert purposes == ["counsel.F", "counsel.T"]

@@ -58,7 +58,7 @@ async def connected_redis_locks() -> AsyncIterator[RedisLocks]:
     client = Redis.from_url(REDIS_URL)
     try:
         await client.ping()
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001 — any connection failure means "no server"
         await client.aclose()
         _unavailable("Redis", error)
     try:
