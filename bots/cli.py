@@ -88,6 +88,25 @@ def chat(speaker: str | None, files_dir: Path) -> None:
 
 
 @main.command()
+def doctor() -> None:
+    """Check configuration, database, Redis, the LLM endpoint and tokens; say what is wrong in plain words."""
+    from core.adapters.health import Status, run_all
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        click.echo(f"✗ configuration: {error}")
+        sys.exit(1)
+    click.echo("✓ configuration: valid")
+    checks = asyncio.run(run_all(settings))
+    marks = {Status.OK: "✓", Status.OFF: "-", Status.FAIL: "✗"}
+    for check in checks:
+        click.echo(f"{marks[check.status]} {check.name}: {check.detail}")
+    if any(check.status is Status.FAIL for check in checks):
+        sys.exit(1)
+
+
+@main.command()
 def keygen() -> None:
     """Print a new MAEUM_ENCRYPTION_KEY."""
     from core.adapters.crypto import new_key

@@ -25,6 +25,11 @@ POSTGRES_URL = os.environ.get("MAEUM_TEST_POSTGRES_URL", "postgresql://postgres@
 REDIS_URL = os.environ.get("MAEUM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
+def schema_url(schema: str) -> str:
+    """The test database with its search path set to `schema`: the URL alone describes the database."""
+    return f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+
+
 def services_required() -> bool:
     """Under CI (or `make test`) a missing PostgreSQL or Redis is a failure, not a skip."""
     return bool(os.environ.get("CI") or os.environ.get("MAEUM_REQUIRE_SERVICES"))
@@ -38,47 +43,43 @@ def _unavailable(what: str, error: Exception) -> None:
 
 
 @pytest.fixture(scope="session")
-def postgres_schema() -> Iterator[tuple[str, dict[str, Any]]]:
+def postgres_schema() -> Iterator[str]:
     """A private schema in the `test` database, migrated once per test session."""
     schema = f"maeum_t_{uuid.uuid4().hex[:10]}"
-    connect_args = {"options": f"-csearch_path={schema}"}
+    url = schema_url(schema)
     try:
         admin = create_sync_engine(POSTGRES_URL)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001 — any connection failure means "no server"
         _unavailable("PostgreSQL", error)
-    engine = create_sync_engine(POSTGRES_URL, connect_args=connect_args)
-    with engine.begin() as conn:
-        upgrade(connection=conn)
-    engine.dispose()
-    yield schema, connect_args
+    upgrade(url=url)
+    yield url
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """(url, connect_args) of a migrated, empty database."""
+def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a migrated, empty database."""
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path / 'maeum.db'}"
         upgrade(url=url)
-        yield url, {}
+        yield url
         return
-    _schema, connect_args = request.getfixturevalue("postgres_schema")
-    engine = create_sync_engine(POSTGRES_URL, connect_args=connect_args)
+    url = request.getfixturevalue("postgres_schema")
+    engine = create_sync_engine(url)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
-    yield POSTGRES_URL, connect_args
+    yield url
 
 
 @pytest.fixture
-async def engine(database: tuple[str, dict[str, Any]]) -> AsyncIterator[AsyncEngine]:
-    url, connect_args = database
-    created = create_app_engine(url, connect_args=connect_args)
+async def engine(database: str) -> AsyncIterator[AsyncEngine]:
+    created = create_app_engine(database)
     yield created
     await created.dispose()
 
@@ -103,8 +104,8 @@ def make_settings(database_url: str = "sqlite:///:memory:", **overrides: Any) ->
 
 
 @pytest.fixture
-def settings(database: tuple[str, dict[str, Any]]) -> Settings:
-    return make_settings(database[0])
+def settings(database: str) -> Settings:
+    return make_settings(database)
 
 
 @pytest.fixture

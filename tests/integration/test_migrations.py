@@ -15,7 +15,7 @@ from sqlalchemy import Connection, inspect, text
 from core.adapters.db.engine import create_sync_engine
 from core.adapters.db.migrate import alembic_config, downgrade, upgrade
 from core.adapters.db.models import Base
-from tests.conftest import POSTGRES_URL, _unavailable
+from tests.conftest import POSTGRES_URL, _unavailable, schema_url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -33,7 +33,7 @@ def connection(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Conne
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001 — any connection failure means "no server"
         _unavailable("PostgreSQL", error)
-    engine = create_sync_engine(POSTGRES_URL, connect_args={"options": f"-csearch_path={schema}"})
+    engine = create_sync_engine(schema_url(schema))
     with engine.connect() as conn:
         yield conn
     engine.dispose()

@@ -195,8 +195,18 @@ _ids = itertools.count(1)
 
 
 class FakeOpenAIServer:
-    def __init__(self, responder: Responder | None = None, *, api_key: str | None = None) -> None:
-        """`api_key`, when given, is required as `Authorization: Bearer <key>` (else 401)."""
+    def __init__(
+        self,
+        responder: Responder | None = None,
+        *,
+        api_key: str | None = None,
+        models: Sequence[str] = ("gpt-4o-mini",),
+    ) -> None:
+        """`api_key`, when given, is required as `Authorization: Bearer <key>` (else 401).
+
+        `models` is what `GET /v1/models` lists (requests are not recorded for it).
+        """
+        self.models = tuple(models)
         self.responder: Responder = responder or _default_responder
         self._initial_responder = self.responder
         self.api_key = api_key
@@ -250,7 +260,12 @@ class FakeOpenAIServer:
         sock.bind(("127.0.0.1", 0))
         self._sock = sock
         self.port = sock.getsockname()[1]
-        app = Starlette(routes=[Route("/v1/chat/completions", self._chat_completions, methods=["POST"])])
+        app = Starlette(
+            routes=[
+                Route("/v1/chat/completions", self._chat_completions, methods=["POST"]),
+                Route("/v1/models", self._list_models, methods=["GET"]),
+            ]
+        )
         config = uvicorn.Config(
             app,
             log_config=None,
@@ -299,6 +314,17 @@ class FakeOpenAIServer:
             if self._script:
                 return self._script.popleft()
         return self.responder(recorded)
+
+    async def _list_models(self, request: Request) -> Response:
+        if self.api_key is not None and request.headers.get("authorization") != f"Bearer {self.api_key}":
+            error = {
+                "message": "Incorrect API key provided.",
+                "type": "invalid_request_error",
+                "code": "invalid_api_key",
+            }
+            return JSONResponse({"error": error}, status_code=401)
+        data = [{"id": m, "object": "model", "created": 1700000000, "owned_by": "local"} for m in self.models]
+        return JSONResponse({"object": "list", "data": data})
 
     async def _chat_completions(self, request: Request) -> Response:
         arrived_at = time.monotonic()
