@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,22 +43,30 @@ def _unavailable(what: str, error: Exception) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def postgres_schema() -> Iterator[str]:
-    """A private schema in the `test` database, migrated once per test session."""
+@contextmanager
+def empty_postgres_schema() -> Iterator[str]:
+    """A new, empty schema in the `test` database (dropped afterwards), as a URL."""
     schema = f"maeum_t_{uuid.uuid4().hex[:10]}"
-    url = schema_url(schema)
     try:
         admin = create_sync_engine(POSTGRES_URL)
         with admin.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     except Exception as error:  # noqa: BLE001 — any connection failure means "no server"
         _unavailable("PostgreSQL", error)
-    upgrade(url=url)
-    yield url
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    try:
+        yield schema_url(schema)
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str]:
+    """A private schema, migrated once per test session; `database` empties it for each test."""
+    with empty_postgres_schema() as url:
+        upgrade(url=url)
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,12 +9,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, inspect
 
 from core.adapters.db.engine import create_sync_engine
 from core.adapters.db.migrate import alembic_config, downgrade, upgrade
 from core.adapters.db.models import Base
-from tests.conftest import POSTGRES_URL, _unavailable, schema_url
+from tests.conftest import empty_postgres_schema
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -26,20 +25,11 @@ def connection(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Conne
             yield conn
         engine.dispose()
         return
-    schema = f"maeum_m_{uuid.uuid4().hex[:10]}"
-    try:
-        admin = create_sync_engine(POSTGRES_URL)
-        with admin.begin() as conn:
-            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    except Exception as error:  # noqa: BLE001 — any connection failure means "no server"
-        _unavailable("PostgreSQL", error)
-    engine = create_sync_engine(schema_url(schema))
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with empty_postgres_schema() as url:
+        engine = create_sync_engine(url)
+        with engine.connect() as conn:
+            yield conn
+        engine.dispose()
 
 
 def revisions() -> list[str]:
