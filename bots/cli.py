@@ -58,31 +58,24 @@ def chat(speaker: str | None, files_dir: Path) -> None:
     Inside: /as NAME switches the speaker, /group NAME enters a group chat, /dm leaves it,
     and a number presses the button shown with it.
     """
-    from bots.terminal.app import run_chat, stdout_writer
+    from bots.terminal.app import run_terminal, stdout_writer
     from core.adapters.db.migrate import upgrade
-    from core.bootstrap import bootstrap
 
     settings = _settings()
     _logging(logging.WARNING)
     upgrade(url=settings.database_url)  # a new user's first run just works; a no-op at head
     name = speaker or os.environ.get("USER") or "me"
-
-    async def session() -> None:
-        app = bootstrap(settings)
-        try:
-            await run_chat(
-                app,
+    try:
+        asyncio.run(
+            run_terminal(
+                settings,
                 speaker=name,
                 stdin=sys.stdin,
                 write=stdout_writer(),
                 interactive=sys.stdin.isatty(),
                 files_dir=files_dir,
             )
-        finally:
-            await app.aclose()
-
-    try:
-        asyncio.run(session())
+        )
     except KeyboardInterrupt:
         click.echo()
 

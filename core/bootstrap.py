@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+import socket
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,12 +19,27 @@ from core.adapters.db.uow import SqlAlchemyUnitOfWorkFactory
 from core.adapters.locks import InProcessLocks, RedisLocks
 from core.adapters.offline_counselor import OfflineCounselor
 from core.adapters.ops import LoggingOpsAlerts
+from core.adapters.pacing import InProcessPacer, RedisPacer
+from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.dispatch import Dispatcher, Handler
 from core.i18n import Catalog, catalog
-from core.ports import Cipher, Clock, LanguageModel, Locks, OpsAlerts, UnitOfWorkFactory
+from core.ports import (
+    Cipher,
+    Clock,
+    JobQueue,
+    LanguageModel,
+    Locks,
+    Messenger,
+    OpsAlerts,
+    Pacer,
+    UnitOfWorkFactory,
+)
 from core.settings import Settings
 from core.usecases.account import AccountService
+from core.usecases.clock import ClockService
 from core.usecases.counseling import CounselingLimits, CounselingService
+from core.usecases.delivery import DeliveryService
+from core.usecases.reminders import RemindersService
 
 
 @dataclass(kw_only=True)
@@ -31,10 +50,23 @@ class App:
     clock: Clock
     llm: LanguageModel
     catalog: Catalog
+    delivery: DeliveryService
+    queue: JobQueue
     engine: AsyncEngine | None = None
     redis: Any = None
 
+    def clock_service(self, *, holder: str | None = None) -> ClockService:
+        """The clock's work for this process; several may exist, one leads (database lease)."""
+        name = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        return ClockService(
+            uow=self.uow, clock=self.clock, queue=self.queue, holder=name, batch_size=self.settings.push_batch_size
+        )
+
     async def aclose(self) -> None:
+        if isinstance(self.queue, InProcessJobQueue):
+            await self.queue.drain()
+        elif isinstance(self.queue, RqJobQueue):
+            self.queue.close()
         close_llm = getattr(self.llm, "aclose", None)
         if close_llm is not None:
             await close_llm()
@@ -78,6 +110,9 @@ def bootstrap(
     locks: Locks | None = None,
     ops: OpsAlerts | None = None,
     cipher: Cipher | None = None,
+    messengers: Mapping[str, Messenger] | None = None,
+    queue: JobQueue | None = None,
+    pacer: Pacer | None = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port."""
     clock = clock or SystemClock()
@@ -86,14 +121,12 @@ def bootstrap(
         engine = engine or create_app_engine(settings.database_url)
         uow = SqlAlchemyUnitOfWorkFactory(session_factory(engine), cipher)
     redis = None
-    if locks is None:
-        if settings.redis_url:
-            from redis.asyncio import Redis
+    if settings.redis_url and (locks is None or pacer is None):
+        from redis.asyncio import Redis
 
-            redis = Redis.from_url(settings.redis_url)
-            locks = RedisLocks(redis)
-        else:
-            locks = InProcessLocks()
+        redis = Redis.from_url(settings.redis_url)
+    locks = locks or (RedisLocks(redis) if redis is not None else InProcessLocks())
+    pacer = pacer or (RedisPacer(redis) if redis is not None else InProcessPacer())
     llm = llm or build_language_model(settings)
     ops = ops or LoggingOpsAlerts()
     messages = catalog()
@@ -115,6 +148,17 @@ def bootstrap(
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
+    reminders = RemindersService(uow=uow, clock=clock)
+    delivery = DeliveryService(
+        uow=uow,
+        clock=clock,
+        messengers=dict(messengers or {}),
+        pacer=pacer,
+        catalog=messages,
+        rate_overrides=settings.push_rate_per_second,
+    )
+    if queue is None:
+        queue = RqJobQueue(settings.redis_url) if settings.redis_url else InProcessJobQueue(delivery.deliver)
     handlers: dict[type[c.Command], Handler] = {
         c.Start: account.start,
         c.SetConsent: account.set_consent,
@@ -127,6 +171,9 @@ def bootstrap(
         c.AskWorry: counseling.ask,
         c.StartNewConversation: counseling.start_new,
         c.MarkHelpful: counseling.mark_helpful,
+        c.SetReminder: reminders.set,
+        c.ListReminders: reminders.list,
+        c.CancelReminder: reminders.cancel,
     }
     dispatcher = Dispatcher(
         uow=uow,
@@ -144,6 +191,8 @@ def bootstrap(
         clock=clock,
         llm=llm,
         catalog=messages,
+        delivery=delivery,
+        queue=queue,
         engine=engine,
         redis=redis,
     )

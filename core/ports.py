@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from core.domain.outbox import NewPush, PushItem, PushState
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
 from core.replies import Reply
@@ -200,6 +201,50 @@ class Usage(Protocol):
     async def of_user(self, user_id: UserId) -> list[UsageRecord]: ...
 
 
+class Outbox(Protocol):
+    async def add(self, push: NewPush, *, now: datetime) -> bool: ...
+
+    async def claim_due(self, *, now: datetime, limit: int, job_id: str) -> list[tuple[int, str | None]]: ...
+
+    async def set_job(self, ids: list[int], job_id: str) -> None: ...
+
+    async def queued_jobs(self, *, queued_before: datetime) -> dict[str, list[int]]: ...
+
+    async def release(self, ids: list[int], *, now: datetime) -> int: ...
+
+    async def release_expired_leases(self, *, now: datetime) -> int: ...
+
+    async def take_for_sending(self, push_id: int, *, now: datetime, lease_until: datetime) -> PushItem | None: ...
+
+    async def finish(
+        self, push_id: int, state: PushState, *, now: datetime, message_id: str | None = None, error: str | None = None
+    ) -> None: ...
+
+    async def retry_at(self, push_id: int, at: datetime, *, error: str, count_attempt: bool = True) -> None: ...
+
+    async def pending_of(self, user_id: UserId, kind: str) -> list[PushItem]: ...
+
+    async def cancel(self, push_id: int) -> bool: ...
+
+    async def count_by_state(self) -> dict[str, int]: ...
+
+
+class Leases(Protocol):
+    async def acquire(self, name: str, *, holder: str, now: datetime, ttl: timedelta) -> bool: ...
+
+    async def release(self, name: str, *, holder: str) -> None: ...
+
+
+class Inbox(Protocol):
+    async def accept(self, *, platform: str, event_id: str, payload: str, now: datetime) -> int | None: ...
+
+    async def take(self, inbox_id: int, *, now: datetime, lease_until: datetime) -> tuple[str, str] | None: ...
+
+    async def done(self, inbox_id: int, *, now: datetime, failed: bool = False) -> None: ...
+
+    async def unfinished(self, *, received_before: datetime, limit: int = 100) -> list[int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: nothing is stored unless `commit()` is called."""
 
@@ -212,6 +257,15 @@ class UnitOfWork(Protocol):
     @property
     def usage(self) -> Usage: ...
 
+    @property
+    def outbox(self) -> Outbox: ...
+
+    @property
+    def leases(self) -> Leases: ...
+
+    @property
+    def inbox(self) -> Inbox: ...
+
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
@@ -223,3 +277,65 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+# --- pushes: delivery through a platform's REST API ---------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recipient:
+    """Where a push goes on one platform: a person's direct chat (user_id set) or a group chat."""
+
+    platform: str
+    chat_id: str | None = None  # a group or channel, or a known DM channel
+    user_external_id: str | None = None  # a person, when the DM channel must be opened first
+    display_name: str = ""
+
+
+class RetryLater(Exception):  # noqa: N818 — the port's vocabulary: a signal, not a failure
+    """The platform asked to slow down (429) or is briefly unavailable; try again after `after` seconds."""
+
+    def __init__(self, after: float, reason: str = "rate limited") -> None:
+        super().__init__(reason)
+        self.after = after
+        self.reason = reason
+
+
+class RecipientUnreachable(Exception):  # noqa: N818
+    """The bot is blocked, the chat is gone, the account is inactive: retrying will not help."""
+
+
+class Messenger(Protocol):
+    """Pushes a Reply to a recipient through one platform's REST API (used by delivery workers)."""
+
+    platform: str
+
+    async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+        """Send and return the platform's message id. Raises RetryLater or RecipientUnreachable;
+        any other exception is a transient failure retried with backoff."""
+        ...
+
+
+class Pacer(Protocol):
+    """Shared rate limiting: how long to wait before one more message may go to `keys`."""
+
+    async def reserve(self, keys: Sequence[tuple[str, float, float]]) -> float:
+        """Each key is (name, rate per second, burst). Returns the seconds to wait (0 = go now); the slot
+        is taken when the wait is 0."""
+        ...
+
+    async def hold_off(self, name: str, seconds: float) -> None:
+        """Nobody sends to `name` for `seconds` (a platform's retry-after)."""
+        ...
+
+
+class JobQueue(Protocol):
+    """Hands batches of due pushes to workers: RQ when REDIS_URL is set, else tasks in this process."""
+
+    async def enqueue_delivery(self, ids: Sequence[int], *, job_id: str) -> bool:
+        """False when a job with this id already exists (nothing is enqueued twice)."""
+        ...
+
+    async def missing(self, job_ids: Sequence[str]) -> set[str]:
+        """The job ids the queue no longer knows (lost with Redis, or finished without a trace)."""
+        ...

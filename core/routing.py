@@ -8,13 +8,16 @@ from dataclasses import dataclass
 
 from core.commands import (
     AskWorry,
+    CancelReminder,
     Command,
     ConfirmForget,
     ExportData,
+    ListReminders,
     MarkHelpful,
     RequestForget,
     SetConsent,
     SetLanguage,
+    SetReminder,
     SetTimezone,
     ShowHelp,
     Start,
@@ -85,6 +88,28 @@ def _forget_confirm(inv: Invocation) -> Command:
     raise UsageError("forget.usage")
 
 
+_MERIDIEM = {"오전", "오후", "am", "pm"}
+
+
+def _remind(inv: Invocation) -> Command:
+    args = inv.args
+    if not args:
+        raise UsageError("remind.usage")
+    head = args[0].lower()
+    if head in {"list", "목록"} and len(args) == 1:
+        return ListReminders()
+    if head in {"cancel", "취소"}:
+        if len(args) == 2 and args[1].isdigit() and 0 < int(args[1]) < 10_000:
+            return CancelReminder(position=int(args[1]))
+        raise UsageError("remind.usage")
+    taken = 2 if head in _MERIDIEM and len(args) > 1 else 1
+    when = "".join(args[:taken])
+    text = inv.rest.split(None, taken)[taken].strip() if len(inv.rest.split(None, taken)) > taken else ""
+    if not text:
+        raise UsageError("remind.usage")
+    return SetReminder(when=when, text=text)
+
+
 def _helpful(inv: Invocation) -> Command:
     if len(inv.args) == 2 and inv.args[0] in {"F", "T"} and inv.args[1].isdigit():
         return MarkHelpful(persona=Persona(inv.args[0]), worry_id=WorryId(int(inv.args[1])))
@@ -123,6 +148,7 @@ VERBS: tuple[Verb, ...] = (
         summary_key="forget.summary",
         where=_DIRECT,
     ),
+    Verb(name="remind", parse=_remind, usage_key="remind.usage", summary_key="remind.summary", aliases=("알림",)),
     Verb(name="consent", parse=_consent, usage_key="consent.usage", summary_key="consent.summary", listed=False),
     Verb(
         name="forget_confirm",

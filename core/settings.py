@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     daily_free_worries: int = Field(default=5, ge=0)
     history_worries: int = Field(default=10, ge=0, le=50)
     max_input_chars: int = Field(default=4000, ge=100)
+    push_rate_per_second: dict[str, float] = Field(default_factory=dict)  # e.g. {"telegram": 25}
+    push_batch_size: int = Field(default=100, ge=1, le=1000)
 
     embedding_model: str = "all-MiniLM-L6-v2"
 

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bots.terminal.messenger import PLATFORM, PrintingTerminalMessenger, print_published_pushes
 from bots.terminal.render import ButtonBoard
 from bots.terminal.responder import TerminalResponder
-from core.bootstrap import App
+from core.bootstrap import App, bootstrap
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Sender
 from core.routing import decode_action
-
-PLATFORM = "terminal"
+from core.settings import Settings
+from core.usecases.clock import run_clock
 
 
 @dataclass
@@ -68,6 +69,39 @@ class TerminalSession:
         return None
 
 
+def wait_seconds(line: str) -> float | None:
+    """`/wait SECONDS` (terminal only): let time pass in a script, e.g. until a reminder fires."""
+    word, _, rest = line.strip().partition(" ")
+    if word != "/wait":
+        return None
+    try:
+        seconds = float(rest)
+    except ValueError:
+        return -1.0
+    return seconds if 0 < seconds <= 3600 else -1.0
+
+
+async def run_terminal(
+    settings: Settings, *, speaker: str, stdin: TextIO, write: Callable[[str], None], interactive: bool, files_dir: Path
+) -> None:
+    """The whole `maeum chat` process. Without Redis the clock and delivery run here too; with Redis they run
+    in `maeum clock` and `maeum worker`, and pushes for terminal users come back over Redis to be printed."""
+    stop = asyncio.Event()
+    if settings.redis_url:
+        app = bootstrap(settings)
+        background = print_published_pushes(app.redis, write, stop)
+    else:
+        app = bootstrap(settings, messengers={PLATFORM: PrintingTerminalMessenger(write)})
+        background = run_clock(app.clock_service(), stop=stop)
+    task = asyncio.create_task(background)
+    try:
+        await run_chat(app, speaker=speaker, stdin=stdin, write=write, interactive=interactive, files_dir=files_dir)
+    finally:
+        stop.set()
+        await task
+        await app.aclose()
+
+
 async def run_chat(
     app: App,
     *,
@@ -98,6 +132,13 @@ async def run_chat(
         note = session.switch(line)
         if note is not None:
             write(note + "\n")
+            continue
+        pause = wait_seconds(line)
+        if pause is not None:
+            if pause < 0:
+                write("usage: /wait SECONDS (at most 3600)\n")
+            else:
+                await asyncio.sleep(pause)
             continue
         sequence += 1
         incoming = session.incoming(line, sequence, board)

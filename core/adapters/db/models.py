@@ -140,3 +140,59 @@ class LlmUsageRow(Base):
     latency_ms: Mapped[int] = mapped_column(Integer)
     ok: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
+class OutboxRow(Base):
+    """A push waiting to be delivered, written in the same transaction as the change that caused it."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_user_kind", "user_id", "kind", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    dedupe_key: Mapped[str] = mapped_column(String(200), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
+    platform: Mapped[str | None] = mapped_column(String(16), nullable=True)  # set for group/channel pushes
+    chat_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    document: Mapped[str] = mapped_column(Text)  # JSON push document; ciphertext when a key is set
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    queued_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    platform_message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class InboxRow(Base):
+    """A platform update received by webhook, kept before the HTTP answer so a crash loses nothing."""
+
+    __tablename__ = "inbox"
+    __table_args__ = (UniqueConstraint("platform", "event_id"), Index("ix_inbox_state", "state", "received_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    event_id: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set: updates carry user text
+    state: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class LeaseRow(Base):
+    """Named leases: only the holder of `clock` runs the clock."""
+
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())

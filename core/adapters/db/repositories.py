@@ -2,26 +2,42 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import (
     ConversationRow,
     FeedbackRow,
     IdentityRow,
+    InboxRow,
+    LeaseRow,
     LlmUsageRow,
+    OutboxRow,
     TurnRow,
     UserRow,
     WorryRow,
 )
+from core.domain.outbox import NewPush, PushDocument, PushItem, PushState
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
 from core.ports import Cipher
 
 MICROS = Decimal(1_000_000)
+
+
+def _on_postgres(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _insert(session: AsyncSession, model: type[Any]) -> Any:
+    """INSERT with the dialect's ON CONFLICT support (both SQLite and PostgreSQL have it)."""
+    return pg_insert(model) if _on_postgres(session) else sqlite_insert(model)
 
 
 def _user(row: UserRow) -> User:
@@ -310,3 +326,260 @@ class SqlAlchemyUsage:
             )
             for r in rows
         ]
+
+
+class SqlAlchemyOutbox:
+    """Pushes. Claims are single conditional UPDATEs (or FOR UPDATE SKIP LOCKED on PostgreSQL), so two
+    clocks or two workers racing for a row never both get it."""
+
+    def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    async def add(self, push: NewPush, *, now: datetime) -> bool:
+        """Write a push; False when one with the same dedupe key already exists (nothing changes)."""
+        statement = (
+            _insert(self._session, OutboxRow)
+            .values(
+                dedupe_key=push.dedupe_key,
+                user_id=push.user_id,
+                platform=push.platform,
+                chat_id=push.chat_id,
+                kind=push.kind,
+                document=self._cipher.encrypt(push.document.to_json()),
+                due_at=push.due_at,
+                state=PushState.PENDING.value,
+                attempts=0,
+                next_attempt_at=push.due_at,
+                created_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        )
+        result = await self._session.execute(statement)
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def claim_due(self, *, now: datetime, limit: int, job_id: str) -> list[tuple[int, str | None]]:
+        """Move due pending rows to queued for `job_id`; returns (id, platform-or-None) in due order."""
+        query = (
+            select(OutboxRow.id)
+            .where(OutboxRow.state == PushState.PENDING.value, OutboxRow.next_attempt_at <= now)
+            .order_by(OutboxRow.next_attempt_at, OutboxRow.id)
+            .limit(limit)
+        )
+        if _on_postgres(self._session):
+            query = query.with_for_update(skip_locked=True)
+        ids = list((await self._session.scalars(query)).all())
+        if not ids:
+            return []
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.state == PushState.PENDING.value)
+            .values(state=PushState.QUEUED.value, queued_at=now, job_id=job_id)
+        )
+        rows = await self._session.execute(
+            select(OutboxRow.id, OutboxRow.platform).where(OutboxRow.id.in_(ids)).order_by(OutboxRow.id)
+        )
+        return [(row.id, row.platform) for row in rows]
+
+    async def set_job(self, ids: list[int], job_id: str) -> None:
+        await self._session.execute(update(OutboxRow).where(OutboxRow.id.in_(ids)).values(job_id=job_id))
+
+    async def queued_jobs(self, *, queued_before: datetime) -> dict[str, list[int]]:
+        rows = await self._session.execute(
+            select(OutboxRow.id, OutboxRow.job_id).where(
+                OutboxRow.state == PushState.QUEUED.value, OutboxRow.queued_at <= queued_before
+            )
+        )
+        jobs: dict[str, list[int]] = {}
+        for row in rows:
+            jobs.setdefault(row.job_id or "", []).append(row.id)
+        return jobs
+
+    async def release(self, ids: list[int], *, now: datetime) -> int:
+        """Queued rows whose job is gone go back to pending (they are claimed again at once)."""
+        if not ids:
+            return 0
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids), OutboxRow.state == PushState.QUEUED.value)
+            .values(state=PushState.PENDING.value, job_id=None, queued_at=None, next_attempt_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def release_expired_leases(self, *, now: datetime) -> int:
+        """A worker that died mid-send leaves its row `sending` with an old lease: send it again."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.state == PushState.SENDING.value, OutboxRow.lease_until < now)
+            .values(state=PushState.PENDING.value, lease_until=None, job_id=None, next_attempt_at=now)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+    async def take_for_sending(self, push_id: int, *, now: datetime, lease_until: datetime) -> PushItem | None:
+        """Take one row under a short lease; None when another worker has it or it is already final."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.id == push_id,
+                OutboxRow.next_attempt_at <= now,
+                or_(
+                    OutboxRow.state.in_((PushState.QUEUED.value, PushState.PENDING.value)),
+                    and_(OutboxRow.state == PushState.SENDING.value, OutboxRow.lease_until < now),
+                ),
+            )
+            .values(state=PushState.SENDING.value, lease_until=lease_until, attempts=OutboxRow.attempts + 1)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        row = await self._session.get(OutboxRow, push_id, populate_existing=True)
+        return self._item(row) if row else None
+
+    async def finish(
+        self, push_id: int, state: PushState, *, now: datetime, message_id: str | None = None, error: str | None = None
+    ) -> None:
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == push_id)
+            .values(
+                state=state.value,
+                lease_until=None,
+                sent_at=now if state is PushState.SENT else None,
+                platform_message_id=message_id,
+                last_error=error[:200] if error else None,
+            )
+        )
+
+    async def retry_at(self, push_id: int, at: datetime, *, error: str, count_attempt: bool = True) -> None:
+        values: dict[str, Any] = {
+            "state": PushState.PENDING.value,
+            "next_attempt_at": at,
+            "lease_until": None,
+            "job_id": None,
+            "last_error": error[:200],
+        }
+        if not count_attempt:  # a rate limit is not the recipient's fault: it does not use up an attempt
+            values["attempts"] = OutboxRow.attempts - 1
+        await self._session.execute(update(OutboxRow).where(OutboxRow.id == push_id).values(**values))
+
+    async def pending_of(self, user_id: UserId, kind: str) -> list[PushItem]:
+        rows = await self._session.scalars(
+            select(OutboxRow)
+            .where(
+                OutboxRow.user_id == user_id,
+                OutboxRow.kind == kind,
+                OutboxRow.state.in_((PushState.PENDING.value, PushState.QUEUED.value)),
+            )
+            .order_by(OutboxRow.due_at, OutboxRow.id)
+        )
+        return [self._item(r) for r in rows]
+
+    async def cancel(self, push_id: int) -> bool:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == push_id, OutboxRow.state.in_((PushState.PENDING.value, PushState.QUEUED.value)))
+            .values(state=PushState.CANCELLED.value)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def count_by_state(self) -> dict[str, int]:
+        rows = await self._session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
+        return {state: int(count) for state, count in rows.tuples()}
+
+    def _item(self, row: OutboxRow) -> PushItem:
+        return PushItem(
+            id=row.id,
+            dedupe_key=row.dedupe_key,
+            kind=row.kind,
+            document=PushDocument.from_json(self._cipher.decrypt(row.document)),
+            due_at=row.due_at,
+            state=PushState(row.state),
+            attempts=row.attempts,
+            user_id=row.user_id,
+            platform=row.platform,
+            chat_id=row.chat_id,
+        )
+
+
+class SqlAlchemyLeases:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def acquire(self, name: str, *, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take or renew the lease `name`; False while another holder's lease is still valid."""
+        result = await self._session.execute(
+            update(LeaseRow)
+            .where(LeaseRow.name == name, or_(LeaseRow.holder == holder, LeaseRow.expires_at < now))
+            .values(holder=holder, expires_at=now + ttl)
+        )
+        if result.rowcount:  # type: ignore[attr-defined]
+            return True
+        created = await self._session.execute(
+            _insert(self._session, LeaseRow)
+            .values(name=name, holder=holder, expires_at=now + ttl)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+        return bool(created.rowcount)  # type: ignore[attr-defined]
+
+    async def release(self, name: str, *, holder: str) -> None:
+        await self._session.execute(delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder))
+
+
+class SqlAlchemyInbox:
+    def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
+        self._session = session
+        self._cipher = cipher
+
+    async def accept(self, *, platform: str, event_id: str, payload: str, now: datetime) -> int | None:
+        """Record an update; its row id, or None when this (platform, event id) was already received."""
+        result = await self._session.execute(
+            _insert(self._session, InboxRow)
+            .values(
+                platform=platform,
+                event_id=event_id[:128],
+                payload=self._cipher.encrypt(payload),
+                state="pending",
+                attempts=0,
+                received_at=now,
+            )
+            .on_conflict_do_nothing(index_elements=["platform", "event_id"])
+            .returning(InboxRow.id)
+        )
+        found = result.scalar_one_or_none()
+        return int(found) if found is not None else None
+
+    async def take(self, inbox_id: int, *, now: datetime, lease_until: datetime) -> tuple[str, str] | None:
+        """Take a pending (or abandoned) update for processing: (platform, payload), or None."""
+        result = await self._session.execute(
+            update(InboxRow)
+            .where(
+                InboxRow.id == inbox_id,
+                or_(InboxRow.state == "pending", and_(InboxRow.state == "processing", InboxRow.lease_until < now)),
+            )
+            .values(state="processing", lease_until=lease_until, attempts=InboxRow.attempts + 1)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        row = await self._session.get(InboxRow, inbox_id, populate_existing=True)
+        assert row is not None
+        return row.platform, self._cipher.decrypt(row.payload)
+
+    async def done(self, inbox_id: int, *, now: datetime, failed: bool = False) -> None:
+        # The payload is dropped once handled: it may hold user text we have no reason to keep.
+        await self._session.execute(
+            update(InboxRow)
+            .where(InboxRow.id == inbox_id)
+            .values(state="failed" if failed else "done", processed_at=now, lease_until=None, payload="")
+        )
+
+    async def unfinished(self, *, received_before: datetime, limit: int = 100) -> list[int]:
+        """Updates accepted but never finished (a crash after the HTTP answer): to be processed again."""
+        rows = await self._session.scalars(
+            select(InboxRow.id)
+            .where(
+                InboxRow.received_at <= received_before,
+                or_(InboxRow.state == "pending", InboxRow.state == "processing"),
+            )
+            .order_by(InboxRow.id)
+            .limit(limit)
+        )
+        return list(rows.all())

@@ -6,7 +6,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.adapters.db.repositories import SqlAlchemyCounseling, SqlAlchemyUsage, SqlAlchemyUsers
+from core.adapters.db.repositories import (
+    SqlAlchemyCounseling,
+    SqlAlchemyInbox,
+    SqlAlchemyLeases,
+    SqlAlchemyOutbox,
+    SqlAlchemyUsage,
+    SqlAlchemyUsers,
+)
 from core.ports import Cipher
 
 
@@ -16,6 +23,9 @@ class SqlAlchemyUnitOfWork:
     users: SqlAlchemyUsers
     counseling: SqlAlchemyCounseling
     usage: SqlAlchemyUsage
+    outbox: SqlAlchemyOutbox
+    leases: SqlAlchemyLeases
+    inbox: SqlAlchemyInbox
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -27,6 +37,9 @@ class SqlAlchemyUnitOfWork:
         self.users = SqlAlchemyUsers(self._session)
         self.counseling = SqlAlchemyCounseling(self._session, self._cipher)
         self.usage = SqlAlchemyUsage(self._session)
+        self.outbox = SqlAlchemyOutbox(self._session, self._cipher)
+        self.leases = SqlAlchemyLeases(self._session)
+        self.inbox = SqlAlchemyInbox(self._session, self._cipher)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

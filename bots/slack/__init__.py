@@ -1,0 +1,1 @@
+"""Slack adapter (slack-bolt) — this package so far holds the push messenger."""

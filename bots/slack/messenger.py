@@ -1,0 +1,348 @@
+"""Pushes to Slack through the Web API: a Reply rendered as Block Kit and sent with chat.postMessage.
+
+The durable delivery workers call `SlackMessenger.push`; they own retries, backoff and pacing. So the SDK client
+here retries nothing by itself (see `_client`), and Slack's answers are translated into the port's vocabulary:
+
+  HTTP 429                                  → RetryLater(after=Retry-After seconds, 1 when absent)
+  channel_not_found, not_in_channel, …      → RecipientUnreachable (retrying will not help)
+  invalid_auth, not_authed, token_revoked   → RuntimeError("Slack rejected the bot token: …") — a configuration
+                                              error; to the caller it is transient, retried until fixed
+  anything else (other Slack errors, 5xx,   → propagates unchanged, retried with backoff
+  aiohttp and connection errors)
+
+Block Kit limits honoured by the renderer: at most 50 blocks a message, 3,000 characters in a section's text,
+25 elements in an actions block and 75 characters in a button's text. Lengths are measured in UTF-16 code units,
+which is never less than the code-point count, so the result fits however Slack counts.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import OrderedDict
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk.errors import SlackApiError
+
+from core.ports import Recipient, RecipientUnreachable, RetryLater
+from core.replies import Button, Reply
+
+if TYPE_CHECKING:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+__all__ = [
+    "AUTH_ERRORS",
+    "UNREACHABLE_ERRORS",
+    "SlackMessenger",
+    "escape_mrkdwn",
+    "fallback_text",
+    "http_status",
+    "rate_limit_of",
+    "render_blocks",
+    "retry_after_seconds",
+    "slack_error_code",
+    "split_text",
+    "translate_error",
+    "truncate_text",
+]
+
+SLACK_API_URL = "https://slack.com/api/"
+
+MAX_BLOCKS = 50  # blocks in one message
+SECTION_TEXT_LIMIT = 3_000  # characters in a section's (or a context element's) text
+MAX_ACTION_ELEMENTS = 25  # elements in one actions block
+BUTTON_TEXT_LIMIT = 75  # characters in a button's text
+_TEXT_BUDGET = 2_900  # what the renderer fills a section with: some headroom under SECTION_TEXT_LIMIT
+_FALLBACK_BUDGET = 4_000  # the top-level `text` is only the notification / screen-reader fallback for the blocks
+_DM_CACHE_SIZE = 10_000
+
+UNREACHABLE_ERRORS = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "account_inactive",
+        "is_archived",
+        "user_not_found",
+        "cannot_dm_bot",
+        "user_disabled",
+    }
+)
+AUTH_ERRORS = frozenset({"invalid_auth", "not_authed", "token_revoked"})
+
+
+# --- Slack's errors -----------------------------------------------------------------------------
+
+
+def slack_error_code(error: SlackApiError) -> str:
+    """The `error` field of Slack's answer ("channel_not_found"), or "unknown" when the body had none."""
+    data = getattr(error.response, "data", None)
+    code = data.get("error") if isinstance(data, Mapping) else None
+    return code if isinstance(code, str) and code else "unknown"
+
+
+def http_status(error: SlackApiError) -> int | None:
+    response = error.response
+    status = getattr(response, "status_code", None)
+    if status is None:
+        status = getattr(response, "status", None)  # an undecodable body leaves the raw aiohttp response here
+    return status if isinstance(status, int) else None
+
+
+def retry_after_seconds(headers: Mapping[str, Any] | None) -> float:
+    """Slack's Retry-After header (whole seconds) as a float; 1.0 when it is absent or unreadable."""
+    if headers:
+        for name, value in headers.items():
+            if name.lower() == "retry-after":
+                try:
+                    seconds = float(value)
+                except (TypeError, ValueError):
+                    break
+                if seconds >= 0 and seconds != float("inf"):
+                    return seconds
+                break
+    return 1.0
+
+
+def rate_limit_of(error: SlackApiError) -> RetryLater | None:
+    """RetryLater(after=Retry-After) for an HTTP 429 (or a `ratelimited` answer), else None."""
+    if http_status(error) == 429 or slack_error_code(error) == "ratelimited":
+        return RetryLater(after=retry_after_seconds(getattr(error.response, "headers", None)))
+    return None
+
+
+# --- Block Kit ----------------------------------------------------------------------------------
+
+_ZWJ = "\u200d"
+
+
+def escape_mrkdwn(text: str) -> str:
+    """Escape the three characters Slack reserves for its control sequences (<@U…>, <url|label>, &amp;)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _utf16_units(char: str) -> int:
+    return 2 if ord(char) > 0xFFFF else 1
+
+
+def _escaped_units(char: str) -> int:
+    if char == "&":
+        return 5
+    if char in "<>":
+        return 4
+    return _utf16_units(char)
+
+
+def _regional_indicator(char: str) -> bool:
+    return 0x1F1E6 <= ord(char) <= 0x1F1FF
+
+
+def _can_break_before(text: str, index: int) -> bool:
+    """Whether `text` may be cut between text[index - 1] and text[index] without splitting a visible character."""
+    if index <= 0 or index >= len(text):
+        return True
+    before, after = text[index - 1], text[index]
+    code = ord(after)
+    joined = (
+        (before == "\r" and after == "\n")
+        or _ZWJ in (before, after)
+        or unicodedata.category(after) in ("Mn", "Mc", "Me")  # combining marks, variation selectors
+        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
+        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
+        or 0x1160 <= code <= 0x11FF  # Hangul vowel and final jamo join the syllable before them
+        or 0xD7B0 <= code <= 0xD7FF
+    )
+    if joined or not (_regional_indicator(after) and _regional_indicator(before)):
+        return not joined
+    run = 0  # a flag is a pair of regional indicators: break only after an even run of them
+    while index - 1 - run >= 0 and _regional_indicator(text[index - 1 - run]):
+        run += 1
+    return run % 2 == 0
+
+
+def _cut(text: str, start: int, end: int) -> int:
+    """Where to end a piece that may run from `start` up to `end`: after a newline, else after a space, in the
+    piece's second half; else at the last clean character boundary."""
+    floor = start + max(1, (end - start) // 2)
+    newline = text.rfind("\n", floor - 1, end)
+    if newline != -1 and _can_break_before(text, newline + 1):
+        return newline + 1
+    for index in range(end - 1, floor - 2, -1):
+        if text[index].isspace() and _can_break_before(text, index + 1):
+            return index + 1
+    for cut in range(end, start, -1):
+        if _can_break_before(text, cut):
+            return cut
+    return end  # one "character" longer than the budget: cutting it is all that is left
+
+
+def split_text(text: str, budget: int, *, escaped: bool = True) -> list[str]:
+    """Cut `text` into pieces whose length (after `escape_mrkdwn` when `escaped`) is at most `budget` UTF-16
+    units. Cuts fall after a newline, else after a space, else between whole characters; the pieces join back
+    into `text` exactly."""
+    if budget < 8:
+        raise ValueError("budget too small to split on clean boundaries")
+    units = _escaped_units if escaped else _utf16_units
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        used = 0
+        end = start
+        while end < len(text) and used + units(text[end]) <= budget:
+            used += units(text[end])
+            end += 1
+        if end >= len(text):
+            pieces.append(text[start:])
+            break
+        cut = _cut(text, start, end)
+        pieces.append(text[start:cut])
+        start = cut
+    return pieces
+
+
+def truncate_text(text: str, budget: int, *, escaped: bool = True) -> str:
+    """`text` if it fits `budget` (see split_text), else its head cut cleanly and closed with "…"."""
+    pieces = split_text(text, budget, escaped=escaped)
+    if len(pieces) <= 1:
+        return text
+    return split_text(text, budget - 1, escaped=escaped)[0].rstrip() + "…"
+
+
+def _mrkdwn_section(mrkdwn: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": mrkdwn}}
+
+
+def _context(mrkdwn: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": mrkdwn}]}
+
+
+def _actions(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
+    """Buttons in actions blocks of at most 25; a repeated action is shown once (action_ids must differ)."""
+    elements: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for button in buttons:
+        if button.action in seen:
+            continue
+        seen.add(button.action)
+        label = truncate_text(" ".join(button.label.split()) or "•", BUTTON_TEXT_LIMIT, escaped=False)
+        elements.append(
+            {
+                "type": "button",
+                "text": {"type": "plain_text", "text": label, "emoji": True},
+                "action_id": button.action,
+                "value": button.action,
+            }
+        )
+    return [
+        {"type": "actions", "elements": elements[i : i + MAX_ACTION_ELEMENTS]}
+        for i in range(0, len(elements), MAX_ACTION_ELEMENTS)
+    ]
+
+
+def render_blocks(reply: Reply) -> list[dict[str, Any]]:
+    """A Reply as Block Kit: per section a bold title, the body (split into sections under 3,000 characters),
+    the note as a context block and the buttons as actions blocks. Over 50 blocks, the tail becomes "…"."""
+    blocks: list[dict[str, Any]] = []
+    for section in reply.sections:
+        title = " ".join((section.title or "").split())
+        if title:
+            blocks.append(_mrkdwn_section(f"*{escape_mrkdwn(truncate_text(title, _TEXT_BUDGET - 2))}*"))
+        blocks.extend(_mrkdwn_section(escape_mrkdwn(piece)) for piece in split_text(section.body, _TEXT_BUDGET))
+        if section.note and section.note.strip():
+            blocks.append(_context(escape_mrkdwn(truncate_text(section.note.strip(), _TEXT_BUDGET))))
+        blocks.extend(_actions(section.buttons))
+    blocks = [b for b in blocks if b["type"] != "section" or b["text"]["text"].strip()]  # Slack rejects blank text
+    if len(blocks) > MAX_BLOCKS:
+        blocks = [*blocks[: MAX_BLOCKS - 1], _context("…")]
+    return blocks
+
+
+def fallback_text(reply: Reply) -> str:
+    """The top-level `text`: what notifications and screen readers use in place of the blocks."""
+    return escape_mrkdwn(truncate_text(reply.plain_text, _FALLBACK_BUDGET))
+
+
+# --- the messenger ------------------------------------------------------------------------------
+
+
+class SlackMessenger:
+    """The Messenger port for Slack (a bot token, `xoxb-…`).
+
+    `idempotency_key` is unused: Slack's chat.postMessage has no idempotency key, so a push retried after a lost
+    answer can show twice; the delivery worker's own bookkeeping is the only guard.
+    """
+
+    platform = "slack"
+
+    def __init__(self, *, token: str, base_url: str = SLACK_API_URL) -> None:
+        self._token = token
+        self._base_url = base_url
+        self._web: AsyncWebClient | None = None
+        self._dm_channels: OrderedDict[str, str] = OrderedDict()  # user id → D… channel, most recent last
+
+    def _client(self) -> AsyncWebClient:
+        if self._web is None:
+            from slack_sdk.web.async_client import AsyncWebClient
+
+            # No retry handlers at all: not slack_sdk's RateLimitErrorRetryHandler, because the caller (durable
+            # delivery) handles 429s and pacing itself and must see them; not the default connection-error
+            # handler either, because re-sending a post whose answer was lost can duplicate it, and the caller
+            # retries with backoff anyway.
+            self._web = AsyncWebClient(token=self._token, base_url=self._base_url, retry_handlers=[])
+        return self._web
+
+    async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+        """Post `reply` to the recipient's channel (opening the DM first when only a user is known) and return
+        the message's `ts`. `idempotency_key` is unused (Slack has none). Raises RetryLater or
+        RecipientUnreachable as the port says; RuntimeError when Slack rejects the token."""
+        del idempotency_key  # Slack has no idempotency key
+        blocks = render_blocks(reply)
+        text = fallback_text(reply)
+        if not blocks and not text.strip():
+            raise ValueError("an empty reply cannot be pushed")
+        try:
+            channel = await self._channel_of(recipient)
+            response = await self._client().chat_postMessage(channel=channel, text=text, blocks=blocks or None)
+        except SlackApiError as error:
+            translated = translate_error(error)
+            if isinstance(translated, RecipientUnreachable) and recipient.user_external_id is not None:
+                self._dm_channels.pop(recipient.user_external_id, None)  # a closed DM is reopened next time
+            if translated is error:
+                raise
+            raise translated from error
+        ts = response.get("ts")
+        if isinstance(ts, str):
+            return ts
+        raise RuntimeError("Slack accepted the message but returned no ts")
+
+    async def _channel_of(self, recipient: Recipient) -> str:
+        if recipient.chat_id is not None:
+            return recipient.chat_id
+        user = recipient.user_external_id
+        if user is None:
+            raise RecipientUnreachable("a Slack recipient needs a channel id or a user id")
+        cached = self._dm_channels.get(user)
+        if cached is not None:
+            self._dm_channels.move_to_end(user)
+            return cached
+        response = await self._client().conversations_open(users=user)
+        opened = response.get("channel")
+        channel = opened.get("id") if isinstance(opened, Mapping) else None
+        if isinstance(channel, str):
+            self._dm_channels[user] = channel
+            while len(self._dm_channels) > _DM_CACHE_SIZE:
+                self._dm_channels.popitem(last=False)
+            return channel
+        raise RuntimeError("Slack opened the direct message but returned no channel id")
+
+
+def translate_error(error: SlackApiError) -> Exception:
+    """The port's exception for a Slack error; the SlackApiError itself when the caller should just retry."""
+    rate_limited = rate_limit_of(error)
+    if rate_limited is not None:
+        return rate_limited
+    code = slack_error_code(error)
+    if code in UNREACHABLE_ERRORS:
+        return RecipientUnreachable(code)
+    if code in AUTH_ERRORS:
+        return RuntimeError(f"Slack rejected the bot token: {code}")
+    return error

@@ -1,0 +1,86 @@
+"""Push rules: the life of an outbox row, retry backoff, and the document a push carries."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+
+class PushState(StrEnum):
+    PENDING = "pending"  # waiting for its due time (or its next attempt)
+    QUEUED = "queued"  # claimed by the clock and handed to a job
+    SENDING = "sending"  # a worker holds it under a short lease
+    SENT = "sent"
+    DEAD = "dead"  # every attempt failed: the operator is told
+    UNREACHABLE = "unreachable"  # blocked bot, deleted chat: retrying would not help
+    CANCELLED = "cancelled"
+
+
+FINAL_STATES = frozenset({PushState.SENT, PushState.DEAD, PushState.UNREACHABLE, PushState.CANCELLED})
+
+MAX_ATTEMPTS = 6
+SEND_LEASE = timedelta(seconds=30)  # a dead worker's row is sent again within a minute
+QUEUE_GRACE = timedelta(seconds=10)  # a queued row whose job vanished from Redis is requeued after this
+QUEUED_AT_MOST = timedelta(minutes=10)  # however the queue looks, a row never waits queued longer
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after a transient failure: 5 s, 10 s, 20 s … capped at 10 minutes."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts - 1, 0), 600))
+
+
+@dataclass(frozen=True, kw_only=True)
+class PushDocument:
+    """What to say, kept language-neutral: rendered at delivery in the recipient's current language.
+
+    `key` and `title_key` are message-catalog keys, `params` fill them; `text` is verbatim text the user or
+    operator wrote (a reminder's note, an announcement), shown as written.
+    """
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    title_key: str | None = None
+    text: str | None = None
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"key": self.key, "params": self.params, "title_key": self.title_key, "text": self.text},
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, raw: str) -> PushDocument:
+        data = json.loads(raw)
+        return cls(
+            key=data["key"], params=data.get("params") or {}, title_key=data.get("title_key"), text=data.get("text")
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class NewPush:
+    """A push a use case asks for; `dedupe_key` makes writing it twice harmless."""
+
+    dedupe_key: str
+    kind: str
+    document: PushDocument
+    due_at: datetime
+    user_id: int | None = None  # a person: delivered to their direct chat
+    platform: str | None = None  # or a group chat on one platform
+    chat_id: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PushItem:
+    id: int
+    dedupe_key: str
+    kind: str
+    document: PushDocument
+    due_at: datetime
+    state: PushState
+    attempts: int
+    user_id: int | None
+    platform: str | None
+    chat_id: str | None

@@ -1,0 +1,39 @@
+"""How fast pushes may go to each platform (their published limits), as token-bucket keys."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+# (rate per second, burst). Telegram: ~30 msg/s overall, 1/s per chat, 20/min per group.
+# Slack: chat.postMessage ~1/s per channel. Discord: 50 requests/s per bot, 5 per 5 s per channel.
+GLOBAL_LIMITS: dict[str, tuple[float, float]] = {
+    "telegram": (30.0, 30.0),
+    "slack": (50.0, 50.0),
+    "discord": (50.0, 50.0),
+}
+CHAT_LIMITS: dict[str, tuple[float, float]] = {
+    "telegram": (1.0, 1.0),
+    "slack": (1.0, 2.0),
+    "discord": (1.0, 5.0),
+}
+GROUP_LIMITS: dict[str, tuple[float, float]] = {
+    "telegram": (20.0 / 60.0, 3.0),
+}
+
+PacingKey = tuple[str, float, float]
+
+
+def pacing_keys(
+    *, platform: str, chat: str, group: bool, overrides: Mapping[str, float] | None = None
+) -> list[PacingKey]:
+    """Bucket keys a push to `chat` on `platform` must pass. `overrides` replaces a platform's overall rate."""
+    keys: list[PacingKey] = []
+    overall = GLOBAL_LIMITS.get(platform)
+    if overrides and platform in overrides:
+        overall = (overrides[platform], max(1.0, overrides[platform]))
+    if overall:
+        keys.append((f"{platform}:all", *overall))
+    per_chat = (GROUP_LIMITS.get(platform) if group else None) or CHAT_LIMITS.get(platform)
+    if per_chat:
+        keys.append((f"{platform}:chat:{chat}", *per_chat))
+    return keys

@@ -1,0 +1,117 @@
+"""The clock: moves due pushes to jobs, recovers what a dead worker or a lost Redis left behind.
+
+Only the holder of the `clock` lease works; a second clock process waits as a standby, so nothing is
+ever claimed twice by two clocks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from datetime import timedelta
+
+from core.domain.outbox import QUEUE_GRACE, QUEUED_AT_MOST
+from core.ports import Clock, JobQueue, UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+
+LEASE_NAME = "clock"
+LEASE_TTL = timedelta(seconds=15)
+
+
+class ClockService:
+    def __init__(
+        self, *, uow: UnitOfWorkFactory, clock: Clock, queue: JobQueue, holder: str, batch_size: int = 100
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._queue = queue
+        self._holder = holder
+        self._batch_size = batch_size
+        self.leading = False
+
+    async def hold_lease(self) -> bool:
+        async with self._uow() as uow:
+            held = await uow.leases.acquire(LEASE_NAME, holder=self._holder, now=self._clock.now(), ttl=LEASE_TTL)
+            await uow.commit()
+        if held != self.leading:
+            logger.info("clock %s is now %s", self._holder, "leading" if held else "standing by")
+        self.leading = held
+        return held
+
+    async def step_down(self) -> None:
+        async with self._uow() as uow:
+            await uow.leases.release(LEASE_NAME, holder=self._holder)
+            await uow.commit()
+        self.leading = False
+
+    async def dispatch_due(self) -> int:
+        """Claim due rows in batches and enqueue one delivery job per batch; returns rows enqueued."""
+        if not self.leading:
+            return 0
+        total = 0
+        while True:
+            job_id = f"outbox-{secrets.token_hex(6)}"
+            async with self._uow() as uow:
+                claimed = await uow.outbox.claim_due(now=self._clock.now(), limit=self._batch_size, job_id=job_id)
+                await uow.commit()
+            if not claimed:
+                return total
+            ids = [push_id for push_id, _ in claimed]
+            job_id = f"outbox-{ids[0]}-{len(ids)}-{job_id.removeprefix('outbox-')}"
+            async with self._uow() as uow:
+                await uow.outbox.set_job(ids, job_id)
+                await uow.commit()
+            await self._queue.enqueue_delivery(ids, job_id=job_id)
+            total += len(ids)
+            if len(claimed) < self._batch_size:
+                return total
+
+    async def recover(self) -> int:
+        """Give back rows a dead worker held, and rows whose job the queue lost (Redis flushed or restarted)."""
+        if not self.leading:
+            return 0
+        now = self._clock.now()
+        async with self._uow() as uow:
+            released = await uow.outbox.release_expired_leases(now=now)
+            jobs = await uow.outbox.queued_jobs(queued_before=now - QUEUE_GRACE)
+            await uow.commit()
+        if jobs:
+            lost = await self._queue.missing([job for job in jobs if job])
+            stale = now - QUEUED_AT_MOST
+            async with self._uow() as uow:
+                for job_id, ids in jobs.items():
+                    if not job_id or job_id in lost:
+                        released += await uow.outbox.release(ids, now=now)
+                released += await uow.outbox.release(
+                    [i for ids in (await uow.outbox.queued_jobs(queued_before=stale)).values() for i in ids], now=now
+                )
+                await uow.commit()
+        if released:
+            logger.warning("clock recovered %s pushes (dead worker or lost queue)", released)
+        return released
+
+
+async def run_clock(
+    service: ClockService, *, stop: asyncio.Event, tick_seconds: float = 0.25, recover_seconds: float = 5.0
+) -> None:
+    """The clock loop: renew the lease, recover at start and every few seconds, dispatch what is due."""
+    loop = asyncio.get_running_loop()
+    next_recovery = 0.0
+    try:
+        while not stop.is_set():
+            try:
+                if await service.hold_lease():
+                    if loop.time() >= next_recovery:
+                        await service.recover()
+                        next_recovery = loop.time() + recover_seconds
+                    await service.dispatch_due()
+            except Exception:
+                logger.exception("clock tick failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=tick_seconds)
+    finally:
+        with contextlib.suppress(Exception):
+            await service.step_down()

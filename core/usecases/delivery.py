@@ -1,0 +1,163 @@
+"""Delivering due pushes: take each row under a short lease, render it in the recipient's current
+language, wait for the platform's pace, push it, and record what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from core.domain.outbox import MAX_ATTEMPTS, SEND_LEASE, PushItem, PushState, retry_delay
+from core.domain.pacing import pacing_keys
+from core.domain.values import DEFAULT_LOCALE, Locale, UserId
+from core.i18n import Catalog
+from core.ports import (
+    Clock,
+    Messenger,
+    Pacer,
+    Recipient,
+    RecipientUnreachable,
+    RetryLater,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from core.replies import Reply, Section
+
+logger = logging.getLogger(__name__)
+
+MAX_PACING_WAIT_SECONDS = 20.0  # longer than this and the row goes back to wait its turn in the table
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    unreachable: int = 0
+    skipped: int = 0  # another worker had it, or it was final already
+
+
+class DeliveryService:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        messengers: Mapping[str, Messenger],
+        pacer: Pacer,
+        catalog: Catalog,
+        rate_overrides: Mapping[str, float] | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._messengers = messengers
+        self._pacer = pacer
+        self._catalog = catalog
+        self._rate_overrides = dict(rate_overrides or {})
+
+    async def deliver(self, ids: Sequence[int]) -> DeliveryReport:
+        counts = {"sent": 0, "retried": 0, "dead": 0, "unreachable": 0, "skipped": 0}
+        for push_id in ids:
+            counts[await self._deliver_one(push_id)] += 1
+        return DeliveryReport(**counts)
+
+    async def _deliver_one(self, push_id: int) -> str:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            item = await uow.outbox.take_for_sending(push_id, now=now, lease_until=now + SEND_LEASE)
+            if item is None:
+                return "skipped"
+            target = await self._address(uow, item)
+            await uow.commit()
+        if target is None:
+            await self._finish(item, PushState.UNREACHABLE, error="no platform identity")
+            return "unreachable"
+        recipient, locale = target
+        messenger = self._messengers.get(recipient.platform)
+        if messenger is None:
+            await self._finish(item, PushState.UNREACHABLE, error=f"no messenger for {recipient.platform}")
+            return "unreachable"
+        if not await self._wait_for_pace(recipient):
+            await self._retry(item, after=1.0, error="pacing", count_attempt=False)
+            return "retried"
+        try:
+            message_id = await messenger.push(recipient, self._render(item, locale), idempotency_key=item.dedupe_key)
+        except RetryLater as signal:
+            await self._pacer.hold_off(f"{recipient.platform}:all", signal.after)
+            await self._retry(item, after=signal.after, error=f"retry later: {signal.reason}", count_attempt=False)
+            return "retried"
+        except RecipientUnreachable as error:
+            logger.info("push %s: recipient unreachable (%s)", item.id, type(error).__name__)
+            await self._finish(item, PushState.UNREACHABLE, error=str(error)[:200] or "unreachable")
+            return "unreachable"
+        except Exception as error:  # noqa: BLE001 — any platform failure is retried, then dead-lettered
+            reason = f"{type(error).__name__}"
+            if item.attempts >= MAX_ATTEMPTS:
+                await self._finish(item, PushState.DEAD, error=reason)
+                logger.error(
+                    "dead letter: push %s (%s) failed %s times, last %s", item.id, item.kind, item.attempts, reason
+                )
+                return "dead"
+            await self._retry(item, after=retry_delay(item.attempts).total_seconds(), error=reason)
+            return "retried"
+        await self._finish(item, PushState.SENT, message_id=message_id)
+        return "sent"
+
+    async def _address(self, work: UnitOfWork, item: PushItem) -> tuple[Recipient, Locale] | None:
+        if item.user_id is None:
+            if item.platform is None or item.chat_id is None:
+                return None
+            return Recipient(platform=item.platform, chat_id=item.chat_id), DEFAULT_LOCALE
+        user = await work.users.get(UserId(item.user_id))
+        identities = await work.users.identities(UserId(item.user_id)) if user else []
+        if user is None or not identities:
+            return None
+        identity = identities[-1]  # the newest account; linked accounts choose later (/link)
+        recipient = Recipient(
+            platform=identity.platform, user_external_id=identity.external_id, display_name=identity.display_name
+        )
+        return recipient, user.locale
+
+    def _render(self, item: PushItem, locale: Locale) -> Reply:
+        document = item.document
+        params = dict(document.params)
+        if document.text is not None:
+            params["text"] = document.text
+        title = self._catalog.text(locale, document.title_key) if document.title_key else None
+        return Reply(sections=(Section(title=title, body=self._catalog.text(locale, document.key, **params)),))
+
+    async def _wait_for_pace(self, recipient: Recipient) -> bool:
+        chat = recipient.chat_id or recipient.user_external_id or ""
+        keys = pacing_keys(
+            platform=recipient.platform,
+            chat=chat,
+            group=recipient.chat_id is not None,
+            overrides=self._rate_overrides,
+        )
+        if not keys:
+            return True
+        waited = 0.0
+        while True:
+            wait = await self._pacer.reserve(keys)
+            if wait <= 0:
+                return True
+            if waited + wait > MAX_PACING_WAIT_SECONDS:
+                return False
+            await asyncio.sleep(wait)
+            waited += wait
+
+    async def _finish(
+        self, item: PushItem, state: PushState, *, message_id: str | None = None, error: str | None = None
+    ) -> None:
+        async with self._uow() as uow:
+            await uow.outbox.finish(item.id, state, now=self._clock.now(), message_id=message_id, error=error)
+            await uow.commit()
+
+    async def _retry(self, item: PushItem, *, after: float, error: str, count_attempt: bool = True) -> None:
+        async with self._uow() as uow:
+            await uow.outbox.retry_at(
+                item.id, self._clock.now() + timedelta(seconds=after), error=error, count_attempt=count_attempt
+            )
+            await uow.commit()
