@@ -292,7 +292,7 @@ class Recipient:
     display_name: str = ""
 
 
-class RetryLater(Exception):  # noqa: N818 — the port's vocabulary: a signal, not a failure
+class RetryLater(Exception):
     """The platform asked to slow down (429) or is briefly unavailable; try again after `after` seconds."""
 
     def __init__(self, after: float, reason: str = "rate limited") -> None:
@@ -301,7 +301,7 @@ class RetryLater(Exception):  # noqa: N818 — the port's vocabulary: a signal, 
         self.reason = reason
 
 
-class RecipientUnreachable(Exception):  # noqa: N818
+class RecipientUnreachable(Exception):
     """The bot is blocked, the chat is gone, the account is inactive: retrying will not help."""
 
 

@@ -71,17 +71,18 @@ class DeliveryService:
                 return "skipped"
             target = await self._address(uow, item)
             await uow.commit()
-        if target is None:
-            await self._finish(item, PushState.UNREACHABLE, error="no platform identity")
+        messenger = self._messengers.get(target[0].platform) if target else None
+        if target is None or messenger is None:
+            reason = "no platform identity" if target is None else f"no messenger for {target[0].platform}"
+            await self._finish(item, PushState.UNREACHABLE, error=reason)
             return "unreachable"
         recipient, locale = target
-        messenger = self._messengers.get(recipient.platform)
-        if messenger is None:
-            await self._finish(item, PushState.UNREACHABLE, error=f"no messenger for {recipient.platform}")
-            return "unreachable"
         if not await self._wait_for_pace(recipient):
             await self._retry(item, after=1.0, error="pacing", count_attempt=False)
             return "retried"
+        return await self._send(messenger, item, recipient, locale)
+
+    async def _send(self, messenger: Messenger, item: PushItem, recipient: Recipient, locale: Locale) -> str:
         try:
             message_id = await messenger.push(recipient, self._render(item, locale), idempotency_key=item.dedupe_key)
         except RetryLater as signal:
@@ -92,16 +93,14 @@ class DeliveryService:
             logger.info("push %s: recipient unreachable (%s)", item.id, type(error).__name__)
             await self._finish(item, PushState.UNREACHABLE, error=str(error)[:200] or "unreachable")
             return "unreachable"
-        except Exception as error:  # noqa: BLE001 — any platform failure is retried, then dead-lettered
-            reason = f"{type(error).__name__}"
-            if item.attempts >= MAX_ATTEMPTS:
-                await self._finish(item, PushState.DEAD, error=reason)
-                logger.error(
-                    "dead letter: push %s (%s) failed %s times, last %s", item.id, item.kind, item.attempts, reason
-                )
-                return "dead"
-            await self._retry(item, after=retry_delay(item.attempts).total_seconds(), error=reason)
-            return "retried"
+        except Exception as error:  # any platform failure: retried, then dead-lettered (logged with its trace)
+            reason = type(error).__name__
+            if item.attempts < MAX_ATTEMPTS:
+                await self._retry(item, after=retry_delay(item.attempts).total_seconds(), error=reason)
+                return "retried"
+            await self._finish(item, PushState.DEAD, error=reason)
+            logger.exception("dead letter: push %s (%s) failed %s times", item.id, item.kind, item.attempts)
+            return "dead"
         await self._finish(item, PushState.SENT, message_id=message_id)
         return "sent"
 
