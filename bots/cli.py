@@ -81,6 +81,33 @@ def chat(speaker: str | None, files_dir: Path) -> None:
 
 
 @main.command()
+@click.option("--burst", is_flag=True, help="Exit once the queue is empty.")
+@click.option("--name", default=None, help="Worker name (default: RQ's own).")
+def worker(burst: bool, name: str | None) -> None:
+    """Deliver pushes: an RQ worker on REDIS_URL."""
+    from jobs.worker import serve_worker
+
+    settings = _settings()
+    if not settings.redis_url:
+        click.echo(
+            "REDIS_URL is not set. Without Redis, `maeum clock` (or `maeum chat`) delivers in-process.", err=True
+        )
+        sys.exit(2)
+    _logging(logging.INFO)
+    serve_worker(settings, burst=burst, name=name)
+
+
+@main.command()
+def clock() -> None:
+    """Move due pushes to workers (in-process delivery without REDIS_URL). One clock leads at a time."""
+    from jobs.clock import serve_clock
+
+    settings = _settings()
+    _logging(logging.INFO)
+    asyncio.run(serve_clock(settings))
+
+
+@main.command()
 def doctor() -> None:
     """Check configuration, database, Redis, the LLM endpoint and tokens; say what is wrong in plain words."""
     from core.adapters.health import Status, run_all

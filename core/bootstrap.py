@@ -113,6 +113,7 @@ def bootstrap(
     messengers: Mapping[str, Messenger] | None = None,
     queue: JobQueue | None = None,
     pacer: Pacer | None = None,
+    redis: Any = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port."""
     clock = clock or SystemClock()
@@ -120,8 +121,7 @@ def bootstrap(
     if uow is None:
         engine = engine or create_app_engine(settings.database_url)
         uow = SqlAlchemyUnitOfWorkFactory(session_factory(engine), cipher)
-    redis = None
-    if settings.redis_url and (locks is None or pacer is None):
+    if redis is None and settings.redis_url and (locks is None or pacer is None):
         from redis.asyncio import Redis
 
         redis = Redis.from_url(settings.redis_url)

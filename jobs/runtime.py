@@ -1,0 +1,37 @@
+"""One App per job run: an async engine belongs to one event loop, and each RQ job runs its own loop."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from bots.messengers import build_messengers
+from core.adapters.db.engine import create_app_engine
+from core.bootstrap import App, bootstrap
+from core.settings import Settings, load_settings
+
+T = TypeVar("T")
+
+
+async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | None = None) -> T:
+    """Build an App for this event loop (NullPool engine, fresh Redis clients), run, and close it."""
+    settings = settings or load_settings()
+    redis = None
+    if settings.redis_url:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(settings.redis_url)
+    app = bootstrap(
+        settings,
+        engine=create_app_engine(settings.database_url, null_pool=True),
+        redis=redis,
+        messengers=build_messengers(settings, redis=redis),
+    )
+    try:
+        return await run(app)
+    finally:
+        await app.aclose()
+
+
+def summary(report: Any) -> dict[str, int]:
+    return {k: int(v) for k, v in vars(report).items()}
