@@ -22,8 +22,13 @@ def _settings() -> Settings:
         sys.exit(2)
 
 
-def _logging(level: int) -> None:
+def _logging(level: int, *, settings: Settings | None = None, component: str = "cli") -> None:
+    """Structured-enough logs on stderr; with an ops channel configured, ERROR records also become alerts."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    if settings is not None:
+        from jobs.alerts import install_alert_handler
+
+        install_alert_handler(settings, component=component)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,7 +67,7 @@ def chat(speaker: str | None, files_dir: Path) -> None:
     from core.adapters.db.migrate import upgrade
 
     settings = _settings()
-    _logging(logging.WARNING)
+    _logging(logging.WARNING, settings=settings, component="chat")
     upgrade(url=settings.database_url)  # a new user's first run just works; a no-op at head
     name = speaker or os.environ.get("USER") or "me"
     try:
@@ -93,7 +98,7 @@ def worker(burst: bool, name: str | None) -> None:
             "REDIS_URL is not set. Without Redis, `maeum clock` (or `maeum chat`) delivers in-process.", err=True
         )
         sys.exit(2)
-    _logging(logging.INFO)
+    _logging(logging.INFO, settings=settings, component="worker")
     serve_worker(settings, burst=burst, name=name)
 
 
@@ -103,7 +108,7 @@ def clock() -> None:
     from jobs.clock import serve_clock
 
     settings = _settings()
-    _logging(logging.INFO)
+    _logging(logging.INFO, settings=settings, component="clock")
     asyncio.run(serve_clock(settings))
 
 

@@ -91,6 +91,7 @@ class Dispatcher:
                 incident,
                 incoming.platform,
                 incoming.chat.kind.value,
+                extra={"incident": incident},
             )
             await responder.send(Reply.text(self._catalog.text(locale, "error.internal", incident=incident)))
 

@@ -339,3 +339,7 @@ class JobQueue(Protocol):
     async def missing(self, job_ids: Sequence[str]) -> set[str]:
         """The job ids the queue no longer knows (lost with Redis, or finished without a trace)."""
         ...
+
+    def depth(self) -> int:
+        """Jobs waiting (for the backlog alert and /metrics)."""
+        ...

@@ -8,7 +8,9 @@ import signal
 from core.bootstrap import App
 from core.settings import Settings
 from core.usecases.clock import run_clock
+from jobs.alerts import fold_open_alerts
 from jobs.runtime import with_app
+from jobs.thresholds import check_thresholds
 
 
 async def serve_clock(settings: Settings, *, stop: asyncio.Event | None = None) -> None:
@@ -17,7 +19,13 @@ async def serve_clock(settings: Settings, *, stop: asyncio.Event | None = None) 
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
 
+    async def fold() -> None:
+        await fold_open_alerts(settings)
+
     async def run(app: App) -> None:
-        await run_clock(app.clock_service(), stop=stop)
+        async def thresholds() -> None:
+            check_thresholds(settings, queue_depth=app.queue.depth())
+
+        await run_clock(app.clock_service(), stop=stop, periodic=(fold, thresholds))
 
     await with_app(run, settings=settings)

@@ -1,13 +1,227 @@
-"""Operator alerts. Until the ops Slack channel lands, alerts are WARNING log records."""
+"""Operator alerts: every ERROR record becomes an alert, grouped by fingerprint so a storm is one post.
+
+Alerts never carry user text: only the logger, the message *template*, arguments that look like ids or
+numbers, the exception *type* and the stack frames (file, line, function) — never an exception's message,
+which may quote SQL parameters or user input.
+"""
 
 from __future__ import annotations
 
+import contextvars
+import hashlib
+import json
 import logging
+import queue
+import re
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
 logger = logging.getLogger("maeum.ops")
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+_IN_APP = tuple(str(REPO_ROOT / package) for package in ("core", "bots", "jobs"))
+_SAFE_ARG = re.compile(r"^[A-Za-z0-9_.:/@#=+-]{1,64}$")
+GROUP_WINDOW_SECONDS = 600
+
+# Set while an alert is being posted: whatever that logs must not raise another alert.
+posting_alert: contextvars.ContextVar[bool] = contextvars.ContextVar("posting_alert", default=False)
+
 
 class LoggingOpsAlerts:
+    """The OpsAlerts port for events that are not errors (a crisis gate fired): a WARNING record, and an
+    ERROR-level alert only through the handler below when the operator configured one."""
+
     async def alert(self, event: str, **fields: str | int) -> None:
         detail = " ".join(f"{k}={v}" for k, v in sorted(fields.items()))
         logger.warning("ops alert: %s %s", event, detail)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AlertEvent:
+    fingerprint: str
+    component: str
+    logger: str
+    level: str
+    template: str
+    args: tuple[str, ...]
+    exception: str | None
+    frames: tuple[str, ...]
+    incident: str | None
+    at: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> AlertEvent:
+        return cls(**{**data, "args": tuple(data["args"]), "frames": tuple(data["frames"])})
+
+
+def _safe_args(args: Any) -> tuple[str, ...]:
+    values = args if isinstance(args, tuple) else (args,) if args else ()
+    shown = []
+    for value in values:
+        if isinstance(value, bool | int | float):
+            shown.append(str(value))
+        elif isinstance(value, str) and _SAFE_ARG.match(value):
+            shown.append(value)
+        else:
+            shown.append("‹redacted›")
+    return tuple(shown)
+
+
+def _frames(record: logging.LogRecord) -> tuple[str, ...]:
+    if record.exc_info and record.exc_info[2] is not None:
+        summary = traceback.extract_tb(record.exc_info[2])
+    else:
+        summary = traceback.StackSummary.from_list([(record.pathname, record.lineno, record.funcName, None)])
+    shown = []
+    for frame in summary:
+        path = Path(frame.filename)
+        in_app = str(path).startswith(_IN_APP)
+        name = str(path.relative_to(REPO_ROOT)) if in_app else path.name
+        shown.append(f"{'' if in_app else '~'}{name}:{frame.lineno} in {frame.name}")
+    return tuple(shown[-12:])
+
+
+def alert_event(record: logging.LogRecord, *, component: str) -> AlertEvent:
+    exception = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
+    frames = _frames(record)
+    in_app = [f for f in frames if not f.startswith("~")]
+    top = in_app[-1].rsplit(":", 1)[0] + ":" + in_app[-1].rsplit(" in ", 1)[1] if in_app else ""
+    basis = "|".join((record.name, exception or str(record.msg), top))
+    return AlertEvent(
+        fingerprint=hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:16],
+        component=component,
+        logger=record.name,
+        level=record.levelname,
+        template=str(record.msg)[:300],
+        args=_safe_args(record.args),
+        exception=exception,
+        frames=frames,
+        incident=getattr(record, "incident", None),
+        at=record.created,
+    )
+
+
+def alert_text(event: AlertEvent, *, count: int = 1) -> str:
+    """Slack mrkdwn. Every part is either ours or passed through the safe-argument filter."""
+    lines = [f":rotating_light: *{event.level}* in `{event.component}` — `{event.logger}`"]
+    where = event.frames[-1] if event.frames else "?"
+    lines.append(f"{'`' + event.exception + '` at ' if event.exception else ''}`{where}`")
+    if event.incident:
+        lines.append(f"incident `{event.incident}`")
+    shown_args = f"  ({', '.join(event.args)})" if event.args else ""
+    lines.append(f"message: `{event.template.replace('`', 'ʼ')}`{shown_args}")
+    if count > 1:
+        lines.append(f"*repeated {count} times* in the last {GROUP_WINDOW_SECONDS // 60} minutes")
+    lines.append("```" + "\n".join(event.frames) + "```")
+    return "\n".join(lines)
+
+
+class AlertSink:
+    def submit(self, event: AlertEvent) -> None:
+        raise NotImplementedError
+
+
+class OpsAlertHandler(logging.Handler):
+    """Turns ERROR records into alert events. Never raises, never blocks on the network, never loops."""
+
+    def __init__(self, sink: AlertSink, *, component: str) -> None:
+        super().__init__(level=logging.ERROR)
+        self._sink = sink
+        self._component = component
+        self._local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if posting_alert.get() or getattr(self._local, "busy", False) or record.name.startswith("maeum.ops"):
+            return
+        self._local.busy = True
+        try:
+            self._sink.submit(alert_event(record, component=self._component))
+        except Exception:  # noqa: BLE001 — an alert failure must not raise, nor log at ERROR (no loop)
+            logger.warning("ops alert could not be queued", exc_info=False)
+        finally:
+            self._local.busy = False
+
+
+class RedisAlertSink(AlertSink):
+    """Groups in Redis (shared by every process): the first event of a fingerprint in a window enqueues
+    a post job at once; repeats only count, and the clock folds the count into the post."""
+
+    def __init__(self, redis: Any, *, enqueue: Callable[[str, dict[str, Any], str], None]) -> None:
+        self._redis = redis
+        self._enqueue = enqueue
+
+    def submit(self, event: AlertEvent) -> None:
+        key = f"maeum:alert:{event.fingerprint}"
+        pipe = self._redis.pipeline()
+        pipe.hsetnx(key, "first_at", event.at)
+        pipe.hincrby(key, "count", 1)
+        pipe.expire(key, GROUP_WINDOW_SECONDS, nx=True)
+        pipe.sadd("maeum:alerts:open", event.fingerprint)
+        first, _count, _, _ = pipe.execute()
+        if first:
+            self._redis.hset(key, "event", json.dumps(event.to_dict(), ensure_ascii=False))
+            self._enqueue("jobs.alerts.post_alert", event.to_dict(), f"alert-{event.fingerprint}-{int(event.at)}")
+
+
+class InProcessAlertSink(AlertSink):
+    """No Redis: group in memory and post from a background thread (first at once, then folded counts)."""
+
+    def __init__(self, post: Callable[[AlertEvent, int, str | None], str | None], *, fold_every: float = 5.0) -> None:
+        self._post = post
+        self._fold_every = fold_every
+        self._events: queue.Queue[AlertEvent] = queue.Queue(maxsize=10_000)
+        self._groups: dict[str, list[Any]] = {}  # fingerprint → [event, count, posted_count, ts, first_at]
+        self._thread = threading.Thread(target=self._run, name="ops-alerts", daemon=True)
+        self._thread.start()
+
+    def submit(self, event: AlertEvent) -> None:
+        self._events.put_nowait(event)
+
+    def _run(self) -> None:
+        next_fold = time.monotonic() + self._fold_every
+        while True:
+            try:
+                event = self._events.get(timeout=max(0.05, next_fold - time.monotonic()))
+            except queue.Empty:
+                event = None
+            if event is not None:
+                self._take(event)
+            if time.monotonic() >= next_fold:
+                self._fold()
+                next_fold = time.monotonic() + self._fold_every
+
+    def _take(self, event: AlertEvent) -> None:
+        group = self._groups.get(event.fingerprint)
+        if group is None or time.monotonic() - group[4] > GROUP_WINDOW_SECONDS:
+            token = posting_alert.set(True)
+            try:
+                ts = self._post(event, 1, None)
+            except Exception:  # noqa: BLE001
+                logger.warning("ops alert could not be posted")
+                ts = None
+            finally:
+                posting_alert.reset(token)
+            self._groups[event.fingerprint] = [event, 1, 1, ts, time.monotonic()]
+        else:
+            group[1] += 1
+
+    def _fold(self) -> None:
+        for group in self._groups.values():
+            event, count, posted, ts, _ = group
+            if count > posted:
+                token = posting_alert.set(True)
+                try:
+                    self._post(event, count, ts or "")
+                    group[2] = count
+                except Exception:  # noqa: BLE001
+                    logger.warning("ops alert fold could not be posted")
+                finally:
+                    posting_alert.reset(token)

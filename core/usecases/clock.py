@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import secrets
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
 from core.domain.outbox import QUEUE_GRACE, QUEUED_AT_MOST
@@ -95,9 +96,15 @@ class ClockService:
 
 
 async def run_clock(
-    service: ClockService, *, stop: asyncio.Event, tick_seconds: float = 0.25, recover_seconds: float = 5.0
+    service: ClockService,
+    *,
+    stop: asyncio.Event,
+    tick_seconds: float = 0.25,
+    recover_seconds: float = 5.0,
+    periodic: Sequence[Callable[[], Awaitable[object]]] = (),
 ) -> None:
-    """The clock loop: renew the lease, recover at start and every few seconds, dispatch what is due."""
+    """The clock loop: renew the lease, recover at start and every few seconds (with the `periodic` steps,
+    such as folding alert counts and checking thresholds), and dispatch what is due."""
     loop = asyncio.get_running_loop()
     next_recovery = 0.0
     try:
@@ -106,6 +113,8 @@ async def run_clock(
                 if await service.hold_lease():
                     if loop.time() >= next_recovery:
                         await service.recover()
+                        for step in periodic:
+                            await step()
                         next_recovery = loop.time() + recover_seconds
                     await service.dispatch_due()
             except Exception:
