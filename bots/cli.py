@@ -113,6 +113,21 @@ def clock() -> None:
 
 
 @main.command()
+@click.option("--port", type=int, default=None, help="Port (default: PORT, 8000).")
+@click.option("--host", default="0.0.0.0", show_default=True)  # noqa: S104 — a server process listens on all interfaces
+def serve(port: int | None, host: str) -> None:
+    """The web process: /healthz, /readyz, /metrics (platform webhooks arrive with their adapters)."""
+    import uvicorn
+
+    from bots.web import create_web_app
+    from core.bootstrap import bootstrap
+
+    settings = _settings()
+    _logging(logging.INFO, settings=settings, component="web")
+    uvicorn.run(create_web_app(lambda: bootstrap(settings)), host=host, port=port or settings.port, log_config=None)
+
+
+@main.command()
 def doctor() -> None:
     """Check configuration, database, Redis, the LLM endpoint and tokens; say what is wrong in plain words."""
     from core.adapters.health import Status, run_all

@@ -17,6 +17,7 @@ from core.adapters.crypto import FernetCipher, PlainCipher
 from core.adapters.db.engine import create_app_engine, session_factory
 from core.adapters.db.uow import SqlAlchemyUnitOfWorkFactory
 from core.adapters.locks import InProcessLocks, RedisLocks
+from core.adapters.metrics import InProcessMetrics, RedisMetrics
 from core.adapters.offline_counselor import OfflineCounselor
 from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
@@ -30,6 +31,7 @@ from core.ports import (
     LanguageModel,
     Locks,
     Messenger,
+    Metrics,
     OpsAlerts,
     Pacer,
     UnitOfWorkFactory,
@@ -52,6 +54,7 @@ class App:
     catalog: Catalog
     delivery: DeliveryService
     queue: JobQueue
+    metrics: Metrics
     engine: AsyncEngine | None = None
     redis: Any = None
 
@@ -114,6 +117,7 @@ def bootstrap(
     queue: JobQueue | None = None,
     pacer: Pacer | None = None,
     redis: Any = None,
+    metrics: Metrics | None = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port."""
     clock = clock or SystemClock()
@@ -127,6 +131,7 @@ def bootstrap(
         redis = Redis.from_url(settings.redis_url)
     locks = locks or (RedisLocks(redis) if redis is not None else InProcessLocks())
     pacer = pacer or (RedisPacer(redis) if redis is not None else InProcessPacer())
+    metrics = metrics or (RedisMetrics(redis) if redis is not None else InProcessMetrics())
     llm = llm or build_language_model(settings)
     ops = ops or LoggingOpsAlerts()
     messages = catalog()
@@ -155,6 +160,7 @@ def bootstrap(
         messengers=dict(messengers or {}),
         pacer=pacer,
         catalog=messages,
+        metrics=metrics,
         rate_overrides=settings.push_rate_per_second,
     )
     if queue is None:
@@ -183,6 +189,7 @@ def bootstrap(
         max_input_chars=settings.max_input_chars,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
+        metrics=metrics,
     )
     return App(
         settings=settings,
@@ -193,6 +200,7 @@ def bootstrap(
         catalog=messages,
         delivery=delivery,
         queue=queue,
+        metrics=metrics,
         engine=engine,
         redis=redis,
     )

@@ -16,7 +16,7 @@ from core.domain.values import ChatKind, Locale, locale_from_platform
 from core.errors import LimitExceeded, MaeumError, UsageError
 from core.i18n import Catalog
 from core.inbound import IncomingMessage, Invocation
-from core.ports import Clock, Responder, UnitOfWorkFactory
+from core.ports import Clock, Metrics, Responder, UnitOfWorkFactory
 from core.replies import Reply
 from core.routing import parse_text, to_command
 from core.usecases.context import Context
@@ -51,7 +51,9 @@ class Dispatcher:
         max_input_chars: int,
         default_locale: Locale,
         default_timezone: str,
+        metrics: Metrics,
     ) -> None:
+        self._metrics = metrics
         self._uow = uow
         self._clock = clock
         self._catalog = catalog
@@ -72,6 +74,7 @@ class Dispatcher:
             return  # group small talk, stickers, joins: not addressed to the bot
         locale = self._default_locale
         try:
+            await self._metrics.count("messages_in", incoming.platform)
             user = await self._resolve_user(incoming)
             locale = user.locale
             ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from core.errors import LanguageModelUnavailable
-from core.ports import CallFinished, MessageRef, ModelCall, SchemaT, StreamEvent, TextDelta
+from core.ports import CallFinished, MessageRef, ModelCall, Recipient, SchemaT, StreamEvent, TextDelta
 from core.replies import Reply
 
 
@@ -114,3 +114,22 @@ class RecordingOpsAlerts:
 
     async def alert(self, event: str, **fields: str | int) -> None:
         self.alerts.append((event, fields))
+
+
+class RecordingMessenger:
+    """A platform that records what it was asked to push; `failures` are raised in order, one per push."""
+
+    def __init__(self, platform: str = "terminal", failures: list[Exception] | None = None) -> None:
+        self.platform = platform
+        self.pushed: list[tuple[Recipient, Reply, str]] = []
+        self.failures = list(failures or [])
+
+    async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+        if self.failures:
+            raise self.failures.pop(0)
+        self.pushed.append((recipient, reply, idempotency_key))
+        return f"m{len(self.pushed)}"
+
+    @property
+    def texts(self) -> list[str]:
+        return [reply.plain_text for _, reply, _ in self.pushed]

@@ -16,6 +16,7 @@ from core.i18n import Catalog
 from core.ports import (
     Clock,
     Messenger,
+    Metrics,
     Pacer,
     Recipient,
     RecipientUnreachable,
@@ -48,8 +49,10 @@ class DeliveryService:
         messengers: Mapping[str, Messenger],
         pacer: Pacer,
         catalog: Catalog,
+        metrics: Metrics,
         rate_overrides: Mapping[str, float] | None = None,
     ) -> None:
+        self._metrics = metrics
         self._uow = uow
         self._clock = clock
         self._messengers = messengers
@@ -61,6 +64,9 @@ class DeliveryService:
         counts = {"sent": 0, "retried": 0, "dead": 0, "unreachable": 0, "skipped": 0}
         for push_id in ids:
             counts[await self._deliver_one(push_id)] += 1
+        for outcome, amount in counts.items():
+            if amount:
+                await self._metrics.count("deliveries", outcome, amount)
         return DeliveryReport(**counts)
 
     async def _deliver_one(self, push_id: int) -> str:
@@ -102,6 +108,7 @@ class DeliveryService:
             logger.exception("dead letter: push %s (%s) failed %s times", item.id, item.kind, item.attempts)
             return "dead"
         await self._finish(item, PushState.SENT, message_id=message_id)
+        await self._metrics.count("messages_out", recipient.platform)
         return "sent"
 
     async def _address(self, work: UnitOfWork, item: PushItem) -> tuple[Recipient, Locale] | None:

@@ -301,6 +301,9 @@ class SqlAlchemyUsage:
         )
         await self._session.flush()
 
+    async def totals(self) -> dict[str, float]:
+        return await usage_totals(self._session)
+
     async def cost_since(self, since: datetime) -> Decimal:
         total = await self._session.scalar(
             select(func.coalesce(func.sum(LlmUsageRow.cost_micros), 0)).where(LlmUsageRow.created_at >= since)
@@ -354,9 +357,10 @@ class SqlAlchemyOutbox:
                 created_at=now,
             )
             .on_conflict_do_nothing(index_elements=["dedupe_key"])
+            .returning(OutboxRow.id)  # rowcount is not reliable for INSERT … ON CONFLICT across drivers
         )
         result = await self._session.execute(statement)
-        return bool(result.rowcount)  # type: ignore[attr-defined]
+        return result.scalar_one_or_none() is not None
 
     async def claim_due(self, *, now: datetime, limit: int, job_id: str) -> list[tuple[int, str | None]]:
         """Move due pending rows to queued for `job_id`; returns (id, platform-or-None) in due order."""
@@ -517,8 +521,9 @@ class SqlAlchemyLeases:
             _insert(self._session, LeaseRow)
             .values(name=name, holder=holder, expires_at=now + ttl)
             .on_conflict_do_nothing(index_elements=["name"])
+            .returning(LeaseRow.name)
         )
-        return bool(created.rowcount)  # type: ignore[attr-defined]
+        return created.scalar_one_or_none() is not None
 
     async def release(self, name: str, *, holder: str) -> None:
         await self._session.execute(delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder))
@@ -583,3 +588,26 @@ class SqlAlchemyInbox:
             .limit(limit)
         )
         return list(rows.all())
+
+
+async def usage_totals(session: AsyncSession) -> dict[str, float]:
+    """Model calls, tokens, cost and latency over all time, for /metrics."""
+    row = (
+        await session.execute(
+            select(
+                func.count(LlmUsageRow.id),
+                func.coalesce(func.sum(LlmUsageRow.tokens_in), 0),
+                func.coalesce(func.sum(LlmUsageRow.tokens_out), 0),
+                func.coalesce(func.sum(LlmUsageRow.cost_micros), 0),
+                func.coalesce(func.sum(LlmUsageRow.latency_ms), 0),
+            )
+        )
+    ).one()
+    calls, tokens_in, tokens_out, cost_micros, latency_ms = (int(v or 0) for v in row)
+    return {
+        "calls": calls,
+        "tokens_in": tokens_in,
+        "tokens_out": tokens_out,
+        "cost": cost_micros / 1_000_000,
+        "latency_seconds": latency_ms / 1000,
+    }

@@ -1,0 +1,134 @@
+"""The `web` process (ASGI): health, readiness and Prometheus metrics. Platform webhooks
+(/slack/events, /telegram/webhook, /discord/interactions) join as their adapters land."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from core.bootstrap import App
+
+READY_TIMEOUT_SECONDS = 3.0
+
+
+async def _database_ready(app: App) -> str | None:
+    if app.engine is None:
+        return None
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS), app.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 — any failure means "not ready"
+        return f"database: {type(error).__name__}"
+    return None
+
+
+async def _redis_ready(app: App) -> str | None:
+    if app.redis is None:
+        return None
+    try:
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+            await app.redis.ping()
+    except Exception as error:  # noqa: BLE001
+        return f"redis: {type(error).__name__}"
+    return None
+
+
+class _Snapshot:
+    """The metric families of one scrape, gathered asynchronously before the registry collects them."""
+
+    def __init__(self) -> None:
+        self.families: list[object] = []
+
+    def collect(self) -> list[object]:
+        return self.families
+
+
+async def gather_metrics(app: App) -> bytes:
+    snapshot = _Snapshot()
+    families = snapshot.families
+
+    def counter_by(name: str, doc: str, label: str, values: dict[str, int]) -> None:
+        family = CounterMetricFamily(name, doc, labels=[label])
+        for key, value in sorted(values.items()):
+            family.add_metric([key], value)
+        families.append(family)
+
+    counter_by("maeum_messages_in", "Messages received, by platform", "platform", await app.metrics.read("messages_in"))
+    counter_by("maeum_messages_out", "Messages sent, by platform", "platform", await app.metrics.read("messages_out"))
+    counter_by(
+        "maeum_deliveries", "Push delivery attempts, by outcome", "outcome", await app.metrics.read("deliveries")
+    )
+    async with app.uow() as uow:
+        states = await uow.outbox.count_by_state()
+        usage = await uow.usage.totals()
+    outbox = GaugeMetricFamily("maeum_outbox_rows", "Outbox rows by state", labels=["state"])
+    for state, count in sorted(states.items()):
+        outbox.add_metric([state], count)
+    families.append(outbox)
+    families.append(
+        GaugeMetricFamily("maeum_dead_letters", "Pushes that failed every attempt", value=states.get("dead", 0))
+    )
+    families.append(GaugeMetricFamily("maeum_queue_depth", "Delivery jobs waiting", value=app.queue.depth()))
+    families.append(CounterMetricFamily("maeum_llm_calls", "Language model calls", value=usage["calls"]))
+    tokens = CounterMetricFamily("maeum_llm_tokens", "Language model tokens", labels=["direction"])
+    tokens.add_metric(["in"], usage["tokens_in"])
+    tokens.add_metric(["out"], usage["tokens_out"])
+    families.append(tokens)
+    families.append(
+        CounterMetricFamily(
+            "maeum_llm_cost", f"Language model cost in {app.settings.budget_currency}", value=usage["cost"]
+        )
+    )
+    families.append(
+        CounterMetricFamily(
+            "maeum_llm_latency_seconds", "Total language model latency (÷ calls = mean)", value=usage["latency_seconds"]
+        )
+    )
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(snapshot)  # type: ignore[arg-type]
+    return generate_latest(registry)
+
+
+def create_web_app(build_app: Callable[[], App]) -> Starlette:
+    """`build_app` runs at startup, inside the server's event loop (an async engine belongs to one loop)."""
+    state: dict[str, App] = {}
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        state["app"] = build_app()
+        try:
+            yield
+        finally:
+            await state["app"].aclose()
+
+    async def healthz(_: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> Response:
+        app = state["app"]
+        problems = [p for p in await asyncio.gather(_database_ready(app), _redis_ready(app)) if p]
+        if problems:
+            return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    async def metrics(_: Request) -> Response:
+        body = await gather_metrics(state["app"])
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+        ],
+        lifespan=lifespan,
+    )

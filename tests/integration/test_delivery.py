@@ -1,0 +1,235 @@
+"""The durable push road on SQLite and PostgreSQL: outbox → clock → delivery, with failures."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.db.models import OutboxRow
+from core.adapters.queue import InProcessJobQueue
+from core.bootstrap import App, bootstrap
+from core.domain.outbox import MAX_ATTEMPTS, NewPush, PushDocument
+from core.ports import RecipientUnreachable, RetryLater
+from core.settings import Settings
+from tests.conftest import dm, group
+from tests.fakes import FixedClock, RecordingMessenger, RecordingResponder, ScriptedLanguageModel
+
+
+@pytest.fixture
+def messenger() -> RecordingMessenger:
+    return RecordingMessenger()
+
+
+@pytest.fixture
+async def road(
+    settings: Settings,
+    engine: AsyncEngine,
+    clock: FixedClock,
+    llm: ScriptedLanguageModel,
+    messenger: RecordingMessenger,
+) -> App:
+    return bootstrap(settings, clock=clock, llm=llm, engine=engine, messengers={"terminal": messenger})
+
+
+async def run_clock_once(app: App) -> None:
+    service = app.clock_service(holder="test-clock")
+    assert await service.hold_lease()
+    await service.recover()
+    await service.dispatch_due()
+    assert isinstance(app.queue, InProcessJobQueue)
+    await app.queue.drain()
+
+
+async def states(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as conn:
+        return list((await conn.scalars(select(OutboxRow.state).order_by(OutboxRow.id))).all())
+
+
+async def test_a_reminder_is_pushed_when_due_in_the_users_current_language(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    await road.dispatcher.handle(dm("/remind 10m 물 마시기", user="minji"), RecordingResponder())
+    await run_clock_once(road)
+    assert messenger.pushed == []  # not due yet
+    await road.dispatcher.handle(dm("/lang en", user="minji"), RecordingResponder())
+    clock.advance(minutes=10)
+    await run_clock_once(road)
+    ((recipient, reply, _),) = messenger.pushed
+    assert recipient.user_external_id == "minji" and recipient.platform == "terminal"
+    assert reply.sections[0].title == "⏰ Reminder"
+    assert reply.sections[0].body == "물 마시기"
+    assert await states(engine) == ["sent"]
+
+
+async def test_remind_list_and_cancel_in_the_users_zone(road: App, clock: FixedClock, engine: AsyncEngine) -> None:
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # 12:00 in Seoul
+    await road.dispatcher.handle(dm("/remind 21:30 약 먹기"), RecordingResponder())
+    await road.dispatcher.handle(dm("/remind 1h 스트레칭"), RecordingResponder())
+    listing = RecordingResponder()
+    await road.dispatcher.handle(dm("/remind list"), listing)
+    assert "1. 11-26 13:00 — 스트레칭" in listing.all_text()
+    assert "2. 11-26 21:30 — 약 먹기" in listing.all_text()
+    cancelled = RecordingResponder()
+    await road.dispatcher.handle(dm("/remind cancel 2"), cancelled)
+    assert "약 먹기" in cancelled.all_text()
+    missing = RecordingResponder()
+    await road.dispatcher.handle(dm("/remind cancel 5"), missing)
+    assert "5번 알림은 없어요" in missing.all_text()
+    assert sorted(await states(engine)) == ["cancelled", "pending"]
+
+
+@pytest.mark.parametrize("text", ["/remind", "/remind 25:00 x", "/remind 10m", "/remind soon 물", "/remind cancel x"])
+async def test_bad_reminders_get_the_usage_line_and_store_nothing(road: App, engine: AsyncEngine, text: str) -> None:
+    reply = RecordingResponder()
+    await road.dispatcher.handle(dm(text), reply)
+    assert "사용법: /remind" in reply.all_text()
+    assert await states(engine) == []
+
+
+async def test_the_same_dedupe_key_twice_is_one_push(
+    road: App, clock: FixedClock, messenger: RecordingMessenger
+) -> None:
+    await road.dispatcher.handle(dm("/start"), RecordingResponder())
+    push = NewPush(
+        dedupe_key="notice:1",
+        kind="notice",
+        document=PushDocument(key="remind.fire", text="hi"),
+        due_at=clock.now(),
+        user_id=1,
+    )
+    async with road.uow() as uow:
+        assert await uow.outbox.add(push, now=clock.now())
+        assert not await uow.outbox.add(push, now=clock.now())
+        await uow.commit()
+    async with road.uow() as uow:
+        assert not await uow.outbox.add(push, now=clock.now())
+        await uow.commit()
+    await run_clock_once(road)
+    assert messenger.texts == ["hi"]
+
+
+async def seed(app: App, clock: FixedClock, n: int = 1) -> None:
+    await app.dispatcher.handle(dm("/start"), RecordingResponder())
+    async with app.uow() as uow:
+        for i in range(n):
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"p{i}",
+                    kind="notice",
+                    document=PushDocument(key="remind.fire", text=f"n{i}"),
+                    due_at=clock.now(),
+                    user_id=1,
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+
+
+async def test_a_429_waits_its_retry_after_then_succeeds_without_using_an_attempt(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    messenger.failures = [RetryLater(30)]
+    await seed(road, clock)
+    await run_clock_once(road)
+    assert messenger.pushed == []
+    clock.advance(seconds=29)
+    await run_clock_once(road)
+    assert messenger.pushed == []  # still waiting
+    clock.advance(seconds=2)
+    await run_clock_once(road)
+    assert messenger.texts == ["n0"]
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(OutboxRow.attempts)) == 1
+
+
+async def test_a_permanent_failure_is_dead_lettered_after_the_last_try_with_one_error(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine, caplog: pytest.LogCaptureFixture
+) -> None:
+    messenger.failures = [ConnectionError("down")] * (MAX_ATTEMPTS + 3)
+    await seed(road, clock)
+    for _ in range(MAX_ATTEMPTS + 2):
+        await run_clock_once(road)
+        clock.advance(minutes=11)
+    assert await states(engine) == ["dead"]
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "dead letter" in errors[0].getMessage()
+    assert len(messenger.failures) == 3  # exactly MAX_ATTEMPTS tries were made
+
+
+async def test_an_unreachable_recipient_is_marked_and_not_retried(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    messenger.failures = [RecipientUnreachable("bot blocked")]
+    await seed(road, clock)
+    await run_clock_once(road)
+    clock.advance(minutes=30)
+    await run_clock_once(road)
+    assert await states(engine) == ["unreachable"]
+    assert messenger.failures == []
+
+
+async def test_a_group_push_goes_to_the_chat(road: App, clock: FixedClock, messenger: RecordingMessenger) -> None:
+    await road.dispatcher.handle(group("/help"), RecordingResponder())
+    async with road.uow() as uow:
+        await uow.outbox.add(
+            NewPush(
+                dedupe_key="g",
+                kind="club",
+                document=PushDocument(key="remind.fire", text="모임"),
+                due_at=clock.now(),
+                platform="terminal",
+                chat_id="group:club",
+            ),
+            now=clock.now(),
+        )
+        await uow.commit()
+    await run_clock_once(road)
+    ((recipient, _, _),) = messenger.pushed
+    assert recipient.chat_id == "group:club"
+
+
+async def test_a_dead_workers_row_is_sent_again_after_its_lease(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    await seed(road, clock)
+    async with road.uow() as uow:  # a worker takes the row... and dies before sending
+        taken = await uow.outbox.take_for_sending(1, now=clock.now(), lease_until=clock.now() + timedelta(seconds=30))
+        await uow.commit()
+    assert taken is not None
+    await run_clock_once(road)
+    assert messenger.pushed == []  # the lease still holds
+    clock.advance(seconds=31)
+    await run_clock_once(road)
+    assert messenger.texts == ["n0"]
+
+
+async def test_racing_deliveries_of_the_same_rows_send_each_once(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    await seed(road, clock, n=20)
+    ids = list(range(1, 21))
+    reports = await asyncio.gather(road.delivery.deliver(ids), road.delivery.deliver(ids), road.delivery.deliver(ids))
+    assert sum(r.sent for r in reports) == 20
+    assert sorted(messenger.texts) == sorted(f"n{i}" for i in range(20))
+
+
+async def test_only_one_clock_leads(road: App, clock: FixedClock) -> None:
+    first, second = road.clock_service(holder="a"), road.clock_service(holder="b")
+    assert await first.hold_lease()
+    assert not await second.hold_lease()
+    clock.advance(seconds=20)  # the leader stopped renewing
+    assert await second.hold_lease()
+    assert not await first.hold_lease()
+
+
+async def test_forgetting_a_user_drops_their_pending_pushes(road: App, clock: FixedClock, engine: AsyncEngine) -> None:
+    await road.dispatcher.handle(dm("/remind 10m 물"), RecordingResponder())
+    question = RecordingResponder()
+    await road.dispatcher.handle(dm("/forget"), question)
+    await road.dispatcher.handle(dm("/forget_confirm yes"), RecordingResponder())
+    assert await states(engine) == []
