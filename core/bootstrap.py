@@ -7,6 +7,7 @@ import secrets
 import socket
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -23,6 +24,7 @@ from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.dispatch import Dispatcher, Handler
+from core.domain.outbox import QUEUE_GRACE
 from core.i18n import Catalog, catalog
 from core.ports import (
     Cipher,
@@ -58,11 +60,17 @@ class App:
     engine: AsyncEngine | None = None
     redis: Any = None
 
-    def clock_service(self, *, holder: str | None = None) -> ClockService:
+    def clock_service(self, *, holder: str | None = None, queue_grace: timedelta | None = None) -> ClockService:
         """The clock's work for this process; several may exist, one leads (database lease)."""
         name = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         return ClockService(
-            uow=self.uow, clock=self.clock, queue=self.queue, holder=name, batch_size=self.settings.push_batch_size
+            uow=self.uow,
+            clock=self.clock,
+            queue=self.queue,
+            holder=name,
+            batch_size=self.settings.push_batch_size,
+            lease=timedelta(seconds=self.settings.push_lease_seconds),
+            queue_grace=queue_grace or QUEUE_GRACE,
         )
 
     async def aclose(self) -> None:
@@ -162,6 +170,7 @@ def bootstrap(
         catalog=messages,
         metrics=metrics,
         rate_overrides=settings.push_rate_per_second,
+        lease=timedelta(seconds=settings.push_lease_seconds),
     )
     if queue is None:
         queue = RqJobQueue(settings.redis_url) if settings.redis_url else InProcessJobQueue(delivery.deliver)

@@ -214,6 +214,8 @@ class Outbox(Protocol):
 
     async def queued_jobs(self, *, queued_before: datetime) -> dict[str, list[int]]: ...
 
+    async def touch_job(self, job_id: str, *, now: datetime) -> None: ...
+
     async def release(self, ids: list[int], *, now: datetime) -> int: ...
 
     async def release_expired_leases(self, *, now: datetime) -> int: ...
@@ -337,11 +339,12 @@ class JobQueue(Protocol):
     """Hands batches of due pushes to workers: RQ when REDIS_URL is set, else tasks in this process."""
 
     async def enqueue_delivery(self, ids: Sequence[int], *, job_id: str) -> bool:
-        """False when a job with this id already exists (nothing is enqueued twice)."""
+        """False when a job with this id already exists (nothing is enqueued twice). The job runs
+        `DeliveryService.deliver(ids, job_id=job_id)`."""
         ...
 
-    async def missing(self, job_ids: Sequence[str]) -> set[str]:
-        """The job ids the queue no longer knows (lost with Redis, or finished without a trace)."""
+    async def statuses(self, job_ids: Sequence[str]) -> dict[str, str]:
+        """Each job's state: "waiting", "running", or "gone" (lost with Redis, failed, or finished)."""
         ...
 
     def depth(self) -> int:

@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 QUEUE_NAME = "maeum"
 DELIVERY_JOB = "jobs.delivery.deliver_batch"
 JOB_TIMEOUT_SECONDS = 900
-_GONE = {"failed", "stopped", "canceled"}
+_GONE = {"failed", "stopped", "canceled", "finished"}
 
 
 class RqJobQueue:
@@ -36,7 +36,7 @@ class RqJobQueue:
             try:
                 self._queue().enqueue_call(
                     DELIVERY_JOB,
-                    args=(list(ids),),
+                    args=(list(ids), job_id),
                     job_id=job_id,
                     unique=True,
                     timeout=JOB_TIMEOUT_SECONDS,
@@ -49,16 +49,19 @@ class RqJobQueue:
 
         return await asyncio.to_thread(enqueue)
 
-    async def missing(self, job_ids: Sequence[str]) -> set[str]:
+    async def statuses(self, job_ids: Sequence[str]) -> dict[str, str]:
         from rq.job import Job
 
-        def check() -> set[str]:
+        def check() -> dict[str, str]:
             jobs = Job.fetch_many(list(job_ids), connection=self._redis)
-            gone = set()
+            found = {}
             for job_id, job in zip(job_ids, jobs, strict=True):
-                if job is None or job.get_status(refresh=False) in _GONE:
-                    gone.add(job_id)
-            return gone
+                status = job.get_status(refresh=False) if job is not None else None
+                if status is None or status in _GONE:
+                    found[job_id] = "gone"
+                else:
+                    found[job_id] = "running" if status == "started" else "waiting"
+            return found
 
         return await asyncio.to_thread(check)
 
@@ -72,7 +75,7 @@ class RqJobQueue:
 class InProcessJobQueue:
     """No Redis: the batch runs as a task of this event loop, through the same delivery code."""
 
-    def __init__(self, deliver: Callable[[Sequence[int]], Awaitable[object]]) -> None:
+    def __init__(self, deliver: Callable[[Sequence[int], str], Awaitable[object]]) -> None:
         self._deliver = deliver
         self._running: dict[str, asyncio.Task[object]] = {}
 
@@ -85,15 +88,15 @@ class InProcessJobQueue:
 
     async def _run(self, job_id: str, ids: list[int]) -> object:
         try:
-            return await self._deliver(ids)
+            return await self._deliver(ids, job_id)
         except Exception:
             logger.exception("in-process delivery job %s failed", job_id)
             return None
         finally:
             self._running.pop(job_id, None)
 
-    async def missing(self, job_ids: Sequence[str]) -> set[str]:
-        return {job_id for job_id in job_ids if job_id not in self._running}
+    async def statuses(self, job_ids: Sequence[str]) -> dict[str, str]:
+        return {job_id: "running" if job_id in self._running else "gone" for job_id in job_ids}
 
     async def drain(self) -> None:
         """Wait for running batches (tests, shutdown)."""

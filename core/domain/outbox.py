@@ -24,7 +24,6 @@ FINAL_STATES = frozenset({PushState.SENT, PushState.DEAD, PushState.UNREACHABLE,
 MAX_ATTEMPTS = 6
 SEND_LEASE = timedelta(seconds=30)  # a dead worker's row is sent again within a minute
 QUEUE_GRACE = timedelta(seconds=10)  # a queued row whose job vanished from Redis is requeued after this
-QUEUED_AT_MOST = timedelta(minutes=10)  # however the queue looks, a row never waits queued longer
 
 
 def retry_delay(attempts: int) -> timedelta:

@@ -13,7 +13,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
-from core.domain.outbox import QUEUE_GRACE, QUEUED_AT_MOST
+from core.domain.outbox import QUEUE_GRACE, SEND_LEASE
 from core.ports import Clock, JobQueue, UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -24,8 +24,18 @@ LEASE_TTL = timedelta(seconds=15)
 
 class ClockService:
     def __init__(
-        self, *, uow: UnitOfWorkFactory, clock: Clock, queue: JobQueue, holder: str, batch_size: int = 100
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        queue: JobQueue,
+        holder: str,
+        batch_size: int = 100,
+        lease: timedelta = SEND_LEASE,
+        queue_grace: timedelta = QUEUE_GRACE,
     ) -> None:
+        self._lease = lease
+        self._queue_grace = queue_grace
         self._uow = uow
         self._clock = clock
         self._queue = queue
@@ -71,24 +81,24 @@ class ClockService:
                 return total
 
     async def recover(self) -> int:
-        """Give back rows a dead worker held, and rows whose job the queue lost (Redis flushed or restarted)."""
+        """Give back rows a dead worker held: rows it was sending (lease over), rows of its batch not yet
+        reached (its job is running but stopped saying it is alive), and rows whose job the queue lost
+        (Redis flushed or restarted)."""
         if not self.leading:
             return 0
         now = self._clock.now()
         async with self._uow() as uow:
             released = await uow.outbox.release_expired_leases(now=now)
-            jobs = await uow.outbox.queued_jobs(queued_before=now - QUEUE_GRACE)
+            jobs = await uow.outbox.queued_jobs(queued_before=now - self._queue_grace)
+            stale = await uow.outbox.queued_jobs(queued_before=now - self._lease)
             await uow.commit()
         if jobs:
-            lost = await self._queue.missing([job for job in jobs if job])
-            stale = now - QUEUED_AT_MOST
+            statuses = await self._queue.statuses([job for job in jobs if job])
             async with self._uow() as uow:
                 for job_id, ids in jobs.items():
-                    if not job_id or job_id in lost:
+                    status = statuses.get(job_id, "gone")
+                    if status == "gone" or (status == "running" and job_id in stale):
                         released += await uow.outbox.release(ids, now=now)
-                released += await uow.outbox.release(
-                    [i for ids in (await uow.outbox.queued_jobs(queued_before=stale)).values() for i in ids], now=now
-                )
                 await uow.commit()
         if released:
             logger.warning("clock recovered %s pushes (dead worker or lost queue)", released)

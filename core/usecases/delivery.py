@@ -51,8 +51,10 @@ class DeliveryService:
         catalog: Catalog,
         metrics: Metrics,
         rate_overrides: Mapping[str, float] | None = None,
+        lease: timedelta = SEND_LEASE,
     ) -> None:
         self._metrics = metrics
+        self._lease = lease
         self._uow = uow
         self._clock = clock
         self._messengers = messengers
@@ -60,10 +62,18 @@ class DeliveryService:
         self._catalog = catalog
         self._rate_overrides = dict(rate_overrides or {})
 
-    async def deliver(self, ids: Sequence[int]) -> DeliveryReport:
+    async def deliver(self, ids: Sequence[int], job_id: str | None = None) -> DeliveryReport:
+        """Deliver rows one by one; a job says it is alive every few seconds, so the clock can tell a slow
+        batch from one whose worker died."""
         counts = {"sent": 0, "retried": 0, "dead": 0, "unreachable": 0, "skipped": 0}
+        touched = self._clock.now()
         for push_id in ids:
             counts[await self._deliver_one(push_id)] += 1
+            if job_id and self._clock.now() - touched >= self._lease / 4:
+                touched = self._clock.now()
+                async with self._uow() as uow:
+                    await uow.outbox.touch_job(job_id, now=touched)
+                    await uow.commit()
         for outcome, amount in counts.items():
             if amount:
                 await self._metrics.count("deliveries", outcome, amount)
@@ -72,7 +82,7 @@ class DeliveryService:
     async def _deliver_one(self, push_id: int) -> str:
         now = self._clock.now()
         async with self._uow() as uow:
-            item = await uow.outbox.take_for_sending(push_id, now=now, lease_until=now + SEND_LEASE)
+            item = await uow.outbox.take_for_sending(push_id, now=now, lease_until=now + self._lease)
             if item is None:
                 return "skipped"
             target = await self._address(uow, item)

@@ -399,6 +399,14 @@ class SqlAlchemyOutbox:
             jobs.setdefault(row.job_id or "", []).append(row.id)
         return jobs
 
+    async def touch_job(self, job_id: str, *, now: datetime) -> None:
+        """A running job says it is alive: its rows still waiting in the batch are not given away."""
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.job_id == job_id, OutboxRow.state == PushState.QUEUED.value)
+            .values(queued_at=now)
+        )
+
     async def release(self, ids: list[int], *, now: datetime) -> int:
         """Queued rows whose job is gone go back to pending (they are claimed again at once)."""
         if not ids:

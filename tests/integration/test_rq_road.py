@@ -1,0 +1,207 @@
+"""The push road with real processes: PostgreSQL, Redis, RQ workers in subprocesses, a fake Slack API.
+
+Redis tests use database 9 and empty it (FLUSHDB): the same effect as FLUSHALL on a Redis that serves
+only maeum, without touching a developer's other databases.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.db.models import OutboxRow
+from core.adapters.queue import RqJobQueue
+from core.bootstrap import App, bootstrap
+from core.domain.outbox import NewPush, PushDocument
+from core.domain.values import Locale
+from core.settings import Settings
+from core.usecases.clock import run_clock
+from tests.conftest import REDIS_URL, _unavailable, make_settings
+from tests.servers.slack_api import FakeSlackServer
+
+REPO = Path(__file__).resolve().parents[2]
+TEST_REDIS = REDIS_URL.rsplit("/", 1)[0] + "/9"
+pytestmark = pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+
+
+@pytest.fixture
+def redis_db() -> Iterator[str]:
+    from redis import Redis
+
+    client = Redis.from_url(TEST_REDIS)
+    try:
+        client.flushdb()
+    except Exception as error:  # noqa: BLE001
+        _unavailable("Redis", error)
+    yield TEST_REDIS
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackServer]:
+    with FakeSlackServer(token="xoxb-test") as server:
+        yield server
+
+
+@pytest.fixture
+def road_settings(database: str, redis_db: str, slack: FakeSlackServer) -> Settings:
+    return make_settings(
+        database,
+        redis_url=redis_db,
+        slack_bot_token="xoxb-test",
+        slack_api_url=slack.base_url,
+        push_lease_seconds=3,
+        push_batch_size=50,
+        push_rate_per_second={"slack": 400},
+    )
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "REDIS_URL", "SLACK_", "PUSH_"))}
+    env.update(
+        PYTHONPATH=str(REPO),
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url or "",
+        SLACK_BOT_TOKEN=settings.slack_bot_token or "",
+        SLACK_API_URL=settings.slack_api_url,
+        PUSH_LEASE_SECONDS=str(settings.push_lease_seconds),
+        PUSH_RATE_PER_SECOND='{"slack": 400}',
+    )
+    return env
+
+
+def start_worker(settings: Settings, name: str, *, burst: bool = False) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bots.cli", "worker", "--name", name, *(["--burst"] if burst else [])],
+        env=environment(settings),
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def seed(app: App, count: int) -> None:
+    now = app.clock.now()
+    async with app.uow() as uow:
+        for n in range(count):
+            user = await uow.users.create(
+                platform="slack",
+                external_id=f"U{n:05d}",
+                display_name=f"u{n}",
+                locale=Locale.KO,
+                timezone="Asia/Seoul",
+                now=now,
+            )
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"bulk:{n}",
+                    kind="notice",
+                    document=PushDocument(key="remind.fire", text=f"#{n}"),
+                    due_at=now,
+                    user_id=user.id,
+                ),
+                now=now,
+            )
+        await uow.commit()
+
+
+async def unfinished(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.state != "sent")) or 0)
+
+
+@contextlib.asynccontextmanager
+async def clock_running(app: App) -> AsyncIterator[None]:
+    stop = asyncio.Event()
+    service = app.clock_service(holder="test-clock", queue_grace=timedelta(seconds=0.5))
+    task = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=0.1, recover_seconds=0.5))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task
+
+
+def per_user(slack: FakeSlackServer) -> Counter[str]:
+    return Counter(body["channel"] for body in slack.posted)
+
+
+async def test_a_worker_killed_mid_batch_loses_nothing_and_doubles_at_most_its_in_flight_message(
+    road_settings: Settings, engine: AsyncEngine, slack: FakeSlackServer
+) -> None:
+    total = 400
+    app = bootstrap(road_settings, engine=engine)
+    assert isinstance(app.queue, RqJobQueue)
+    await seed(app, total)
+    workers = [start_worker(road_settings, "w1"), start_worker(road_settings, "w2")]
+    try:
+        async with clock_running(app):
+            deadline = time.monotonic() + 60
+            while len(slack.posted) < total // 4 and time.monotonic() < deadline:
+                await asyncio.sleep(0.02)
+            workers[0].send_signal(signal.SIGKILL)  # mid-batch: it holds queued rows and maybe one in flight
+            workers[0].wait()
+            workers.append(start_worker(road_settings, "w3"))
+            while await unfinished(engine) and time.monotonic() < deadline:
+                await asyncio.sleep(0.2)
+        assert await unfinished(engine) == 0
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+        await app.aclose()
+    delivered = per_user(slack)
+    doubles = sum(n - 1 for n in delivered.values())
+    print(f"\nkill -9 mid-batch: {total} pushes, {len(delivered)} recipients reached, {doubles} doubled")
+    assert len(delivered) == total
+    assert doubles <= 1  # only the message in flight at the kill can go twice
+
+
+async def test_pushes_pending_when_redis_is_emptied_are_requeued_and_delivered(
+    road_settings: Settings, engine: AsyncEngine, slack: FakeSlackServer, redis_db: str
+) -> None:
+    from redis import Redis
+
+    app = bootstrap(road_settings, engine=engine)
+    await seed(app, 60)
+    service = app.clock_service(holder="test-clock", queue_grace=timedelta(seconds=0.2))
+    assert await service.hold_lease()
+    assert await service.dispatch_due() == 60  # handed to RQ …
+    Redis.from_url(redis_db).flushdb()  # … and Redis loses every job
+    await asyncio.sleep(0.3)
+    assert await service.recover() == 60
+    assert await service.dispatch_due() == 60
+    worker = start_worker(road_settings, "burst", burst=True)
+    assert worker.wait(timeout=60) == 0, worker.stderr.read().decode() if worker.stderr else ""
+    await app.aclose()
+    assert await unfinished(engine) == 0
+    assert sorted(per_user(slack).values()) == [1] * 60
+
+
+async def test_a_second_clock_stands_by_and_never_doubles(
+    road_settings: Settings, engine: AsyncEngine, slack: FakeSlackServer
+) -> None:
+    app = bootstrap(road_settings, engine=engine)
+    await seed(app, 30)
+    first, second = app.clock_service(holder="one"), app.clock_service(holder="two")
+    assert await first.hold_lease()
+    assert not await second.hold_lease()
+    assert await asyncio.gather(first.dispatch_due(), second.dispatch_due()) == [30, 0]
+    worker = start_worker(road_settings, "burst", burst=True)
+    assert worker.wait(timeout=60) == 0
+    await app.aclose()
+    assert sorted(per_user(slack).values()) == [1] * 30
