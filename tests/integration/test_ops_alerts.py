@@ -1,0 +1,173 @@
+"""ERROR records become ops alerts in Slack: grouped, folded, never a storm, never user text, never a loop."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from core.adapters.ops import AlertEvent, InProcessAlertSink, OpsAlertHandler, RedisAlertSink, alert_event, alert_text
+from jobs.alerts import fold_open_alerts, install_alert_handler, post_alert
+from tests.conftest import REDIS_URL, _unavailable, make_settings
+from tests.servers.slack_api import FakeSlackServer
+
+TEST_REDIS = REDIS_URL.rsplit("/", 1)[0] + "/10"
+SECRET = "아무에게도 말 못 한 고민"
+
+
+@pytest.fixture
+def redis_client() -> Iterator[Any]:
+    from redis import Redis
+
+    client = Redis.from_url(TEST_REDIS)
+    try:
+        client.flushdb()
+    except Exception as error:  # noqa: BLE001
+        _unavailable("Redis", error)
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture
+def slack() -> Iterator[FakeSlackServer]:
+    with FakeSlackServer(token="xoxb-ops") as server:
+        yield server
+
+
+def failing_record(logger_name: str = "core.usecases.diary", user_text: str = SECRET) -> logging.LogRecord:
+    try:
+        raise ValueError(f"could not save {user_text}")  # an exception message may quote user text
+    except ValueError:
+        import sys
+
+        record = logging.getLogger(logger_name).makeRecord(
+            logger_name,
+            logging.ERROR,
+            __file__,
+            42,
+            "saving entry %s failed for %s",
+            (17, user_text),
+            sys.exc_info(),
+            func="save",
+        )
+    record.incident = "AB12CD34"
+    return record
+
+
+def test_an_alert_carries_ids_types_and_frames_but_never_user_text() -> None:
+    event = alert_event(failing_record(), component="worker")
+    text = alert_text(event)
+    assert SECRET not in text and "could not save" not in text
+    assert "ValueError" in text and "AB12CD34" in text and "17" in text and "‹redacted›" in text
+    assert "~test_ops_alerts.py:" in text  # frames outside core/bots/jobs are marked and shortened
+
+
+def test_the_same_error_twice_has_one_fingerprint_and_another_error_another() -> None:
+    first = alert_event(failing_record(user_text="a"), component="web")
+    again = alert_event(failing_record(user_text="b"), component="web")
+    other = alert_event(failing_record(logger_name="core.usecases.clubs"), component="web")
+    assert first.fingerprint == again.fingerprint != other.fingerprint
+
+
+def test_a_thousand_identical_errors_in_a_second_are_one_post_and_a_folded_count(
+    redis_client: Any, slack: FakeSlackServer
+) -> None:
+    settings = make_settings(
+        redis_url=TEST_REDIS, slack_bot_token="xoxb-ops", ops_slack_channel="C0PS", slack_api_url=slack.base_url
+    )
+    jobs: list[tuple[str, dict[str, Any], str]] = []
+    handler = OpsAlertHandler(RedisAlertSink(redis_client, enqueue=lambda *job: jobs.append(job)), component="web")
+    logger = logging.getLogger("core.usecases.storm")
+    logger.addHandler(handler)
+    try:
+        started = time.monotonic()
+        for _ in range(1000):
+            try:
+                raise KeyError(SECRET)
+            except KeyError:
+                logger.exception("lookup failed for %s", SECRET)
+        assert time.monotonic() - started < 5
+    finally:
+        logger.removeHandler(handler)
+    assert len(jobs) == 1  # one post job, not a thousand
+    function, payload, job_id = jobs[0]
+    assert function == "jobs.alerts.post_alert" and job_id.startswith("alert-")
+
+    import os
+
+    os.environ.update(
+        REDIS_URL=TEST_REDIS, SLACK_BOT_TOKEN="xoxb-ops", OPS_SLACK_CHANNEL="C0PS", SLACK_API_URL=slack.base_url
+    )
+    try:
+        ts = post_alert(payload)  # what the RQ worker runs
+    finally:
+        for name in ("REDIS_URL", "SLACK_BOT_TOKEN", "OPS_SLACK_CHANNEL", "SLACK_API_URL"):
+            os.environ.pop(name, None)
+    assert ts
+    (posted,) = slack.posted
+    assert posted["channel"] == "C0PS" and SECRET not in str(posted)
+
+    import asyncio
+
+    assert asyncio.run(fold_open_alerts(settings)) == 1
+    (update,) = slack.updates
+    assert update["ts"] == ts and "repeated 1000 times" in update["text"]
+    assert asyncio.run(fold_open_alerts(settings)) == 0  # nothing new to fold
+
+
+def test_without_redis_a_thread_posts_the_first_at_once_and_folds_repeats(slack: FakeSlackServer) -> None:
+    posts: list[tuple[int, str | None]] = []
+
+    def post(event: AlertEvent, count: int, ts: str | None) -> str | None:
+        posts.append((count, ts))
+        return "1700000000.000100"
+
+    sink = InProcessAlertSink(post, fold_every=0.2)
+    handler = OpsAlertHandler(sink, component="chat")
+    for _ in range(50):
+        handler.emit(failing_record())
+    deadline = time.monotonic() + 5
+    while len(posts) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert posts[0] == (1, None)
+    assert posts[-1] == (50, "1700000000.000100")
+
+
+def test_a_failing_alert_path_never_raises_nor_alerts_again(slack: FakeSlackServer) -> None:
+    calls: list[int] = []
+
+    def broken(event: AlertEvent, count: int, ts: str | None) -> str | None:
+        calls.append(count)
+        logging.getLogger("bots.slack.ops").error("posting failed")  # would loop without the guard
+        raise RuntimeError("slack down")
+
+    handler = OpsAlertHandler(InProcessAlertSink(broken, fold_every=60), component="worker")
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        logging.getLogger("core.x").error("first failure")
+        deadline = time.monotonic() + 3
+        while not calls and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+    finally:
+        root.removeHandler(handler)
+    assert calls == [1]
+
+
+def test_the_handler_is_installed_only_when_an_ops_channel_is_configured(slack: FakeSlackServer) -> None:
+    assert install_alert_handler(make_settings(), component="web") is None
+    handler = install_alert_handler(make_settings(ops_slack_webhook_url=slack.webhook_url), component="web")
+    try:
+        assert handler is not None
+        logging.getLogger("core.y").error("something broke")
+        deadline = time.monotonic() + 5
+        while not slack.webhook_posts and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert "something broke" in slack.webhook_posts[0]["text"]
+    finally:
+        logging.getLogger().removeHandler(handler)  # type: ignore[arg-type]
