@@ -103,8 +103,8 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
     state: dict[str, App] = {}
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        state["app"] = build_app()
+    async def lifespan(web: Starlette) -> AsyncIterator[None]:
+        state["app"] = web.state.maeum = build_app()
         try:
             yield
         finally:

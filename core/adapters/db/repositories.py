@@ -495,7 +495,7 @@ class SqlAlchemyOutbox:
 
     async def count_by_state(self) -> dict[str, int]:
         rows = await self._session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
-        return {state: int(count) for state, count in rows.tuples()}
+        return {state: int(count) for state, count in rows}
 
     def _item(self, row: OutboxRow) -> PushItem:
         return PushItem(
