@@ -128,6 +128,48 @@ def serve(port: int | None, host: str) -> None:
 
 
 @main.command()
+@click.argument("text")
+@click.option("--id", "announcement_id", default=None, help="Dedupe id (default: a hash of the text).")
+def announce(text: str, announcement_id: str | None) -> None:
+    """Push TEXT to every known user (paced per platform by the workers). Running it twice sends once."""
+    from jobs.runtime import with_app
+
+    settings = _settings()
+    _logging(logging.WARNING, settings=settings, component="announce")
+    try:
+        added = asyncio.run(with_app(lambda app: app.announcements.announce(text, announcement_id=announcement_id)))
+    except ValueError as error:
+        click.echo(str(error), err=True)
+        sys.exit(2)
+    where = "`maeum worker`s" if settings.redis_url else "`maeum clock` (in-process delivery, no REDIS_URL)"
+    click.echo(f"pushes queued: {added} (delivered by {where})")
+
+
+def _adapter_not_built(platform: str, token: str | None, variable: str) -> None:
+    state = "is set, but" if token else "is not set, and"
+    click.echo(f"{variable} {state} this build has no {platform} adapter yet.", err=True)
+    sys.exit(2)
+
+
+@main.command()
+def telegram() -> None:
+    """Telegram long polling (not built yet)."""
+    _adapter_not_built("Telegram", _settings().telegram_bot_token, "TELEGRAM_BOT_TOKEN")
+
+
+@main.command()
+def discord() -> None:
+    """Discord gateway bot (not built yet)."""
+    _adapter_not_built("Discord", _settings().discord_bot_token, "DISCORD_BOT_TOKEN")
+
+
+@main.command(name="slack-socket")
+def slack_socket() -> None:
+    """Slack Socket Mode (not built yet)."""
+    _adapter_not_built("Slack Socket Mode", _settings().slack_app_token, "SLACK_APP_TOKEN")
+
+
+@main.command()
 def doctor() -> None:
     """Check configuration, database, Redis, the LLM endpoint and tokens; say what is wrong in plain words."""
     from core.adapters.health import Status, run_all

@@ -40,6 +40,7 @@ from core.ports import (
 )
 from core.settings import Settings
 from core.usecases.account import AccountService
+from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
 from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.delivery import DeliveryService
@@ -55,6 +56,7 @@ class App:
     llm: LanguageModel
     catalog: Catalog
     delivery: DeliveryService
+    announcements: AnnouncementService
     queue: JobQueue
     metrics: Metrics
     engine: AsyncEngine | None = None
@@ -208,6 +210,7 @@ def bootstrap(
         llm=llm,
         catalog=messages,
         delivery=delivery,
+        announcements=AnnouncementService(uow=uow, clock=clock),
         queue=queue,
         metrics=metrics,
         engine=engine,

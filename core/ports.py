@@ -150,6 +150,10 @@ class Users(Protocol):
 
     async def delete_everything(self, user_id: UserId) -> None: ...
 
+    async def ids_after(self, after: int, *, limit: int) -> list[UserId]:
+        """User ids in order, for paging through everyone (announcements)."""
+        ...
+
 
 class Counseling(Protocol):
     async def current_conversation(self, user_id: UserId) -> ConversationId | None: ...

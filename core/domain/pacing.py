@@ -30,7 +30,8 @@ def pacing_keys(
     keys: list[PacingKey] = []
     overall = GLOBAL_LIMITS.get(platform)
     if overrides and platform in overrides:
-        overall = (overrides[platform], max(1.0, overrides[platform]))
+        # No burst: a platform that counts in a sliding window must never see more than its rate in any second.
+        overall = (overrides[platform], 1.0)
     if overall:
         keys.append((f"{platform}:all", *overall))
     per_chat = (GROUP_LIMITS.get(platform) if group else None) or CHAT_LIMITS.get(platform)

@@ -233,3 +233,21 @@ async def test_forgetting_a_user_drops_their_pending_pushes(road: App, clock: Fi
     await road.dispatcher.handle(dm("/forget"), question)
     await road.dispatcher.handle(dm("/forget_confirm yes"), RecordingResponder())
     assert await states(engine) == []
+
+
+async def test_an_announcement_reaches_every_user_once_in_their_language(
+    road: App, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    for user, locale in (("a", None), ("b", "en-US"), ("c", None)):
+        await road.dispatcher.handle(dm("/help", user=user, locale=locale), RecordingResponder())
+    assert await road.announcements.announce("점검 안내: 오늘 밤 2시") == 3
+    assert await road.announcements.announce("점검 안내: 오늘 밤 2시") == 0  # running it again sends nothing new
+    await run_clock_once(road)
+    titles = sorted(reply.sections[0].title or "" for _, reply, _ in messenger.pushed)
+    assert titles == ["📢 News from maeum", "📢 마음 소식", "📢 마음 소식"]
+    assert {reply.sections[0].body for _, reply, _ in messenger.pushed} == {"점검 안내: 오늘 밤 2시"}
+
+
+async def test_an_empty_announcement_is_refused(road: App) -> None:
+    with pytest.raises(ValueError, match="1 to 3000"):
+        await road.announcements.announce("   ")

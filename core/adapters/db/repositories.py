@@ -118,6 +118,12 @@ class SqlAlchemyUsers:
             for r in rows
         ]
 
+    async def ids_after(self, after: int, *, limit: int) -> list[UserId]:
+        rows = await self._session.scalars(
+            select(UserRow.id).where(UserRow.id > after).order_by(UserRow.id).limit(limit)
+        )
+        return [UserId(i) for i in rows]
+
     async def delete_everything(self, user_id: UserId) -> None:
         # Explicit order rather than trusting ON DELETE CASCADE alone, so a SQLite connection
         # opened without foreign keys still leaves nothing behind.
