@@ -80,3 +80,10 @@ def test_a_bad_setting_stops_with_a_message_naming_it(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "DAILY_FREE_WORRIES" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_reminder_fires_in_the_chat_without_redis(tmp_path: Path) -> None:
+    out = chat(["/remind 1s 물 마시기", "/wait 3", "/remind list"], tmp_path, "--as", "민지")
+    assert "⏰" in out and "알려 드릴게요: 물 마시기" in out
+    assert "📨 → 민지: ⏰ 알림\n물 마시기" in out
+    assert "예약된 알림이 없어요" in out  # delivered, so no longer pending
