@@ -61,6 +61,25 @@ def empty_postgres_schema() -> Iterator[str]:
         admin.dispose()
 
 
+@contextmanager
+def empty_redis_db(number: int) -> Iterator[str]:
+    """A Redis database of its own (emptied before and after), as a URL."""
+    from redis import Redis
+
+    url = REDIS_URL.rsplit("/", 1)[0] + f"/{number}"
+    client = Redis.from_url(url)
+    try:
+        client.flushdb()
+    except Exception as error:  # noqa: BLE001 — any connection failure means "no server"
+        client.close()
+        _unavailable("Redis", error)
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
 @pytest.fixture(scope="session")
 def postgres_schema() -> Iterator[str]:
     """A private schema, migrated once per test session; `database` empties it for each test."""

@@ -11,10 +11,10 @@ import pytest
 
 from core.adapters.ops import AlertEvent, InProcessAlertSink, OpsAlertHandler, RedisAlertSink, alert_event, alert_text
 from jobs.alerts import fold_open_alerts, install_alert_handler, post_alert
-from tests.conftest import REDIS_URL, _unavailable, make_settings
+from tests.conftest import REDIS_URL, empty_redis_db, make_settings
 from tests.servers.slack_api import FakeSlackServer
 
-TEST_REDIS = REDIS_URL.rsplit("/", 1)[0] + "/10"
+TEST_REDIS = REDIS_URL.rsplit("/", 1)[0] + "/10"  # the database empty_redis_db(10) hands out
 SECRET = "아무에게도 말 못 한 고민"
 
 
@@ -22,14 +22,10 @@ SECRET = "아무에게도 말 못 한 고민"
 def redis_client() -> Iterator[Any]:
     from redis import Redis
 
-    client = Redis.from_url(TEST_REDIS)
-    try:
-        client.flushdb()
-    except Exception as error:  # noqa: BLE001
-        _unavailable("Redis", error)
-    yield client
-    client.flushdb()
-    client.close()
+    with empty_redis_db(10) as url:
+        client = Redis.from_url(url)
+        yield client
+        client.close()
 
 
 @pytest.fixture
