@@ -32,13 +32,17 @@ GROUP_WINDOW_SECONDS = 600
 posting_alert: contextvars.ContextVar[bool] = contextvars.ContextVar("posting_alert", default=False)
 
 
+events_logger = logging.getLogger("maeum.events")
+
+
 class LoggingOpsAlerts:
-    """The OpsAlerts port for events that are not errors (a crisis gate fired): a WARNING record, and an
-    ERROR-level alert only through the handler below when the operator configured one."""
+    """The OpsAlerts port for events that are not errors (a crisis gate fired): a WARNING record marked
+    `ops_alert`, which the handler below sends to the ops channel like an ERROR when one is configured."""
 
     async def alert(self, event: str, **fields: str | int) -> None:
-        detail = " ".join(f"{k}={v}" for k, v in sorted(fields.items()))
-        logger.warning("ops alert: %s %s", event, detail)
+        names = sorted(fields)
+        template = "ops event %s: " + " ".join(f"{name}=%s" for name in names)
+        events_logger.warning(template, event, *(fields[name] for name in names), extra={"ops_alert": True})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,12 +137,14 @@ class OpsAlertHandler(logging.Handler):
     """Turns ERROR records into alert events. Never raises, never blocks on the network, never loops."""
 
     def __init__(self, sink: AlertSink, *, component: str) -> None:
-        super().__init__(level=logging.ERROR)
+        super().__init__(level=logging.WARNING)
         self._sink = sink
         self._component = component
         self._local = threading.local()
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.ERROR and not getattr(record, "ops_alert", False):
+            return
         if posting_alert.get() or getattr(self._local, "busy", False) or record.name.startswith("maeum.ops"):
             return
         self._local.busy = True

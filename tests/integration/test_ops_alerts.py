@@ -167,3 +167,30 @@ def test_the_handler_is_installed_only_when_an_ops_channel_is_configured(slack: 
         assert "something broke" in slack.webhook_posts[0]["text"]
     finally:
         logging.getLogger().removeHandler(handler)  # type: ignore[arg-type]
+
+
+def test_a_crisis_event_reaches_the_ops_channel_with_ids_only() -> None:
+    import asyncio
+
+    from core.adapters.ops import LoggingOpsAlerts
+
+    events: list[AlertEvent] = []
+
+    class Collect(InProcessAlertSink):
+        def __init__(self) -> None:  # no thread: collect synchronously
+            pass
+
+        def submit(self, event: AlertEvent) -> None:
+            events.append(event)
+
+    handler = OpsAlertHandler(Collect(), component="chat")
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        asyncio.run(LoggingOpsAlerts().alert("crisis_gate", user=7, platform="telegram", reason="indirect"))
+        logging.getLogger("core.z").warning("an ordinary warning")  # not an alert
+    finally:
+        root.removeHandler(handler)
+    (event,) = events
+    text = alert_text(event)
+    assert "crisis_gate" in text and "telegram" in text and "indirect" in text and "‹redacted›" not in text
