@@ -56,17 +56,19 @@ async def gather_metrics(app: App) -> bytes:
     snapshot = _Snapshot()
     families = snapshot.families
 
-    def counter_by(name: str, doc: str, label: str, values: dict[str, int]) -> None:
+    async def counter_by(name: str, doc: str, label: str, source: str) -> None:
+        try:
+            values = await app.metrics.read(source)
+        except Exception:  # noqa: BLE001 — Redis down: serve the rest; /readyz tells why
+            return
         family = CounterMetricFamily(name, doc, labels=[label])
         for key, value in sorted(values.items()):
             family.add_metric([key], value)
         families.append(family)
 
-    counter_by("maeum_messages_in", "Messages received, by platform", "platform", await app.metrics.read("messages_in"))
-    counter_by("maeum_messages_out", "Messages sent, by platform", "platform", await app.metrics.read("messages_out"))
-    counter_by(
-        "maeum_deliveries", "Push delivery attempts, by outcome", "outcome", await app.metrics.read("deliveries")
-    )
+    await counter_by("maeum_messages_in", "Messages received, by platform", "platform", "messages_in")
+    await counter_by("maeum_messages_out", "Messages sent, by platform", "platform", "messages_out")
+    await counter_by("maeum_deliveries", "Push delivery attempts, by outcome", "outcome", "deliveries")
     async with app.uow() as uow:
         states = await uow.outbox.count_by_state()
         usage = await uow.usage.totals()
@@ -77,7 +79,8 @@ async def gather_metrics(app: App) -> bytes:
     families.append(
         GaugeMetricFamily("maeum_dead_letters", "Pushes that failed every attempt", value=states.get("dead", 0))
     )
-    families.append(GaugeMetricFamily("maeum_queue_depth", "Delivery jobs waiting", value=app.queue.depth()))
+    with contextlib.suppress(Exception):
+        families.append(GaugeMetricFamily("maeum_queue_depth", "Delivery jobs waiting", value=app.queue.depth()))
     families.append(CounterMetricFamily("maeum_llm_calls", "Language model calls", value=usage["calls"]))
     tokens = CounterMetricFamily("maeum_llm_tokens", "Language model tokens", labels=["direction"])
     tokens.add_metric(["in"], usage["tokens_in"])

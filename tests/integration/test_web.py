@@ -40,3 +40,12 @@ def test_metrics_count_messages_model_calls_and_pushes(settings: Settings) -> No
     assert 'maeum_outbox_rows{state="pending"} 1.0' in body
     assert "maeum_queue_depth 0.0" in body
     assert "maeum_dead_letters 0.0" in body
+
+
+def test_metrics_still_answer_when_redis_is_down(settings: Settings) -> None:
+    web = create_web_app(lambda: bootstrap(settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})))
+    with TestClient(web) as client:
+        metrics = client.get("/metrics")
+    assert metrics.status_code == 200
+    assert "maeum_dead_letters 0.0" in metrics.text
+    assert "maeum_messages_in" not in metrics.text
