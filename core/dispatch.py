@@ -18,7 +18,7 @@ from core.i18n import Catalog
 from core.inbound import IncomingMessage, Invocation
 from core.ports import Clock, Metrics, Responder, UnitOfWorkFactory
 from core.replies import Reply
-from core.routing import parse_text, to_command
+from core.routing import decode_action, parse_text, to_command
 from core.usecases.context import Context
 
 logger = logging.getLogger(__name__)
@@ -70,10 +70,17 @@ class Dispatcher:
         text = clean_text(raw) if raw is not None else ""
         invocation = incoming.invocation or (parse_text(text) if text else None)
         direct = incoming.chat.kind is ChatKind.DIRECT
-        if invocation is None and (not direct or raw is None):
-            return  # group small talk, stickers, joins: not addressed to the bot
+        addressed = (
+            invocation is not None or incoming.action is not None or (direct and (raw is not None or incoming.non_text))
+        )
+        if not addressed:
+            return  # group small talk, joins, stickers in groups: not addressed to the bot
         locale = self._default_locale
         try:
+            if incoming.action is not None:
+                invocation = decode_action(incoming.action)
+            elif incoming.non_text and invocation is None:
+                raise UsageError("input.text_only")
             await self._metrics.count("messages_in", incoming.platform)
             user = await self._resolve_user(incoming)
             locale = user.locale

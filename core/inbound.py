@@ -38,5 +38,7 @@ class IncomingMessage:
     sender: Sender
     text: str | None = None
     invocation: Invocation | None = None
+    action: str | None = None  # a pressed button's action id, decoded by the core (expired ones get a notice)
+    non_text: bool = False  # a sticker, photo or voice note: in a direct chat the user is asked to write
     message_id: str | None = None
     extras: dict[str, str] = field(default_factory=dict)

@@ -15,7 +15,6 @@ from bots.terminal.responder import TerminalResponder
 from core.bootstrap import App, bootstrap
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Sender
-from core.routing import decode_action
 from core.settings import Settings
 from core.usecases.clock import run_clock
 
@@ -41,11 +40,7 @@ class TerminalSession:
         action = board.press(line)
         if action is not None:
             return IncomingMessage(
-                platform=PLATFORM,
-                chat=self.chat(),
-                sender=sender,
-                invocation=decode_action(action),
-                message_id=str(sequence),
+                platform=PLATFORM, chat=self.chat(), sender=sender, action=action, message_id=str(sequence)
             )
         return IncomingMessage(platform=PLATFORM, chat=self.chat(), sender=sender, text=line, message_id=str(sequence))
 

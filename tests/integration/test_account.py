@@ -195,3 +195,27 @@ async def test_an_internal_failure_gets_an_apology_with_an_incident_id(
     assert "사고 번호" in text and "boom" not in text and "Traceback" not in text
     incident = text.split("사고 번호 ")[1].rstrip(")")
     assert any(incident in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
+
+
+async def test_an_undecodable_button_gets_the_expired_notice(app: App) -> None:
+    from core.inbound import IncomingMessage
+
+    base = dm("x")
+    responder = RecordingResponder()
+    await app.dispatcher.handle(
+        IncomingMessage(platform=base.platform, chat=base.chat, sender=base.sender, action="mm:nope:1"), responder
+    )
+    assert "더 이상 쓸 수 없어요" in responder.all_text()
+
+
+async def test_a_sticker_in_a_direct_chat_asks_for_text_and_in_a_group_is_ignored(app: App) -> None:
+    from dataclasses import replace
+
+    from tests.conftest import group
+
+    direct = RecordingResponder()
+    await app.dispatcher.handle(replace(dm(None), non_text=True), direct)
+    assert "글로 적어 주시면" in direct.all_text()
+    in_group = RecordingResponder()
+    await app.dispatcher.handle(replace(group("x"), text=None, non_text=True), in_group)
+    assert in_group.messages == []

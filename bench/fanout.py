@@ -1,0 +1,467 @@
+"""Fan-out throughput: N pushes to N Slack users through the real road, against a rate-limited Slack.
+
+The road: outbox rows (written through the repositories) → the clock (`run_clock`, in this process, 0.1 s tick)
+→ RQ on Redis → `maeum worker` subprocesses (SimpleWorker, one batch of up to PUSH_BATCH_SIZE rows per job) →
+a local fake Slack Web API (`tests/servers/slack_api.py`) that answers HTTP 429 once `--limit` chat.postMessage
+calls were accepted within the last second. maeum is told `PUSH_RATE_PER_SECOND={"slack": 0.97 × limit}`, so
+the shared Redis pacer keeps all workers together under the limit.
+
+Measured:
+  - delivered messages/s ÷ limit, the steady rate from the first to the last post accepted by the fake server
+    (goal ≥ 0.95), and the busiest 1-second window;
+  - the 429s the fake answered (goal 0), lost pushes (rows not `sent` at the end; must be 0), doubles (a
+    recipient posted to more than once);
+  - worker CPU per message: utime + stime (+ reaped children) of the worker processes from /proc/<pid>/stat,
+    from when they are idle and registered to the end, divided by the messages delivered.
+
+Baseline in the same run: the naive way — one RQ job per outbox row (`jobs.delivery.deliver_batch([id])`
+enqueued straight into RQ, no clock), run by RQ's default forking `Worker` (a horse forked per job), with pacing
+lifted (`PUSH_RATE_PER_SECOND={"slack": 1000000}`, because maeum's built-in Slack default would otherwise pace
+it at 50/s) so it goes as fast as it can, on a smaller sample.
+
+Each run uses its own PostgreSQL schema in the `test` database (created, migrated, dropped) and Redis database
+12 (FLUSHDB before and after). `--limit 0` removes the fake's limit and maeum's pacing: the capacity probe used
+to choose the default limit.
+
+Usage: .venv/bin/python bench/fanout.py [--pushes 20000] [--workers 2] [--limit 150] [--baseline-pushes 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import ctypes
+import json
+import os
+import platform
+import secrets
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import IO, Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.db.engine import create_app_engine, create_sync_engine
+from core.adapters.db.migrate import upgrade
+from core.adapters.db.models import OutboxRow
+from core.bootstrap import App, bootstrap
+from core.domain.outbox import NewPush, PushDocument
+from core.domain.values import Locale
+from core.settings import Settings
+from core.usecases.clock import run_clock
+from tests.servers.slack_api import FakeSlackServer, SlackCall
+
+POSTGRES_URL = os.environ.get("MAEUM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = "redis://127.0.0.1:6379/12"
+TOKEN = "xoxb-bench"
+QUEUE = "maeum"
+DEFAULT_LIMIT = 150  # what 2 workers on this 2-core machine sustain with headroom (see BENCHMARKS.md)
+PACE_SHARE = 0.97
+UNPACED = 1_000_000.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+# RQ's default forking Worker for the baseline. The job module is imported once here, in the parent, so each
+# forked horse inherits it (otherwise every job would import SQLAlchemy, slack_sdk … again in its horse).
+FORKING_WORKER = """
+import sys
+from redis import Redis
+from rq import Queue, Worker
+import jobs.delivery  # noqa: F401
+connection = Redis.from_url(sys.argv[1])
+Worker([Queue(sys.argv[2], connection=connection)], connection=connection, name=sys.argv[3]).work(
+    logging_level="WARNING"
+)
+"""
+
+
+# --- the machinery: a private schema, a private Redis database, subprocesses that always die --------------------
+
+
+@contextlib.contextmanager
+def private_schema() -> Iterator[str]:
+    schema = f"maeum_bench_{secrets.token_hex(5)}"
+    admin = create_sync_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        upgrade(url=url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def private_redis(url: str) -> Iterator[str]:
+    from redis import Redis
+
+    client = Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL when this benchmark dies, however it dies."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+class Processes:
+    """Subprocesses started by this benchmark; `close()` kills each one (and its process group) by id."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
+
+    def start(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = tempfile.TemporaryFile()
+        process = subprocess.Popen(
+            args,
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,  # its own process group: forked horses die with it
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 — only prctl, no locks
+        )
+        self.started.append((process, log))
+        return process
+
+    def stderr_tail(self, process: subprocess.Popen[bytes], size: int = 2000) -> str:
+        for started, log in self.started:
+            if started is process:
+                log.seek(0)
+                return log.read().decode(errors="replace")[-size:]
+        return ""
+
+    def close(self) -> None:
+        for process, log in self.started:
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+            process.wait()
+            log.close()
+        self.started.clear()
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime + cutime + cstime of a live process (reaped children included: RQ's forked horses)."""
+    raw = Path(f"/proc/{pid}/stat").read_text()
+    fields = raw[raw.rfind(")") + 2 :].split()
+    return sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
+
+
+def environment(settings: Settings, rate: float) -> dict[str, str]:
+    drop = ("DATABASE_URL", "REDIS_URL", "SLACK_", "PUSH_", "OPS_", "LLM_", "MAEUM_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(
+        PYTHONPATH=str(REPO),
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url or "",
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_API_URL=settings.slack_api_url,
+        PUSH_RATE_PER_SECOND=json.dumps({"slack": rate}),
+        PUSH_BATCH_SIZE=str(settings.push_batch_size),
+    )
+    return env
+
+
+def wait_for_workers(redis_url: str, count: int, processes: Processes, started: list[Any]) -> None:
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60
+    try:
+        while Worker.count(queue=Queue(QUEUE, connection=connection)) < count:
+            for process in started:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a worker exited at start:\n{processes.stderr_tail(process)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workers did not register within 60 s")
+            time.sleep(0.05)
+        time.sleep(0.5)  # let them settle into their blocking dequeue: startup CPU is not counted
+    finally:
+        connection.close()
+
+
+# --- seeding and watching ---------------------------------------------------------------------------------------
+
+
+async def seed(app: App, count: int, *, prefix: str) -> list[int]:
+    """`count` users with one Slack identity each and one push due now for each, through the repositories."""
+    now = app.clock.now()
+    for start in range(0, count, 500):
+        async with app.uow() as uow:
+            for n in range(start, min(start + 500, count)):
+                user = await uow.users.create(
+                    platform="slack",
+                    external_id=f"U{prefix}{n:06d}",
+                    display_name=f"{prefix}{n}",
+                    locale=Locale.KO,
+                    timezone="Asia/Seoul",
+                    now=now,
+                )
+                await uow.outbox.add(
+                    NewPush(
+                        dedupe_key=f"{prefix}:{n}",
+                        kind="notice",
+                        document=PushDocument(key="remind.fire", text=f"{prefix}#{n}"),
+                        due_at=now,
+                        user_id=user.id,
+                    ),
+                    now=now,
+                )
+            await uow.commit()
+    engine = app.engine
+    assert engine is not None
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(OutboxRow.id).where(OutboxRow.dedupe_key.like(f"{prefix}:%")).order_by(OutboxRow.id)
+        )
+        return [row.id for row in rows]
+
+
+async def states(engine: AsyncEngine, prefix: str) -> Counter[str]:
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(OutboxRow.state, func.count())
+            .where(OutboxRow.dedupe_key.like(f"{prefix}:%"))
+            .group_by(OutboxRow.state)
+        )
+        return Counter({state: int(n) for state, n in rows})
+
+
+async def wait_until_final(
+    engine: AsyncEngine, prefix: str, total: int, *, timeout: float, workers: list[Any], processes: Processes
+) -> Counter[str]:
+    deadline = time.monotonic() + timeout
+    while True:
+        counts = await states(engine, prefix)
+        busy = sum(counts[s] for s in ("pending", "queued", "sending"))
+        if busy == 0 and sum(counts.values()) == total:
+            return counts
+        for process in workers:
+            if process.poll() is not None:
+                raise RuntimeError(f"a worker died:\n{processes.stderr_tail(process)}")
+        if time.monotonic() > deadline:
+            print(f"  timed out after {timeout:.0f} s with {dict(counts)}", flush=True)
+            return counts
+        await asyncio.sleep(0.5)
+
+
+# --- the figures ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Result:
+    name: str
+    pushes: int
+    posts: int
+    rate: float
+    busiest_second: int
+    rejected_429: int
+    lost: int
+    doubles: int
+    cpu_ms_per_message: float
+    seconds: float
+
+
+def figures(name: str, server: FakeSlackServer, pushes: int, counts: Counter[str], cpu: float) -> Result:
+    posts: list[SlackCall] = [c for c in server.calls_to("chat.postMessage") if c.ok]
+    times = sorted(c.at for c in posts)
+    span = times[-1] - times[0] if len(times) > 1 else 0.0
+    busiest, lo = 0, 0
+    for hi, at in enumerate(times):
+        while times[lo] <= at - 1.0:
+            lo += 1
+        busiest = max(busiest, hi - lo + 1)
+    per_channel = Counter(c.body.get("channel") for c in posts)
+    return Result(
+        name=name,
+        pushes=pushes,
+        posts=len(posts),
+        rate=(len(times) - 1) / span if span > 0 else 0.0,
+        busiest_second=busiest,
+        rejected_429=server.rate_limited,
+        lost=pushes - counts["sent"],
+        doubles=sum(n - 1 for n in per_channel.values()),
+        cpu_ms_per_message=cpu * 1000 / max(len(posts), 1),
+        seconds=span,
+    )
+
+
+# --- the two runs ---------------------------------------------------------------------------------------------------
+
+
+def settings_for(database_url: str, server: FakeSlackServer, rate: float) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        database_url=database_url,
+        redis_url=REDIS_URL,
+        slack_bot_token=TOKEN,
+        slack_api_url=server.base_url,
+        push_rate_per_second={"slack": rate},
+    )
+
+
+async def road(database_url: str, pushes: int, workers: int, limit: int, timeout: float) -> Result:
+    """maeum's road: outbox → clock → RQ → `maeum worker`s → Slack, paced at 0.97 × limit."""
+    rate = PACE_SHARE * limit if limit else UNPACED
+    processes = Processes()
+    with FakeSlackServer(token=TOKEN, rate_limit_per_second=limit or None) as server:
+        settings = settings_for(database_url, server, rate)
+        app = bootstrap(settings, engine=create_app_engine(database_url))
+        engine = app.engine
+        assert engine is not None
+        try:
+            started = time.monotonic()
+            await seed(app, pushes, prefix="R")
+            print(f"  seeded {pushes} users and pushes in {time.monotonic() - started:.1f} s", flush=True)
+            env = environment(settings, rate)
+            procs = [
+                processes.start([sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-road-{i}"], env)
+                for i in range(workers)
+            ]
+            wait_for_workers(REDIS_URL, workers, processes, procs)
+            cpu_before = sum(cpu_seconds(p.pid) for p in procs)
+            stop = asyncio.Event()
+            service = app.clock_service(holder="bench-clock", queue_grace=timedelta(seconds=10))
+            clock = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=0.1))
+            try:
+                counts = await wait_until_final(
+                    engine, "R", pushes, timeout=timeout, workers=procs, processes=processes
+                )
+                cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu_before
+            finally:
+                stop.set()
+                await clock
+        finally:
+            processes.close()
+            await app.aclose()
+        return figures("maeum road", server, pushes, counts, cpu)
+
+
+async def naive(database_url: str, pushes: int, workers: int, limit: int, timeout: float) -> Result:
+    """One RQ job per row, RQ's forking Worker, no clock, pacing lifted."""
+    from redis import Redis
+    from rq import Queue
+
+    processes = Processes()
+    with FakeSlackServer(token=TOKEN, rate_limit_per_second=limit or None) as server:
+        settings = settings_for(database_url, server, UNPACED)
+        app = bootstrap(settings, engine=create_app_engine(database_url))
+        engine = app.engine
+        assert engine is not None
+        connection = Redis.from_url(REDIS_URL)
+        try:
+            ids = await seed(app, pushes, prefix="N")
+            env = environment(settings, UNPACED)
+            procs = [
+                processes.start([sys.executable, "-c", FORKING_WORKER, REDIS_URL, QUEUE, f"bench-naive-{i}"], env)
+                for i in range(workers)
+            ]
+            wait_for_workers(REDIS_URL, workers, processes, procs)
+            cpu_before = sum(cpu_seconds(p.pid) for p in procs)
+            queue = Queue(QUEUE, connection=connection)
+            for start in range(0, len(ids), 500):
+                queue.enqueue_many(
+                    [
+                        Queue.prepare_data("jobs.delivery.deliver_batch", args=([push_id],), result_ttl=60)
+                        for push_id in ids[start : start + 500]
+                    ]
+                )
+            counts = await wait_until_final(engine, "N", pushes, timeout=timeout, workers=procs, processes=processes)
+            cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu_before
+        finally:
+            processes.close()
+            connection.close()
+            await app.aclose()
+        result = figures("naive: 1 job per push, forking Worker", server, pushes, counts, cpu)
+        if result.lost:
+            print(f"  naive: rows left {dict(counts)} (a 429 sends a row back to `pending`; no clock here)")
+        return result
+
+
+def table(results: list[Result], limit: int) -> None:
+    shown = f"{limit}/s" if limit else "none"
+    print(f"\nfake Slack limit: {shown}; maeum pace: {PACE_SHARE * limit:.1f}/s" if limit else "\nno limit, no pacing")
+    header = ("", "pushes", "posted", "msg/s", "÷ limit", "busiest 1 s", "429s", "lost", "doubles", "CPU ms/msg")
+    rows = [header]
+    for r in results:
+        rows.append(
+            (
+                r.name,
+                str(r.pushes),
+                str(r.posts),
+                f"{r.rate:.1f}",
+                f"{r.rate / limit:.3f}" if limit else "-",
+                str(r.busiest_second),
+                str(r.rejected_429),
+                str(r.lost),
+                str(r.doubles),
+                f"{r.cpu_ms_per_message:.2f}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+
+
+async def run(args: argparse.Namespace) -> None:
+    print(
+        f"machine: {platform.machine()} · {os.cpu_count()} cores · {platform.processor() or 'cpu'} · "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"pushes: {args.pushes} (baseline {args.baseline_pushes}); workers: {args.workers}; "
+        f"limit: {args.limit or 'none'}/s; PostgreSQL + Redis on 127.0.0.1",
+        flush=True,
+    )
+    results = []
+    with private_schema() as url, private_redis(REDIS_URL):
+        timeout = args.timeout or (args.pushes / (args.limit or 100) * 1.5 + 60)
+        print("maeum road …", flush=True)
+        results.append(await road(url, args.pushes, args.workers, args.limit, timeout))
+        if args.baseline_pushes:
+            with private_redis(REDIS_URL):
+                print("naive baseline …", flush=True)
+                timeout = args.timeout or (args.baseline_pushes / 5 + 60)
+                results.append(await naive(url, args.baseline_pushes, args.workers, args.limit, timeout))
+    table(results, args.limit)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pushes", type=int, default=20_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--limit", type=int, default=DEFAULT_LIMIT, help="fake Slack posts/s; 0 = no limit")
+    parser.add_argument("--baseline-pushes", type=int, default=2_000, help="0 skips the baseline")
+    parser.add_argument("--timeout", type=float, default=0, help="seconds per run (default: from the sizes)")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: subprocesses, schema
+    asyncio.run(run(args))
+
+
+if __name__ == "__main__":
+    main()
