@@ -33,6 +33,7 @@ import asyncio
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import platform
 import secrets
@@ -123,6 +124,18 @@ def _die_with_parent() -> None:
     """In the child, before exec: SIGKILL when this benchmark dies, however it dies."""
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+class RecoveryCounter(logging.Handler):
+    """Counts the rows the clock gave back ("clock recovered N pushes"): work done twice, or a lost job."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.WARNING)
+        self.rows = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg.startswith("clock recovered") and record.args:
+            self.rows += int(record.args[0])  # type: ignore[index, arg-type]
 
 
 class Processes:
@@ -285,6 +298,7 @@ class Result:
     doubles: int
     cpu_ms_per_message: float
     seconds: float
+    recovered: int = 0
 
 
 def figures(name: str, server: FakeSlackServer, pushes: int, counts: Counter[str], cpu: float) -> Result:
@@ -347,6 +361,8 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, timeout
             cpu_before = sum(cpu_seconds(p.pid) for p in procs)
             stop = asyncio.Event()
             service = app.clock_service(holder="bench-clock", queue_grace=timedelta(seconds=10))
+            recovered = RecoveryCounter()
+            logging.getLogger("core.usecases.clock").addHandler(recovered)
             clock = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=0.1))
             try:
                 counts = await wait_until_final(
@@ -356,10 +372,13 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, timeout
             finally:
                 stop.set()
                 await clock
+                logging.getLogger("core.usecases.clock").removeHandler(recovered)
         finally:
             processes.close()
             await app.aclose()
-        return figures("maeum road", server, pushes, counts, cpu)
+        result = figures("maeum road", server, pushes, counts, cpu)
+        result.recovered = recovered.rows
+        return result
 
 
 async def naive(database_url: str, pushes: int, workers: int, limit: int, timeout: float) -> Result:
@@ -406,7 +425,7 @@ async def naive(database_url: str, pushes: int, workers: int, limit: int, timeou
 def table(results: list[Result], limit: int) -> None:
     shown = f"{limit}/s" if limit else "none"
     print(f"\nfake Slack limit: {shown}; maeum pace: {PACE_SHARE * limit:.1f}/s" if limit else "\nno limit, no pacing")
-    header = ("", "pushes", "posted", "msg/s", "÷ limit", "busiest 1 s", "429s", "lost", "doubles", "CPU ms/msg")
+    header = ("", "pushes", "posted", "msg/s", "÷ limit", "busiest 1 s", "429s", "lost", "doubles", "recovered", "CPU ms/msg")
     rows = [header]
     for r in results:
         rows.append(
@@ -420,6 +439,7 @@ def table(results: list[Result], limit: int) -> None:
                 str(r.rejected_429),
                 str(r.lost),
                 str(r.doubles),
+                str(r.recovered),
                 f"{r.cpu_ms_per_message:.2f}",
             )
         )
