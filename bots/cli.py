@@ -152,9 +152,41 @@ def _adapter_not_built(platform: str, token: str | None, variable: str) -> None:
 
 
 @main.command()
-def telegram() -> None:
-    """Telegram long polling (not built yet)."""
-    _adapter_not_built("Telegram", _settings().telegram_bot_token, "TELEGRAM_BOT_TOKEN")
+@click.option(
+    "--set-webhook",
+    "webhook_url",
+    default=None,
+    metavar="URL",
+    help="Register URL (…/telegram/webhook of `maeum serve`) as the webhook, and exit.",
+)
+def telegram(webhook_url: str | None) -> None:
+    """Telegram long polling (or, with --set-webhook, switch the bot to the webhook of `maeum serve`)."""
+    from bots.telegram.app import run_polling, set_webhook
+    from jobs.runtime import with_app
+
+    settings = _settings()
+    if not settings.telegram_bot_token:
+        click.echo("TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and set it.", err=True)
+        sys.exit(2)
+    _logging(logging.INFO, settings=settings, component="telegram")
+    if webhook_url:
+        if not settings.telegram_webhook_secret:
+            click.echo("TELEGRAM_WEBHOOK_SECRET is not set: the webhook would accept anyone's updates.", err=True)
+            sys.exit(2)
+        asyncio.run(with_app(lambda app: set_webhook(app, webhook_url), settings=settings))
+        click.echo(f"webhook set to {webhook_url}")
+        return
+
+    async def poll() -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await with_app(lambda app: run_polling(app, stop=stop), settings=settings)
+
+    asyncio.run(poll())
 
 
 @main.command()

@@ -9,12 +9,18 @@ from core.settings import Settings
 
 
 def build_messengers(settings: Settings, *, redis: Any = None) -> dict[str, Messenger]:
-    """Messengers for a delivery worker. Telegram and Discord join as their adapters land."""
+    """Messengers for a delivery worker. Discord joins when its adapter lands."""
     messengers: dict[str, Messenger] = {}
     if redis is not None:
         from bots.terminal.messenger import RedisTerminalMessenger
 
         messengers["terminal"] = RedisTerminalMessenger(redis)
+    if settings.telegram_bot_token:
+        from bots.telegram.messenger import TelegramMessenger
+
+        messengers["telegram"] = TelegramMessenger(
+            token=settings.telegram_bot_token, base_url=settings.telegram_api_base_url
+        )
     if settings.slack_bot_token:
         from bots.slack.messenger import SlackMessenger
 

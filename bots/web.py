@@ -1,21 +1,27 @@
-"""The `web` process (ASGI): health, readiness and Prometheus metrics. Platform webhooks
-(/slack/events, /telegram/webhook, /discord/interactions) join as their adapters land."""
+"""The `web` process (ASGI): health, readiness, Prometheus metrics and the Telegram webhook.
+(/slack/events and /discord/interactions join as their adapters land.)"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import hmac
+import logging
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from core.bootstrap import App
+
+logger = logging.getLogger(__name__)
 
 READY_TIMEOUT_SECONDS = 3.0
 
@@ -101,17 +107,70 @@ async def gather_metrics(app: App) -> bytes:
     return generate_latest(registry)
 
 
+INBOX_RECOVERY_SECONDS = 30.0
+
+
+async def _start_telegram(app: App) -> Any:
+    if not app.settings.telegram_bot_token:
+        return None
+    from telegram import Bot
+
+    from bots.telegram.app import TelegramBot
+
+    bot = Bot(app.settings.telegram_bot_token, base_url=app.settings.telegram_api_base_url)
+    await bot.initialize()  # getMe: the bot's username, for commands addressed to it in groups
+    return TelegramBot(app, bot)
+
+
+async def _recover_inbox_forever(handlers: list[Any], stop: asyncio.Event) -> None:
+    """Updates accepted just before a crash are handled by the next web process, a minute later."""
+    while not stop.is_set():
+        for handler in handlers:
+            try:
+                await handler.recover_inbox()
+            except Exception:
+                logger.exception("inbox recovery failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=INBOX_RECOVERY_SECONDS)
+
+
 def create_web_app(build_app: Callable[[], App]) -> Starlette:
     """`build_app` runs at startup, inside the server's event loop (an async engine belongs to one loop)."""
-    state: dict[str, App] = {}
+    state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(web: Starlette) -> AsyncIterator[None]:
-        state["app"] = web.state.maeum = build_app()
+        app = state["app"] = web.state.maeum = build_app()
+        state["telegram"] = web.state.telegram = await _start_telegram(app)
+        stop = asyncio.Event()
+        recovery = asyncio.create_task(_recover_inbox_forever([h for h in [state["telegram"]] if h], stop))
         try:
             yield
         finally:
-            await state["app"].aclose()
+            stop.set()
+            await recovery
+            if state["telegram"] is not None:
+                await state["telegram"].bot.shutdown()
+            await app.aclose()
+
+    async def telegram_webhook(request: Request) -> Response:
+        telegram_bot = state.get("telegram")
+        if telegram_bot is None:
+            return Response(status_code=404)
+        secret = state["app"].settings.telegram_webhook_secret or ""
+        given = request.headers.get("x-telegram-bot-api-secret-token", "")
+        if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
+            return Response(status_code=403)
+        from telegram import Update
+
+        try:
+            update = Update.de_json(await request.json(), telegram_bot.bot)
+        except ValueError:
+            return Response(status_code=400)
+        # In the inbox before the 200: a crash after answering loses nothing, a repeat is handled once.
+        inbox_id = await telegram_bot.accept(update)
+        task = BackgroundTask(telegram_bot.process, inbox_id) if inbox_id is not None else None
+        return Response(status_code=200, background=task)
 
     async def healthz(_: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -132,6 +191,7 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

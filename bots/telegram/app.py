@@ -1,0 +1,157 @@
+"""maeum on Telegram: long polling (`maeum telegram`) or webhook (`maeum serve`), one way of handling updates.
+
+Every update goes through the durable inbox first (platform + update_id, unique): an update seen twice is
+handled once, and one accepted just before a crash is handled after it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from datetime import timedelta
+
+from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
+
+from bots.shared.streaming import ThrottledResponder
+from bots.telegram.responder import TelegramResponder, call_telegram
+from bots.telegram.translate import PLATFORM, translate
+from core.bootstrap import App
+from core.domain.values import ChatKind, Locale
+from core.routing import listed_verbs
+
+logger = logging.getLogger(__name__)
+
+PROCESS_LEASE = timedelta(minutes=5)  # longer than the slowest answer; after it a crashed update is retried
+EDIT_INTERVAL_DIRECT = 1.0  # Telegram: about one message a second per chat
+EDIT_INTERVAL_GROUP = 3.0  # and 20 a minute per group
+ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+class TelegramBot:
+    def __init__(self, app: App, bot: Bot) -> None:
+        self.app = app
+        self.bot = bot
+
+    @property
+    def username(self) -> str:
+        return self.bot.username or ""
+
+    async def register_commands(self) -> None:
+        """The / menu: Korean for everyone, English for clients set to English."""
+        for locale, language_code in ((Locale.KO, None), (Locale.EN, "en")):
+            commands = [
+                BotCommand(verb.name, self.app.catalog.text(locale, verb.summary_key)[:256]) for verb in listed_verbs()
+            ]
+
+            async def register(
+                commands: list[BotCommand] = commands, language_code: str | None = language_code
+            ) -> bool:
+                return await self.bot.set_my_commands(
+                    commands, scope=BotCommandScopeDefault(), language_code=language_code
+                )
+
+            await call_telegram(register)
+
+    async def accept(self, update: Update) -> int | None:
+        """Record the update in the inbox; its row id, or None when it was seen before."""
+        now = self.app.clock.now()
+        async with self.app.uow() as uow:
+            inbox_id = await uow.inbox.accept(
+                platform=PLATFORM, event_id=str(update.update_id), payload=json.dumps(update.to_dict()), now=now
+            )
+            await uow.commit()
+        return inbox_id
+
+    async def process(self, inbox_id: int) -> None:
+        now = self.app.clock.now()
+        async with self.app.uow() as uow:
+            taken = await uow.inbox.take(inbox_id, now=now, lease_until=now + PROCESS_LEASE)
+            await uow.commit()
+        if taken is None:
+            return
+        failed = False
+        try:
+            await self.handle(Update.de_json(json.loads(taken[1]), self.bot))
+        except Exception:
+            failed = True
+            logger.exception("telegram update %s could not be handled", inbox_id)
+        async with self.app.uow() as uow:
+            await uow.inbox.done(inbox_id, now=self.app.clock.now(), failed=failed)
+            await uow.commit()
+
+    async def receive(self, update: Update) -> None:
+        """Polling and webhook both land here."""
+        inbox_id = await self.accept(update)
+        if inbox_id is not None:
+            await self.process(inbox_id)
+
+    async def handle(self, update: Update) -> None:
+        if update.callback_query is not None:
+            # Every press is answered at once, or the client shows a spinner for a long time.
+            await call_telegram(update.callback_query.answer)
+        incoming = translate(update, bot_username=self.username)
+        if incoming is None:
+            return
+        interval = EDIT_INTERVAL_DIRECT if incoming.chat.kind is ChatKind.DIRECT else EDIT_INTERVAL_GROUP
+        responder = ThrottledResponder(TelegramResponder(self.bot, incoming.chat.id), interval=interval)
+        await self.app.dispatcher.handle(incoming, responder)
+
+    async def recover_inbox(self, *, older_than: timedelta = timedelta(minutes=1)) -> int:
+        """Updates accepted but never finished (a crash after the webhook answered): handle them now."""
+        async with self.app.uow() as uow:
+            ids = await uow.inbox.unfinished(received_before=self.app.clock.now() - older_than)
+        for inbox_id in ids:
+            await self.process(inbox_id)
+        return len(ids)
+
+
+def build_application(app: App) -> Application:  # type: ignore[type-arg]
+    settings = app.settings
+    assert settings.telegram_bot_token is not None
+    return (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_base_url)
+        .concurrent_updates(True)  # a worry takes seconds; others must not wait behind it
+        .build()
+    )
+
+
+async def run_polling(app: App, *, stop: asyncio.Event) -> None:
+    """`maeum telegram`: long polling until `stop` is set."""
+    application = build_application(app)
+    telegram_bot = TelegramBot(app, application.bot)
+
+    async def on_update(update: object, _: ContextTypes.DEFAULT_TYPE) -> None:
+        if isinstance(update, Update):
+            await telegram_bot.receive(update)
+
+    application.add_handler(TypeHandler(Update, on_update))
+    async with application:
+        await call_telegram(application.bot.delete_webhook)  # polling is refused while a webhook is set
+        await telegram_bot.register_commands()
+        await telegram_bot.recover_inbox(older_than=timedelta(0))
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=30)
+        logger.info("telegram: polling as @%s", telegram_bot.username)
+        try:
+            await stop.wait()
+        finally:
+            await application.updater.stop()
+            with contextlib.suppress(Exception):
+                await application.stop()
+
+
+async def set_webhook(app: App, url: str) -> None:
+    settings = app.settings
+    assert settings.telegram_bot_token is not None
+    bot = Bot(settings.telegram_bot_token, base_url=settings.telegram_api_base_url)
+    async with bot:
+        await call_telegram(
+            lambda: bot.set_webhook(url, secret_token=settings.telegram_webhook_secret, allowed_updates=ALLOWED_UPDATES)
+        )
+        await TelegramBot(app, bot).register_commands()
