@@ -167,3 +167,25 @@ def test_the_webhook_checks_the_secret_and_answers_a_repeated_update_once(
         assert client.post("/telegram/webhook", content=b"not json", headers=right).status_code == 400
     answered = [m for m in telegram.sent if "마음 사용법" in m["text"]]
     assert len(answered) == 1
+
+
+async def test_export_arrives_as_a_document_and_a_429_is_waited_out(tg_app: App, telegram: FakeTelegramServer) -> None:
+    async with polling(tg_app):
+        await wait_for(lambda: telegram.calls_to("getUpdates"))
+        telegram.fail_next("sendMessage", error_code=429, retry_after=1)
+        telegram.push_update(telegram.text_update("/export"))
+        await wait_for(lambda: telegram.documents)
+    (document,) = telegram.documents
+    assert document["filename"].startswith("maeum-export-") and document["filename"].endswith(".json")
+    assert b'"format": "maeum-export/1"' in document["content"]
+    assert any("JSON 파일로 준비했어요" in t for t in texts(telegram))  # sent after waiting out the 429
+
+
+async def test_a_button_with_undecodable_data_gets_a_short_notice(tg_app: App, telegram: FakeTelegramServer) -> None:
+    async with polling(tg_app):
+        await wait_for(lambda: telegram.calls_to("getUpdates"))
+        telegram.push_update(telegram.text_update("/help"))
+        await wait_for(lambda: telegram.sent)
+        telegram.push_update(telegram.callback_update("garbage:from:an:old:build"))
+        await wait_for(lambda: any("더 이상 쓸 수 없어요" in t for t in texts(telegram)))
+    assert telegram.callback_answers
