@@ -11,7 +11,8 @@ from telegram import Bot, Message
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, RetryAfter
 
-from bots.telegram.render import TelegramMessage, render
+from bots.telegram.messenger import retry_after_seconds
+from bots.telegram.render import TelegramMessage, render, render_document
 from core.ports import MessageRef
 from core.replies import Attachment, Reply
 
@@ -29,11 +30,9 @@ async def call_telegram(call: Callable[[], Awaitable[T]]) -> T | None:
         except RetryAfter as limit:
             if attempt == MAX_RETRY_AFTER_TRIES:
                 raise
-            seconds = (
-                limit.retry_after if isinstance(limit.retry_after, int | float) else limit.retry_after.total_seconds()
-            )
+            seconds = retry_after_seconds(limit)
             logger.info("telegram asked to wait %ss", seconds)
-            await asyncio.sleep(float(seconds))
+            await asyncio.sleep(seconds)
         except BadRequest as error:
             if "message is not modified" in str(error).lower():
                 return None
@@ -94,6 +93,4 @@ class TelegramResponder:
     async def _send_attachment(self, attachment: Attachment) -> None:
         send: Any = self._bot.send_photo if attachment.kind == "image" else self._bot.send_document
         field = "photo" if attachment.kind == "image" else "document"
-        await call_telegram(
-            lambda: send(chat_id=self._chat_id, filename=attachment.filename, **{field: attachment.content})
-        )
+        await call_telegram(lambda: send(chat_id=self._chat_id, **{field: render_document(attachment)}))

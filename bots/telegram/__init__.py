@@ -1,0 +1,1 @@
+"""Telegram adapter on python-telegram-bot: translation, rendering, responder, push messenger."""
