@@ -25,6 +25,9 @@ def _settings() -> Settings:
 def _logging(level: int, *, settings: Settings | None = None, component: str = "cli") -> None:
     """Structured-enough logs on stderr; with an ops channel configured, ERROR records also become alerts."""
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
+    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings is not None:
         from jobs.alerts import install_alert_handler
 
