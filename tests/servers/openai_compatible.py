@@ -28,7 +28,6 @@ import itertools
 import json
 import logging
 import re
-import socket
 import threading
 import time
 from collections import deque
@@ -37,11 +36,12 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
+
+from tests.servers.loopback import LoopbackServer
 
 __all__ = ["DEFAULT_TEXT", "Fail", "FakeOpenAIServer", "Hang", "Outcome", "RecordedRequest", "Reply", "Responder"]
 
@@ -214,9 +214,7 @@ class FakeOpenAIServer:
         self._script: deque[Outcome] = deque()
         self._requests: list[RecordedRequest] = []
         self._closing = threading.Event()
-        self._sock: socket.socket | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback: LoopbackServer | None = None
         self.port = 0
 
     # public API
@@ -252,52 +250,24 @@ class FakeOpenAIServer:
             self.responder = self._initial_responder
 
     def start(self) -> FakeOpenAIServer:
-        if self._thread is not None:
+        if self._loopback is not None:
             raise RuntimeError("already started")
         logging.getLogger("uvicorn.error").addFilter(_QUIET_DROPS)
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._sock = sock
-        self.port = sock.getsockname()[1]
         app = Starlette(
             routes=[
                 Route("/v1/chat/completions", self._chat_completions, methods=["POST"]),
                 Route("/v1/models", self._list_models, methods=["GET"]),
             ]
         )
-        config = uvicorn.Config(
-            app,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            loop="asyncio",
-            http="h11",
-            ws="none",
-            timeout_graceful_shutdown=2,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name=f"fake-openai-{self.port}", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the fake OpenAI server did not start")
-            time.sleep(0.005)
+        self._loopback = LoopbackServer(app, name="fake-openai")
+        self.port = self._loopback.start()
         return self
 
     def stop(self) -> None:
         self._closing.set()
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._sock is not None:
-            self._sock.close()
-        self._server = self._thread = self._sock = None
+        if self._loopback is not None:
+            self._loopback.stop()
+        self._loopback = None
 
     def __enter__(self) -> FakeOpenAIServer:
         return self.start()

@@ -58,7 +58,6 @@ import itertools
 import json
 import math
 import re
-import socket
 import threading
 import time
 from collections import deque
@@ -69,11 +68,12 @@ from typing import Any, Literal
 from urllib.parse import parse_qsl
 
 import httpx
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from tests.servers.loopback import LoopbackServer
 
 __all__ = [
     "BOT_FIRST_NAME",
@@ -526,9 +526,7 @@ class FakeTelegramServer:
         self._calls: list[TelegramCall] = []
         self._failures: dict[str, deque[_Failure | None]] = {}  # None: answer that call normally
         self._reset_state()
-        self._sock: socket.socket | None = None
-        self._server: uvicorn.Server | None = None
-        self._thread: threading.Thread | None = None
+        self._loopback: LoopbackServer | None = None
         self.port = 0
 
     def _reset_state(self) -> None:
@@ -891,47 +889,19 @@ class FakeTelegramServer:
     # --- running ------------------------------------------------------------------------------
 
     def start(self) -> FakeTelegramServer:
-        if self._thread is not None:
+        if self._loopback is not None:
             raise RuntimeError("already started")
         self._closing.clear()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        self._sock = sock
-        self.port = sock.getsockname()[1]
         app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])])
-        config = uvicorn.Config(
-            app,
-            log_config=None,
-            access_log=False,
-            lifespan="off",
-            loop="asyncio",
-            http="h11",
-            ws="none",
-            timeout_graceful_shutdown=2,
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]}, name=f"fake-telegram-{self.port}", daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the fake Telegram server did not start")
-            time.sleep(0.005)
+        self._loopback = LoopbackServer(app, name="fake-telegram")
+        self.port = self._loopback.start()
         return self
 
     def stop(self) -> None:
-        self._closing.set()  # long polls still waiting answer [] at once
-        if self._server is not None:
-            self._server.should_exit = True
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-        if self._sock is not None:
-            self._sock.close()
-        self._server = self._thread = self._sock = None
+        self._closing.set()
+        if self._loopback is not None:
+            self._loopback.stop()
+        self._loopback = None
 
     def __enter__(self) -> FakeTelegramServer:
         return self.start()
