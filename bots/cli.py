@@ -200,8 +200,34 @@ def discord() -> None:
 
 @main.command(name="slack-socket")
 def slack_socket() -> None:
-    """Slack Socket Mode (not built yet)."""
-    _adapter_not_built("Slack Socket Mode", _settings().slack_app_token, "SLACK_APP_TOKEN")
+    """Slack over Socket Mode: no public URL needed (SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
+    from bots.slack.app import run_socket_mode
+    from jobs.runtime import with_app
+
+    settings = _settings()
+    missing = [
+        name
+        for name, value in (
+            ("SLACK_BOT_TOKEN", settings.slack_bot_token),
+            ("SLACK_APP_TOKEN", settings.slack_app_token),
+        )
+        if not value
+    ]
+    if missing:
+        click.echo(f"{' and '.join(missing)} not set: see the Slack section of the README.", err=True)
+        sys.exit(2)
+    _logging(logging.INFO, settings=settings, component="slack-socket")
+
+    async def run() -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await with_app(lambda app: run_socket_mode(app, stop=stop), settings=settings)
+
+    asyncio.run(run())
 
 
 @main.command()

@@ -1,5 +1,5 @@
-"""The `web` process (ASGI): health, readiness, Prometheus metrics and the Telegram webhook.
-(/slack/events and /discord/interactions join as their adapters land.)"""
+"""The `web` process (ASGI): health, readiness, Prometheus metrics, the Telegram webhook and Slack's
+events, commands and interactivity. (/discord/interactions joins with its adapter.)"""
 
 from __future__ import annotations
 
@@ -122,6 +122,17 @@ async def _start_telegram(app: App) -> Any:
     return TelegramBot(app, bot)
 
 
+def _start_slack(app: App) -> Any:
+    if not (app.settings.slack_bot_token and app.settings.slack_signing_secret):
+        return None
+    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+
+    from bots.slack.app import build_bolt_app
+
+    bolt, slack = build_bolt_app(app)
+    return AsyncSlackRequestHandler(bolt), slack
+
+
 async def _recover_inbox_forever(handlers: list[Any], stop: asyncio.Event) -> None:
     """Updates accepted just before a crash are handled by the next web process, a minute later."""
     while not stop.is_set():
@@ -142,8 +153,10 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
     async def lifespan(web: Starlette) -> AsyncIterator[None]:
         app = state["app"] = web.state.maeum = build_app()
         state["telegram"] = web.state.telegram = await _start_telegram(app)
+        state["slack"] = web.state.slack = _start_slack(app)
         stop = asyncio.Event()
-        recovery = asyncio.create_task(_recover_inbox_forever([h for h in [state["telegram"]] if h], stop))
+        recoverers = [h for h in (state["telegram"], state["slack"][1] if state["slack"] else None) if h]
+        recovery = asyncio.create_task(_recover_inbox_forever(recoverers, stop))
         try:
             yield
         finally:
@@ -186,12 +199,20 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         body = await gather_metrics(state["app"])
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
+    async def slack_events(request: Request) -> Response:
+        if state.get("slack") is None:
+            return Response(status_code=404)
+        handler = state["slack"][0]
+        response: Response = await handler.handle(request)  # Bolt verifies the v0 signature (401 otherwise)
+        return response
+
     return Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
+            Route("/slack/events", slack_events, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

@@ -180,6 +180,7 @@ def bootstrap(
         c.Start: account.start,
         c.SetConsent: account.set_consent,
         c.ShowHelp: account.help,
+        c.ShowHome: account.home,
         c.SetLanguage: account.set_language,
         c.SetTimezone: account.set_timezone,
         c.ExportData: account.export,

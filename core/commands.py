@@ -82,3 +82,8 @@ class ListReminders(Command):
 @dataclass(frozen=True, kw_only=True)
 class CancelReminder(Command):
     position: int  # as numbered by /remind list
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowHome(Command):
+    """A summary of the user's week with the main verbs as buttons (Slack's App Home)."""

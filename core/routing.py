@@ -20,6 +20,7 @@ from core.commands import (
     SetReminder,
     SetTimezone,
     ShowHelp,
+    ShowHome,
     Start,
     StartNewConversation,
 )
@@ -149,6 +150,9 @@ VERBS: tuple[Verb, ...] = (
         where=_DIRECT,
     ),
     Verb(name="remind", parse=_remind, usage_key="remind.usage", summary_key="remind.summary", aliases=("알림",)),
+    Verb(
+        name="home", parse=_no_args(ShowHome()), usage_key="home.usage", summary_key="home.summary_verb", listed=False
+    ),
     Verb(name="consent", parse=_consent, usage_key="consent.usage", summary_key="consent.summary", listed=False),
     Verb(
         name="forget_confirm",

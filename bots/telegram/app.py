@@ -15,6 +15,7 @@ from datetime import timedelta
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
+from bots.shared.inbox import InboxIntake
 from bots.shared.streaming import ThrottledResponder
 from bots.telegram.responder import TelegramResponder, call_telegram
 from bots.telegram.translate import PLATFORM, translate
@@ -24,7 +25,6 @@ from core.routing import listed_verbs
 
 logger = logging.getLogger(__name__)
 
-PROCESS_LEASE = timedelta(minutes=5)  # longer than the slowest answer; after it a crashed update is retried
 EDIT_INTERVAL_DIRECT = 1.0  # Telegram: about one message a second per chat
 EDIT_INTERVAL_GROUP = 3.0  # and 20 a minute per group
 ALLOWED_UPDATES = ["message", "callback_query"]
@@ -34,6 +34,7 @@ class TelegramBot:
     def __init__(self, app: App, bot: Bot) -> None:
         self.app = app
         self.bot = bot
+        self.inbox = InboxIntake(app, PLATFORM, self._handle_stored)
 
     @property
     def username(self) -> str:
@@ -57,36 +58,21 @@ class TelegramBot:
 
     async def accept(self, update: Update) -> int | None:
         """Record the update in the inbox; its row id, or None when it was seen before."""
-        now = self.app.clock.now()
-        async with self.app.uow() as uow:
-            inbox_id = await uow.inbox.accept(
-                platform=PLATFORM, event_id=str(update.update_id), payload=json.dumps(update.to_dict()), now=now
-            )
-            await uow.commit()
-        return inbox_id
+        return await self.inbox.accept(str(update.update_id), json.dumps(update.to_dict()))
 
     async def process(self, inbox_id: int) -> None:
-        now = self.app.clock.now()
-        async with self.app.uow() as uow:
-            taken = await uow.inbox.take(inbox_id, now=now, lease_until=now + PROCESS_LEASE)
-            await uow.commit()
-        if taken is None:
-            return
-        failed = False
-        try:
-            await self.handle(Update.de_json(json.loads(taken[1]), self.bot))
-        except Exception:
-            failed = True
-            logger.exception("telegram update %s could not be handled", inbox_id)
-        async with self.app.uow() as uow:
-            await uow.inbox.done(inbox_id, now=self.app.clock.now(), failed=failed)
-            await uow.commit()
+        await self.inbox.process(inbox_id)
 
     async def receive(self, update: Update) -> None:
         """Polling and webhook both land here."""
-        inbox_id = await self.accept(update)
-        if inbox_id is not None:
-            await self.process(inbox_id)
+        await self.inbox.receive(str(update.update_id), json.dumps(update.to_dict()))
+
+    async def recover_inbox(self, *, older_than: timedelta = timedelta(minutes=1)) -> int:
+        """Updates accepted but never finished (a crash after the webhook answered): handle them now."""
+        return await self.inbox.recover(older_than=older_than)
+
+    async def _handle_stored(self, payload: str) -> None:
+        await self.handle(Update.de_json(json.loads(payload), self.bot))
 
     async def handle(self, update: Update) -> None:
         if update.callback_query is not None:
@@ -98,14 +84,6 @@ class TelegramBot:
         interval = EDIT_INTERVAL_DIRECT if incoming.chat.kind is ChatKind.DIRECT else EDIT_INTERVAL_GROUP
         responder = ThrottledResponder(TelegramResponder(self.bot, incoming.chat.id), interval=interval)
         await self.app.dispatcher.handle(incoming, responder)
-
-    async def recover_inbox(self, *, older_than: timedelta = timedelta(minutes=1)) -> int:
-        """Updates accepted but never finished (a crash after the webhook answered): handle them now."""
-        async with self.app.uow() as uow:
-            ids = await uow.inbox.unfinished(received_before=self.app.clock.now() - older_than)
-        for inbox_id in ids:
-            await self.process(inbox_id)
-        return len(ids)
 
 
 def build_application(app: App) -> Application:  # type: ignore[type-arg]

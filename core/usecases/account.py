@@ -17,8 +17,10 @@ from core.commands import (
     SetLanguage,
     SetTimezone,
     ShowHelp,
+    ShowHome,
     Start,
 )
+from core.domain.timekeeping import start_of_local_day
 from core.ports import Clock, UnitOfWorkFactory
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import encode_action, listed_verbs
@@ -65,6 +67,28 @@ class AccountService:
         await ctx.responder.send(
             Reply.text("\n".join([*lines, "", ctx.t("help.plain_text")]), title=ctx.t("help.title"))
         )
+
+    async def home(self, command: ShowHome, ctx: Context) -> None:
+        now = self._clock.now()
+        week_start = start_of_local_day(now, ZoneInfo(ctx.user.timezone)) - timedelta(days=6)
+        async with self._uow() as uow:
+            worries = await uow.counseling.count_worries_since(ctx.user.id, week_start)
+            helpful = [
+                f.persona.value for f in await uow.counseling.feedback_of(ctx.user.id) if f.created_at >= week_start
+            ]
+            reminders = len(await uow.outbox.pending_of(ctx.user.id, "reminder"))
+        body = ctx.t("home.summary", worries=worries, f=helpful.count("F"), t=helpful.count("T"), reminders=reminders)
+        buttons = tuple(
+            Button(label=ctx.t(f"home.button.{name}"), action=encode_action(*action))
+            for name, action in (
+                ("help", ("help",)),
+                ("new", ("new",)),
+                ("reminders", ("remind", "list")),
+                ("export", ("export",)),
+                ("start", ("start",)),
+            )
+        )
+        await ctx.responder.send(Reply.text(body, buttons=buttons, title=ctx.t("home.title")))
 
     async def set_language(self, command: SetLanguage, ctx: Context) -> None:
         if command.locale is None:

@@ -34,7 +34,7 @@ async def test_an_update_is_taken_once_and_its_payload_dropped_when_done(app: Ap
         await uow.commit()
     clock.advance(minutes=5)
     async with app.uow() as uow:
-        assert await uow.inbox.unfinished(received_before=clock.now()) == []
+        assert await uow.inbox.unfinished(platform="slack", received_before=clock.now()) == []
         assert await uow.inbox.take(inbox_id, now=clock.now(), lease_until=clock.now()) is None
 
 
@@ -46,6 +46,7 @@ async def test_a_crash_after_the_answer_leaves_the_update_to_be_processed_again(
         await uow.commit()  # … and the process dies before `done`
     clock.advance(seconds=31)
     async with app.uow() as uow:
-        assert await uow.inbox.unfinished(received_before=clock.now()) == [inbox_id]
+        assert await uow.inbox.unfinished(platform="discord", received_before=clock.now()) == [inbox_id]
+        assert await uow.inbox.unfinished(platform="telegram", received_before=clock.now()) == []
         assert await uow.inbox.take(inbox_id, now=clock.now(), lease_until=clock.now() + timedelta(seconds=30))
         await uow.commit()

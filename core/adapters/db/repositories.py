@@ -590,11 +590,12 @@ class SqlAlchemyInbox:
             .values(state="failed" if failed else "done", processed_at=now, lease_until=None, payload="")
         )
 
-    async def unfinished(self, *, received_before: datetime, limit: int = 100) -> list[int]:
+    async def unfinished(self, *, platform: str, received_before: datetime, limit: int = 100) -> list[int]:
         """Updates accepted but never finished (a crash after the HTTP answer): to be processed again."""
         rows = await self._session.scalars(
             select(InboxRow.id)
             .where(
+                InboxRow.platform == platform,
                 InboxRow.received_at <= received_before,
                 or_(InboxRow.state == "pending", InboxRow.state == "processing"),
             )
