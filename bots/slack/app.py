@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections import OrderedDict
 from datetime import timedelta
 from typing import Any
@@ -132,7 +133,6 @@ def build_bolt_app(app: App, *, socket_mode: bool = False) -> tuple[AsyncApp, Sl
     settings = app.settings
     client = web_client(app)
     bolt = AsyncApp(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret or "",
         client=client,
         request_verification_enabled=not socket_mode,  # Socket Mode traffic is authenticated by the app token
@@ -151,7 +151,7 @@ def build_bolt_app(app: App, *, socket_mode: bool = False) -> tuple[AsyncApp, Sl
     async def on_command(ack: Any, body: dict[str, Any]) -> None:
         await intake("command", str(body.get("trigger_id", "")), body, ack)
 
-    @bolt.action({"type": "block_actions"})
+    @bolt.action(re.compile(".*"))  # every button: stale ones get the core's "expired" notice
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
         await intake("action", str(body.get("trigger_id", "")), body, ack)
 
