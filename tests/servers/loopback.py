@@ -1,13 +1,29 @@
-"""Serving a fake platform: a Starlette app on 127.0.0.1 (a port the OS picks), in a daemon thread."""
+"""Serving a fake platform: a Starlette app on 127.0.0.1 (a port the OS picks), in a daemon thread.
+
+WebSocket routes (the fake Slack's Socket Mode) are served when the `websockets` package (a dev dependency) is
+installed, through uvicorn's sans-I/O implementation — its legacy "websockets" one warns of deprecation on import
+with websockets >= 14 —, else through `wsproto` when that is installed; with neither, WebSockets are refused.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import socket
 import threading
 import time
+from typing import Literal
 
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.config import WS_PROTOCOLS
+
+
+def _websocket_protocol() -> Literal["websockets-sansio", "websockets", "wsproto", "none"]:
+    if importlib.util.find_spec("websockets") is not None:
+        return "websockets-sansio" if "websockets-sansio" in WS_PROTOCOLS else "websockets"  # uvicorn < 0.35
+    if importlib.util.find_spec("wsproto") is not None:
+        return "wsproto"
+    return "none"
 
 
 class LoopbackServer:
@@ -39,7 +55,7 @@ class LoopbackServer:
             lifespan="off",
             loop="asyncio",
             http="h11",
-            ws="none",
+            ws=_websocket_protocol(),
             timeout_graceful_shutdown=2,
         )
         self._server = uvicorn.Server(config)

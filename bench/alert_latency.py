@@ -1,0 +1,451 @@
+"""Ops alert latency: from `logger.error(...)` in a process to the alert's arrival at the ops Slack channel.
+
+Two paths, each installed exactly as a maeum process installs it (`jobs.alerts.install_alert_handler(settings,
+component="bench")` on the root logger), posting to a local fake Slack Web API (`tests/servers/slack_api.py`)
+with a bot token and OPS_SLACK_CHANNEL:
+
+  - with Redis: the RedisAlertSink groups the event in Redis and enqueues a `jobs.alerts.post_alert` job (at the
+    front of the queue), run by one `maeum worker` subprocess;
+  - without Redis: the InProcessAlertSink posts from a background thread of this process.
+
+Each path gets 20 distinct errors (`--errors`; distinct logger names, so distinct fingerprints) 200 ms apart
+(`--spacing 0.2`). Latency = the post's arrival at the fake server (its `time.monotonic()` stamp, same process)
+− the moment `logger.error` was called. Also shown: the time spent inside `logger.error` itself (what the
+erroring code pays), and the same paths with the errors `--paced-spacing 1.2` s apart — slower than the ops
+channel's pace of one post a second — which isolates the path's own latency from the wait for the pace.
+Goal: ≤ 2 s. Before measuring, one warm-up alert per path (the worker's first job imports slack_sdk and aiohttp);
+its latency is reported as "cold".
+
+Uses its own PostgreSQL schema in the `test` database (DATABASE_URL for the worker; the alert path itself does not
+touch the database) and Redis database 14 (FLUSHDB before and after).
+
+Usage: .venv/bin/python bench/alert_latency.py [--errors 20] [--spacing 0.2] [--paced-spacing 1.2] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import logging
+import os
+import platform
+import re
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from sqlalchemy import text
+
+from core.adapters.db.engine import create_sync_engine
+from core.adapters.db.migrate import upgrade
+from core.settings import Settings
+from jobs.alerts import install_alert_handler
+from tests.servers.slack_api import FakeSlackServer
+
+REPO = Path(__file__).resolve().parents[1]
+POSTGRES_URL = os.environ.get("MAEUM_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = "redis://127.0.0.1:6379/14"
+TOKEN = "xoxb-bench"
+OPS_CHANNEL = "C0OPS"
+QUEUE = "maeum"
+GOAL_SECONDS = 2.0
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+LOGGER_IN_POST = re.compile(r"`(bench\.alerts\.[a-z0-9_.]+)`")
+
+
+# --- the machinery: a private schema, a private Redis database, subprocesses that always die --------------------
+
+
+@contextlib.contextmanager
+def private_schema() -> Iterator[str]:
+    schema = f"maeum_bench_{secrets.token_hex(5)}"
+    admin = create_sync_engine(POSTGRES_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+        upgrade(url=url)
+        yield url
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@contextlib.contextmanager
+def private_redis(url: str) -> Iterator[str]:
+    from redis import Redis
+
+    client = Redis.from_url(url)
+    client.flushdb()
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGKILL when this benchmark dies, however it dies."""
+    with contextlib.suppress(Exception):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
+class ForeignLoad:
+    """CPU used meanwhile by processes outside this benchmark — not it, its subprocesses, PostgreSQL or Redis (which
+    serve it) — sampled from /proc every half second. Another test run on the machine distorts the figures; this
+    says so."""
+
+    SHARED = frozenset({"postgres", "redis-server"})
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self.elapsed = 0.0
+        self.by_name: Counter[str] = Counter()
+        self._stop = threading.Event()
+        self._last: dict[int, float] = {}
+        self._thread = threading.Thread(target=self._run, name="foreign-load", daemon=True)
+
+    @staticmethod
+    def _processes() -> dict[int, tuple[int, str, float]]:
+        found = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                raw = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            fields = raw[raw.rfind(")") + 2 :].split()
+            name = raw[raw.find("(") + 1 : raw.rfind(")")]
+            found[int(entry.name)] = (int(fields[1]), name, (int(fields[11]) + int(fields[12])) / CLK_TCK)
+        return found
+
+    def _sample(self, *, count: bool) -> None:
+        processes = self._processes()
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _, _) in processes.items():
+            children.setdefault(ppid, []).append(pid)
+        mine, todo = set(), [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            mine.add(pid)
+            todo.extend(children.get(pid, []))
+        last, self._last = self._last, {}
+        for pid, (_, name, cpu) in processes.items():
+            if pid in mine or name in self.SHARED:
+                continue
+            self._last[pid] = cpu
+            if count:
+                used = cpu - last.get(pid, 0.0)
+                if used > 0:
+                    self.seconds += used
+                    self.by_name[name] += used
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.5):
+            self._sample(count=True)
+
+    def __enter__(self) -> ForeignLoad:
+        self._sample(count=False)
+        self._started = time.monotonic()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample(count=True)
+        self.elapsed = time.monotonic() - self._started
+
+    @property
+    def cores(self) -> float:
+        return self.seconds / self.elapsed if self.elapsed else 0.0
+
+    def describe(self) -> str:
+        top = ", ".join(f"{name} {seconds:.0f} s" for name, seconds in self.by_name.most_common(3) if seconds >= 1)
+        return f"{self.cores:.2f} cores" + (f" ({top})" if top else "")
+
+
+class Processes:
+    """Subprocesses started by this benchmark; `close()` kills each one (and its process group) by id."""
+
+    def __init__(self) -> None:
+        self.started: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
+
+    def start(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        log = tempfile.TemporaryFile()  # noqa: SIM115 — kept open until close()
+        process = subprocess.Popen(
+            args,
+            env=env,
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+            start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 — only prctl, no locks
+        )
+        self.started.append((process, log))
+        return process
+
+    def stderr_tail(self, process: subprocess.Popen[bytes], size: int = 2000) -> str:
+        for started, log in self.started:
+            if started is process:
+                log.seek(0)
+                return log.read().decode(errors="replace")[-size:]
+        return ""
+
+    def close(self) -> None:
+        for process, log in self.started:
+            if process.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):
+                    process.kill()
+            process.wait()
+            log.close()
+        self.started.clear()
+
+
+def environment(settings: Settings) -> dict[str, str]:
+    drop = ("DATABASE_URL", "REDIS_URL", "SLACK_", "PUSH_", "OPS_", "LLM_", "MAEUM_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
+    env.update(
+        PYTHONPATH=str(REPO),
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url or "",
+        SLACK_BOT_TOKEN=TOKEN,
+        SLACK_API_URL=settings.slack_api_url,
+        OPS_SLACK_CHANNEL=OPS_CHANNEL,
+    )
+    return env
+
+
+def wait_for_workers(processes: Processes, workers: list[subprocess.Popen[bytes]]) -> None:
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(REDIS_URL)
+    deadline = time.monotonic() + 60
+    try:
+        while Worker.count(queue=Queue(QUEUE, connection=connection)) < len(workers):
+            for worker in workers:
+                if worker.poll() is not None:
+                    raise RuntimeError(f"a worker exited at start:\n{processes.stderr_tail(worker)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workers did not register within 60 s")
+            time.sleep(0.05)
+        time.sleep(0.5)
+    finally:
+        connection.close()
+
+
+# --- emitting and timing -------------------------------------------------------------------------------------------
+
+
+@dataclass(kw_only=True)
+class Series:
+    name: str
+    spacing: float
+    latencies: list[float]  # seconds, one per error posted
+    emit_costs: list[float]  # seconds spent inside logger.error
+    errors: int
+    other_cores: float = 0.0
+
+    @property
+    def missing(self) -> int:
+        return self.errors - len(self.latencies)
+
+
+def arrivals(server: FakeSlackServer) -> dict[str, float]:
+    """Logger name → when its alert reached the ops channel (the first post naming it)."""
+    found: dict[str, float] = {}
+    for call in server.calls_to("chat.postMessage"):
+        if not call.ok or call.body.get("channel") != OPS_CHANNEL:
+            continue
+        match = LOGGER_IN_POST.search(str(call.body.get("text", "")))
+        if match:
+            found.setdefault(match.group(1), call.at)
+    return found
+
+
+def emit(name: str) -> tuple[float, float]:
+    """One ERROR record from logger `name`; returns (when it was called, how long the call took)."""
+    logger = logging.getLogger(name)
+    started = time.monotonic()
+    logger.error("bench failure in step %s", 7)
+    return started, time.monotonic() - started
+
+
+def wait_for(server: FakeSlackServer, names: list[str], seconds: float) -> dict[str, float]:
+    deadline = time.monotonic() + seconds
+    while True:
+        found = arrivals(server)
+        if all(n in found for n in names) or time.monotonic() > deadline:
+            return found
+        time.sleep(0.02)
+
+
+def series(server: FakeSlackServer, *, name: str, tag: str, errors: int, spacing: float) -> Series:
+    names = [f"bench.alerts.{tag}.e{i:02d}" for i in range(errors)]
+    emitted: dict[str, float] = {}
+    costs = []
+    with ForeignLoad() as other:
+        for i, logger_name in enumerate(names):
+            if i:
+                time.sleep(max(0.0, emitted[names[0]] + i * spacing - time.monotonic()))
+            emitted[logger_name], cost = emit(logger_name)
+            costs.append(cost)
+        found = wait_for(server, names, seconds=errors * 1.5 + 30)
+    latencies = [found[n] - emitted[n] for n in names if n in found]
+    return Series(
+        name=name, spacing=spacing, latencies=latencies, emit_costs=costs, errors=errors, other_cores=other.cores
+    )
+
+
+def cold(server: FakeSlackServer, tag: str) -> float:
+    """The first alert of a path (a fresh worker imports slack_sdk and aiohttp on its first job); then wait out the
+    channel's pace so the measured series starts with a free slot."""
+    logger_name = f"bench.alerts.{tag}.warmup"
+    at, _ = emit(logger_name)
+    found = wait_for(server, [logger_name], seconds=60)
+    if logger_name not in found:
+        raise RuntimeError(f"the warm-up alert of {tag} never arrived")
+    time.sleep(1.2)
+    return found[logger_name] - at
+
+
+def path(
+    name: str, tag: str, settings: Settings, server: FakeSlackServer, args: argparse.Namespace
+) -> tuple[float, list[Series]]:
+    handler = install_alert_handler(settings, component="bench")
+    if handler is None:
+        raise RuntimeError("no ops channel configured")
+    try:
+        results = []
+        first = cold(server, tag)
+        results.append(series(server, name=name, tag=f"{tag}.burst", errors=args.errors, spacing=args.spacing))
+        if args.paced_spacing:
+            time.sleep(1.2)
+            results.append(
+                series(server, name=name, tag=f"{tag}.spaced", errors=args.errors, spacing=args.paced_spacing)
+            )
+        return first, results
+    finally:
+        logging.getLogger().removeHandler(handler)
+
+
+# --- the run ---------------------------------------------------------------------------------------------------------
+
+
+def table(rows_in: list[tuple[float, Series]]) -> None:
+    header = (
+        "path",
+        "spacing",
+        "alerts",
+        "cold",
+        "p50",
+        "max",
+        f"≤ {GOAL_SECONDS:g} s",
+        "in logger.error (p50/max)",
+        "other load",
+    )
+    rows = [header]
+    for first, s in rows_in:
+        ms = sorted(x * 1000 for x in s.latencies)
+        costs = sorted(x * 1000 for x in s.emit_costs)
+        within = sum(1 for x in s.latencies if x <= GOAL_SECONDS)
+        rows.append(
+            (
+                s.name,
+                f"{s.spacing * 1000:.0f} ms",
+                f"{len(ms)}/{s.errors}",
+                f"{first * 1000:.0f} ms",
+                f"{statistics.median(ms):.0f} ms" if ms else "-",
+                f"{ms[-1]:.0f} ms" if ms else "-",
+                f"{within}/{s.errors}",
+                f"{statistics.median(costs):.2f} / {costs[-1]:.2f} ms",
+                f"{s.other_cores:.2f} cores",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    print()
+    for row in rows:
+        print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
+
+
+def run(args: argparse.Namespace) -> None:
+    print(
+        f"machine: {platform.machine()} · {os.cpu_count()} cores · {platform.processor() or 'cpu'} · "
+        f"Python {platform.python_version()}"
+    )
+    print(
+        f"{args.errors} distinct errors per series, {args.spacing * 1000:.0f} ms apart"
+        + (f" (and {args.paced_spacing * 1000:.0f} ms apart)" if args.paced_spacing else "")
+        + "; Redis on 127.0.0.1",
+        flush=True,
+    )
+    rows: list[tuple[float, Series]] = []
+    processes = Processes()
+    with private_schema() as url, private_redis(REDIS_URL), FakeSlackServer(token=TOKEN) as server:
+        base: dict[str, Any] = {
+            "_env_file": None,
+            "database_url": url,
+            "slack_bot_token": TOKEN,
+            "slack_api_url": server.base_url,
+            "ops_slack_channel": OPS_CHANNEL,
+        }
+        try:
+            print(f"with Redis: RedisAlertSink → RQ → {args.workers} `maeum worker` …", flush=True)
+            with_redis = Settings(**base, redis_url=REDIS_URL)
+            workers = [
+                processes.start(
+                    [sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-alerts-{i}"], environment(with_redis)
+                )
+                for i in range(args.workers)
+            ]
+            wait_for_workers(processes, workers)
+            label = "Redis + worker" if args.workers == 1 else f"Redis + {args.workers} workers"
+            first, measured = path(label, "redis", with_redis, server, args)
+            rows.extend((first, s) for s in measured)
+            for worker in workers:
+                if worker.poll() is not None:
+                    raise RuntimeError(f"a worker died:\n{processes.stderr_tail(worker)}")
+            dropped = sum(
+                processes.stderr_tail(worker, size=1_000_000).count("could not be posted") for worker in workers
+            )
+            if dropped:
+                print(f"  the workers logged {dropped} alert(s) as 'could not be posted' (dropped)", flush=True)
+        finally:
+            processes.close()
+        print("without Redis: InProcessAlertSink (a thread of this process) …", flush=True)
+        first, measured = path("in-process thread", "thread", Settings(**base), server, args)
+        rows.extend((first, s) for s in measured)
+    table(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--errors", type=int, default=20, help="distinct errors per series")
+    parser.add_argument("--workers", type=int, default=1, help="`maeum worker`s running the alert jobs")
+    parser.add_argument("--spacing", type=float, default=0.2, help="seconds between errors")
+    parser.add_argument("--paced-spacing", type=float, default=1.2, help="a second series this far apart (0 skips it)")
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: the worker, schema, Redis
+    run(args)
+
+
+if __name__ == "__main__":
+    main()
