@@ -330,8 +330,8 @@ class Pacer(Protocol):
     """Shared rate limiting: how long to wait before one more message may go to `keys`."""
 
     async def reserve(self, keys: Sequence[tuple[str, float, float]]) -> float:
-        """Each key is (name, rate per second, burst). Returns the seconds to wait (0 = go now); the slot
-        is taken when the wait is 0."""
+        """Each key is (name, rate per second, burst). Takes the next free slot on every key and returns the
+        seconds until it (0 = go now); the caller sleeps that long and sends without asking again."""
         ...
 
     async def hold_off(self, name: str, seconds: float) -> None:

@@ -46,12 +46,11 @@ def _poster(settings: Settings) -> Any:
 
 
 async def _paced(pacer: Pacer, call: Any) -> Any:
-    """One post, at the channel's pace, waiting out 429s (bounded)."""
+    """One post, at the channel's pace, waiting out 429s (bounded: only 429s count as tries)."""
     for _ in range(MAX_TRIES):
         wait = await pacer.reserve([("ops:slack", POST_RATE, 1.0)])
         if wait > 0:
             await asyncio.sleep(wait)
-            continue
         try:
             return await call()
         except RetryLater as signal:

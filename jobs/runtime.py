@@ -14,7 +14,7 @@ T = TypeVar("T")
 
 
 async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | None = None) -> T:
-    """Build an App for this event loop (NullPool engine, fresh Redis clients), run, and close it."""
+    """Build an App for this event loop (its own engine and Redis clients), run, and close it."""
     settings = settings or load_settings()
     redis = None
     if settings.redis_url:
@@ -23,7 +23,9 @@ async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | N
         redis = Redis.from_url(settings.redis_url)
     app = bootstrap(
         settings,
-        engine=create_app_engine(settings.database_url, null_pool=True),
+        # A pool for this job's own event loop (disposed with the App): a connection per transaction costs
+        # more than the push itself.
+        engine=create_app_engine(settings.database_url),
         redis=redis,
         messengers=build_messengers(settings, redis=redis),
     )

@@ -6,28 +6,27 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-# All keys are checked and, only if every one allows it, all are taken: atomic in one script.
+# The slot is always taken, `wait` seconds from now (the latest any key allows): the caller sleeps that long
+# and sends without asking again, so no time is lost between a "wait" answer and the next try.
 # The time is Redis's own, so workers on machines with skewed clocks still agree.
 _RESERVE = """
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
 local wait = 0
-local next_tats = {}
+local tats = {}
 for i, key in ipairs(KEYS) do
-  local interval = tonumber(ARGV[2 * i - 1])
   local tolerance = tonumber(ARGV[2 * i])
   local tat = tonumber(redis.call('GET', key) or '0')
   if tat < now then tat = now end
-  local key_wait = tat - tolerance - now
-  if key_wait > wait then wait = key_wait end
-  next_tats[i] = tat + interval
+  tats[i] = tat
+  if tat - tolerance - now > wait then wait = tat - tolerance - now end
 end
-if wait > 0 then return tostring(wait) end
+local at = now + wait
 for i, key in ipairs(KEYS) do
-  local ttl = math.ceil((next_tats[i] - now) * 1000) + 1000
-  redis.call('SET', key, tostring(next_tats[i]), 'PX', ttl)
+  local next_tat = math.max(tats[i], at) + tonumber(ARGV[2 * i - 1])
+  redis.call('SET', key, tostring(next_tat), 'PX', math.ceil((next_tat - now) * 1000) + 1000)
 end
-return '0'
+return tostring(wait)
 """
 
 _HOLD_OFF = """
@@ -78,10 +77,10 @@ class InProcessPacer:
             tat = max(self._tats.get(name, now), now)
             wait = max(wait, tat - tolerance - now)
             updates[name] = tat + interval
-        if wait > 0:
-            return wait
-        self._tats.update(updates)
-        return 0.0
+        for name, rate, _ in keys:
+            interval = 1.0 / rate
+            self._tats[name] = max(updates[name], now + wait + interval)
+        return max(wait, 0.0)
 
     async def hold_off(self, name: str, seconds: float) -> None:
         now = time.monotonic()

@@ -67,6 +67,10 @@ class DeliveryService:
         batch from one whose worker died."""
         counts = {"sent": 0, "retried": 0, "dead": 0, "unreachable": 0, "skipped": 0}
         touched = self._clock.now()
+        if job_id:  # a job that waited long in the queue is alive now: its rows are not to be given away
+            async with self._uow() as uow:
+                await uow.outbox.touch_job(job_id, now=touched)
+                await uow.commit()
         for push_id in ids:
             counts[await self._deliver_one(push_id)] += 1
             if job_id and self._clock.now() - touched >= self._lease / 4:
@@ -154,15 +158,12 @@ class DeliveryService:
         )
         if not keys:
             return True
-        waited = 0.0
-        while True:
-            wait = await self._pacer.reserve(keys)
-            if wait <= 0:
-                return True
-            if waited + wait > MAX_PACING_WAIT_SECONDS:
-                return False
+        wait = await self._pacer.reserve(keys)
+        if wait > MAX_PACING_WAIT_SECONDS:
+            return False  # the slot is given up; the row waits its turn in the table instead
+        if wait > 0:
             await asyncio.sleep(wait)
-            waited += wait
+        return True
 
     async def _finish(
         self, item: PushItem, state: PushState, *, message_id: str | None = None, error: str | None = None
