@@ -145,3 +145,10 @@ def test_url_verification_is_answered(client: TestClient) -> None:
     body = url_verification_body("challenge-123")
     answer = client.post("/slack/events", content=body, headers=signed_headers(body, SECRET))
     assert answer.status_code == 200 and "challenge-123" in answer.text
+
+
+def test_export_arrives_as_a_file_in_the_dm(client: TestClient, slack: FakeSlackServer) -> None:
+    post(client, slash_command_body("export"))
+    wait_for(lambda: slack.files)
+    (upload,) = slack.files
+    assert upload["filename"].endswith(".json") and b"maeum-export/1" in upload["bytes"]
