@@ -17,13 +17,14 @@ which is never less than the code-point count, so the result fits however Slack 
 
 from __future__ import annotations
 
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
 
+from bots.shared.text import split_text as shared_split_text
+from bots.shared.text import utf16_len
 from core.ports import Recipient, RecipientUnreachable, RetryLater
 from core.replies import Button, Reply
 
@@ -132,71 +133,16 @@ def _escaped_units(char: str) -> int:
     return _utf16_units(char)
 
 
-def _regional_indicator(char: str) -> bool:
-    return 0x1F1E6 <= ord(char) <= 0x1F1FF
-
-
-def _can_break_before(text: str, index: int) -> bool:
-    """Whether `text` may be cut between text[index - 1] and text[index] without splitting a visible character."""
-    if index <= 0 or index >= len(text):
-        return True
-    before, after = text[index - 1], text[index]
-    code = ord(after)
-    joined = (
-        (before == "\r" and after == "\n")
-        or _ZWJ in (before, after)
-        or unicodedata.category(after) in ("Mn", "Mc", "Me")  # combining marks, variation selectors
-        or 0x1F3FB <= code <= 0x1F3FF  # emoji skin tones
-        or 0xE0020 <= code <= 0xE007F  # emoji tag sequences
-        or 0x1160 <= code <= 0x11FF  # Hangul vowel and final jamo join the syllable before them
-        or 0xD7B0 <= code <= 0xD7FF
-    )
-    if joined or not (_regional_indicator(after) and _regional_indicator(before)):
-        return not joined
-    run = 0  # a flag is a pair of regional indicators: break only after an even run of them
-    while index - 1 - run >= 0 and _regional_indicator(text[index - 1 - run]):
-        run += 1
-    return run % 2 == 0
-
-
-def _cut(text: str, start: int, end: int) -> int:
-    """Where to end a piece that may run from `start` up to `end`: after a newline, else after a space, in the
-    piece's second half; else at the last clean character boundary."""
-    floor = start + max(1, (end - start) // 2)
-    newline = text.rfind("\n", floor - 1, end)
-    if newline != -1 and _can_break_before(text, newline + 1):
-        return newline + 1
-    for index in range(end - 1, floor - 2, -1):
-        if text[index].isspace() and _can_break_before(text, index + 1):
-            return index + 1
-    for cut in range(end, start, -1):
-        if _can_break_before(text, cut):
-            return cut
-    return end  # one "character" longer than the budget: cutting it is all that is left
+def _escaped_len(text: str) -> int:
+    return sum(_escaped_units(char) for char in text)
 
 
 def split_text(text: str, budget: int, *, escaped: bool = True) -> list[str]:
     """Cut `text` into pieces whose length (after `escape_mrkdwn` when `escaped`) is at most `budget` UTF-16
-    units. Cuts fall after a newline, else after a space, else between whole characters; the pieces join back
-    into `text` exactly."""
+    units, on clean boundaries (bots.shared.text); the pieces join back into `text` exactly."""
     if budget < 8:
         raise ValueError("budget too small to split on clean boundaries")
-    units = _escaped_units if escaped else _utf16_units
-    pieces: list[str] = []
-    start = 0
-    while start < len(text):
-        used = 0
-        end = start
-        while end < len(text) and used + units(text[end]) <= budget:
-            used += units(text[end])
-            end += 1
-        if end >= len(text):
-            pieces.append(text[start:])
-            break
-        cut = _cut(text, start, end)
-        pieces.append(text[start:cut])
-        start = cut
-    return pieces
+    return shared_split_text(text, budget, measure=_escaped_len if escaped else utf16_len)
 
 
 def truncate_text(text: str, budget: int, *, escaped: bool = True) -> str:
