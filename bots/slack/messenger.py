@@ -113,7 +113,6 @@ def rate_limit_of(error: SlackApiError) -> RetryLater | None:
 
 # --- Block Kit ----------------------------------------------------------------------------------
 
-_ZWJ = "\u200d"
 
 
 def escape_mrkdwn(text: str) -> str:
