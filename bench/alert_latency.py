@@ -31,7 +31,6 @@ import platform
 import re
 import signal
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -41,7 +40,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
-from bench.machinery import REPO, ForeignLoad, Processes, private_redis, private_schema
+from bench.machinery import REPO, ForeignLoad, Processes, private_redis, private_schema, wait_for_workers
 from core.settings import Settings
 from jobs.alerts import install_alert_handler
 from tests.servers.slack_api import FakeSlackServer
@@ -69,25 +68,6 @@ def environment(settings: Settings) -> dict[str, str]:
         OPS_SLACK_CHANNEL=OPS_CHANNEL,
     )
     return env
-
-
-def wait_for_workers(processes: Processes, workers: list[subprocess.Popen[bytes]]) -> None:
-    from redis import Redis
-    from rq import Queue, Worker
-
-    connection = Redis.from_url(REDIS_URL)
-    deadline = time.monotonic() + 60
-    try:
-        while Worker.count(queue=Queue(QUEUE, connection=connection)) < len(workers):
-            for worker in workers:
-                if worker.poll() is not None:
-                    raise RuntimeError(f"a worker exited at start:\n{processes.stderr_tail(worker)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the workers did not register within 60 s")
-            time.sleep(0.05)
-        time.sleep(0.5)
-    finally:
-        connection.close()
 
 
 # --- emitting and timing -------------------------------------------------------------------------------------------
@@ -254,7 +234,7 @@ def run(args: argparse.Namespace) -> None:
                 )
                 for i in range(args.workers)
             ]
-            wait_for_workers(processes, workers)
+            wait_for_workers(REDIS_URL, processes, workers)
             label = "Redis + worker" if args.workers == 1 else f"Redis + {args.workers} workers"
             first, measured = path(label, "redis", with_redis, server, args)
             rows.extend((first, s) for s in measured)

@@ -53,7 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.machinery import CLK_TCK, REPO, ForeignLoad, Processes, private_redis, private_schema
+from bench.machinery import CLK_TCK, REPO, ForeignLoad, Processes, private_redis, private_schema, wait_for_workers
 from core.adapters.db.engine import create_app_engine
 from core.adapters.db.models import OutboxRow
 from core.bootstrap import App, bootstrap
@@ -126,25 +126,6 @@ def environment(settings: Settings, rate: float) -> dict[str, str]:
         PUSH_BATCH_SIZE=str(settings.push_batch_size),
     )
     return env
-
-
-def wait_for_workers(redis_url: str, count: int, processes: Processes, started: list[Any]) -> None:
-    from redis import Redis
-    from rq import Queue, Worker
-
-    connection = Redis.from_url(redis_url)
-    deadline = time.monotonic() + 60
-    try:
-        while Worker.count(queue=Queue(QUEUE, connection=connection)) < count:
-            for process in started:
-                if process.poll() is not None:
-                    raise RuntimeError(f"a worker exited at start:\n{processes.stderr_tail(process)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the workers did not register within 60 s")
-            time.sleep(0.05)
-        time.sleep(0.5)  # let them settle into their blocking dequeue: startup CPU is not counted
-    finally:
-        connection.close()
 
 
 # --- seeding and watching ---------------------------------------------------------------------------------------
@@ -310,7 +291,7 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, seconds
                 processes.start([sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-road-{i}"], env)
                 for i in range(workers)
             ]
-            wait_for_workers(REDIS_URL, workers, processes, procs)
+            wait_for_workers(REDIS_URL, processes, procs)
             cpu_before, machine_before = sum(cpu_seconds(p.pid) for p in procs), machine_busy_seconds()
             stop = asyncio.Event()
             service = app.clock_service(holder="bench-clock", queue_grace=timedelta(seconds=10))
@@ -357,7 +338,7 @@ async def naive(database_url: str, pushes: int, workers: int, limit: int, second
                 processes.start([sys.executable, "-c", FORKING_WORKER, REDIS_URL, QUEUE, f"bench-naive-{i}"], env)
                 for i in range(workers)
             ]
-            wait_for_workers(REDIS_URL, workers, processes, procs)
+            wait_for_workers(REDIS_URL, processes, procs)
             cpu_before, machine_before = sum(cpu_seconds(p.pid) for p in procs), machine_busy_seconds()
             queue = Queue(QUEUE, connection=connection)
             with ForeignLoad() as other:

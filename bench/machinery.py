@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from sqlalchemy import text
 
@@ -175,3 +175,23 @@ class Processes:
             process.wait()
             log.close()
         self.started.clear()
+
+
+def wait_for_workers(redis_url: str, processes: Processes, started: list[Any], *, queue: str = "maeum") -> None:
+    """Until every started `maeum worker` has registered with RQ (or one died at start: its stderr says why)."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    connection = Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60
+    try:
+        while Worker.count(queue=Queue(queue, connection=connection)) < len(started):
+            for process in started:
+                if process.poll() is not None:
+                    raise RuntimeError(f"a worker exited at start:\n{processes.stderr_tail(process)}")
+            if time.monotonic() > deadline:
+                raise RuntimeError("the workers did not register within 60 s")
+            time.sleep(0.05)
+        time.sleep(0.5)  # let them settle into their blocking dequeue: startup CPU is not counted
+    finally:
+        connection.close()

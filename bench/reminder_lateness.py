@@ -32,14 +32,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.machinery import REPO, ForeignLoad, Processes, private_redis, private_schema
+from bench.machinery import REPO, ForeignLoad, Processes, private_redis, private_schema, wait_for_workers
 from core.adapters.db.engine import create_app_engine
 from core.adapters.db.models import OutboxRow
 from core.bootstrap import App, bootstrap
@@ -72,25 +71,6 @@ def environment(settings: Settings) -> dict[str, str]:
         PUSH_RATE_PER_SECOND=json.dumps({"slack": RATE}),
     )
     return env
-
-
-def wait_for_workers(count: int, processes: Processes, started: list[Any]) -> None:
-    from redis import Redis
-    from rq import Queue, Worker
-
-    connection = Redis.from_url(REDIS_URL)
-    deadline = time.monotonic() + 60
-    try:
-        while Worker.count(queue=Queue(QUEUE, connection=connection)) < count:
-            for process in started:
-                if process.poll() is not None:
-                    raise RuntimeError(f"a worker exited at start:\n{processes.stderr_tail(process)}")
-            if time.monotonic() > deadline:
-                raise RuntimeError("the workers did not register within 60 s")
-            time.sleep(0.05)
-        time.sleep(0.5)
-    finally:
-        connection.close()
 
 
 # --- seeding, scheduling, watching ----------------------------------------------------------------------------------
@@ -242,7 +222,7 @@ async def run_once(
                 processes.start([sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-{prefix}-{i}"], env)
                 for i in range(workers)
             ]
-            wait_for_workers(workers, processes, procs)
+            wait_for_workers(REDIS_URL, processes, procs)
             await warm_up(app, workers, prefix=f"W{prefix}")
             service = app.clock_service(holder=f"bench-clock-{prefix}")
             clock = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=tick))
