@@ -6,7 +6,9 @@ import asyncio
 import logging
 import os
 import sys
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -148,10 +150,20 @@ def announce(text: str, announcement_id: str | None) -> None:
     click.echo(f"pushes queued: {added} (delivered by {where})")
 
 
-def _adapter_not_built(platform: str, token: str | None, variable: str) -> None:
-    state = "is set, but" if token else "is not set, and"
-    click.echo(f"{variable} {state} this build has no {platform} adapter yet.", err=True)
-    sys.exit(2)
+def _run_until_signalled(settings: Settings, run: Callable[[Any, asyncio.Event], Awaitable[None]]) -> None:
+    """Run a long-lived adapter (`run(app, stop)`) until SIGTERM or SIGINT sets `stop`."""
+    from jobs.runtime import with_app
+
+    async def main() -> None:
+        import signal
+
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await with_app(lambda app: run(app, stop), settings=settings)
+
+    asyncio.run(main())
 
 
 @main.command()
@@ -179,30 +191,26 @@ def telegram(webhook_url: str | None) -> None:
         asyncio.run(with_app(lambda app: set_webhook(app, webhook_url), settings=settings))
         click.echo(f"webhook set to {webhook_url}")
         return
-
-    async def poll() -> None:
-        import signal
-
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await with_app(lambda app: run_polling(app, stop=stop), settings=settings)
-
-    asyncio.run(poll())
+    _run_until_signalled(settings, lambda app, stop: run_polling(app, stop=stop))
 
 
 @main.command()
 def discord() -> None:
-    """Discord gateway bot (not built yet)."""
-    _adapter_not_built("Discord", _settings().discord_bot_token, "DISCORD_BOT_TOKEN")
+    """Discord over the gateway: slash commands, buttons and DMs (DISCORD_BOT_TOKEN)."""
+    from bots.discord.app import run_gateway
+
+    settings = _settings()
+    if not settings.discord_bot_token:
+        click.echo("DISCORD_BOT_TOKEN is not set: see the Discord section of the README.", err=True)
+        sys.exit(2)
+    _logging(logging.INFO, settings=settings, component="discord")
+    _run_until_signalled(settings, lambda app, stop: run_gateway(app, stop=stop))
 
 
 @main.command(name="slack-socket")
 def slack_socket() -> None:
     """Slack over Socket Mode: no public URL needed (SLACK_BOT_TOKEN and SLACK_APP_TOKEN)."""
     from bots.slack.app import run_socket_mode
-    from jobs.runtime import with_app
 
     settings = _settings()
     missing = [
@@ -217,17 +225,7 @@ def slack_socket() -> None:
         click.echo(f"{' and '.join(missing)} not set: see the Slack section of the README.", err=True)
         sys.exit(2)
     _logging(logging.INFO, settings=settings, component="slack-socket")
-
-    async def run() -> None:
-        import signal
-
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(signum, stop.set)
-        await with_app(lambda app: run_socket_mode(app, stop=stop), settings=settings)
-
-    asyncio.run(run())
+    _run_until_signalled(settings, lambda app, stop: run_socket_mode(app, stop=stop))
 
 
 @main.command()

@@ -9,7 +9,7 @@ from core.settings import Settings
 
 
 def build_messengers(settings: Settings, *, redis: Any = None) -> dict[str, Messenger]:
-    """Messengers for a delivery worker. Discord joins when its adapter lands."""
+    """Messengers for a delivery worker."""
     messengers: dict[str, Messenger] = {}
     if redis is not None:
         from bots.terminal.messenger import RedisTerminalMessenger
@@ -25,4 +25,8 @@ def build_messengers(settings: Settings, *, redis: Any = None) -> dict[str, Mess
         from bots.slack.messenger import SlackMessenger
 
         messengers["slack"] = SlackMessenger(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+    if settings.discord_bot_token:
+        from bots.discord.messenger import DiscordMessenger
+
+        messengers["discord"] = DiscordMessenger(token=settings.discord_bot_token, api_base=settings.discord_api_base)
     return messengers

@@ -1,5 +1,5 @@
-"""The `web` process (ASGI): health, readiness, Prometheus metrics, the Telegram webhook and Slack's
-events, commands and interactivity. (/discord/interactions joins with its adapter.)"""
+"""The `web` process (ASGI): health, readiness, Prometheus metrics, the Telegram webhook, Slack's events,
+commands and interactivity, and Discord's HTTP interactions."""
 
 from __future__ import annotations
 
@@ -133,6 +133,24 @@ def _start_slack(app: App) -> Any:
     return AsyncSlackRequestHandler(bolt), slack
 
 
+async def _start_discord(app: App) -> Any:
+    """The HTTP-interactions endpoint, with a REST-only discord.py client for the answers (no gateway)."""
+    settings = app.settings
+    if not (settings.discord_bot_token and settings.discord_public_key):
+        return None
+    import discord
+
+    from bots.discord.app import MAX_RATELIMIT_WAIT, DiscordBot
+    from bots.discord.interactions_endpoint import InteractionsEndpoint, SignatureChecker
+    from bots.discord.sdk_endpoints import use_api_base
+
+    use_api_base(settings.discord_api_base)
+    client = discord.Client(intents=discord.Intents.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
+    await client.login(settings.discord_bot_token)
+    bot = DiscordBot(app, client)
+    return InteractionsEndpoint(bot, SignatureChecker(settings.discord_public_key)), bot
+
+
 async def _recover_inbox_forever(handlers: list[Any], stop: asyncio.Event) -> None:
     """Updates accepted just before a crash are handled by the next web process, a minute later."""
     while not stop.is_set():
@@ -154,8 +172,17 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         app = state["app"] = web.state.maeum = build_app()
         state["telegram"] = web.state.telegram = await _start_telegram(app)
         state["slack"] = web.state.slack = _start_slack(app)
+        state["discord"] = web.state.discord = await _start_discord(app)
         stop = asyncio.Event()
-        recoverers = [h for h in (state["telegram"], state["slack"][1] if state["slack"] else None) if h]
+        recoverers = [
+            h
+            for h in (
+                state["telegram"],
+                state["slack"][1] if state["slack"] else None,
+                state["discord"][1] if state["discord"] else None,
+            )
+            if h
+        ]
         recovery = asyncio.create_task(_recover_inbox_forever(recoverers, stop))
         try:
             yield
@@ -164,6 +191,8 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
             await recovery
             if state["telegram"] is not None:
                 await state["telegram"].bot.shutdown()
+            if state["discord"] is not None:
+                await state["discord"][1].client.close()
             await app.aclose()
 
     async def telegram_webhook(request: Request) -> Response:
@@ -206,6 +235,14 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         response: Response = await handler.handle(request)  # Bolt verifies the v0 signature (401 otherwise)
         return response
 
+    async def discord_interactions(request: Request) -> Response:
+        if state.get("discord") is None:
+            return Response(status_code=404)
+        endpoint = state["discord"][0]
+        answer = await endpoint.answer(request.headers, await request.body())
+        task = BackgroundTask(answer.after) if answer.after is not None else None
+        return JSONResponse(answer.body, status_code=answer.status, background=task)
+
     return Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -213,6 +250,7 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
             Route("/metrics", metrics),
             Route("/telegram/webhook", telegram_webhook, methods=["POST"]),
             Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/discord/interactions", discord_interactions, methods=["POST"]),
         ],
         lifespan=lifespan,
     )

@@ -21,17 +21,22 @@ async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | N
         from redis.asyncio import Redis
 
         redis = Redis.from_url(settings.redis_url)
+    messengers = build_messengers(settings, redis=redis)
     app = bootstrap(
         settings,
         # A pool for this job's own event loop (disposed with the App): a connection per transaction costs
         # more than the push itself.
         engine=create_app_engine(settings.database_url),
         redis=redis,
-        messengers=build_messengers(settings, redis=redis),
+        messengers=messengers,
     )
     try:
         return await run(app)
     finally:
+        for messenger in messengers.values():
+            close = getattr(messenger, "aclose", None)  # HTTP sessions of the platform SDKs
+            if close is not None:
+                await close()
         await app.aclose()
 
 
