@@ -195,15 +195,22 @@ def telegram(webhook_url: str | None) -> None:
 
 
 @main.command()
-def discord() -> None:
+@click.option("--sync-commands", is_flag=True, help="Register the slash commands (for HTTP interactions), and exit.")
+def discord(sync_commands: bool) -> None:
     """Discord over the gateway: slash commands, buttons and DMs (DISCORD_BOT_TOKEN)."""
     from bots.discord.app import run_gateway
+    from bots.discord.app import sync_commands as sync
+    from jobs.runtime import with_app
 
     settings = _settings()
     if not settings.discord_bot_token:
         click.echo("DISCORD_BOT_TOKEN is not set: see the Discord section of the README.", err=True)
         sys.exit(2)
     _logging(logging.INFO, settings=settings, component="discord")
+    if sync_commands:
+        count = asyncio.run(with_app(sync, settings=settings))
+        click.echo(f"{count} slash commands registered")
+        return
     _run_until_signalled(settings, lambda app, stop: run_gateway(app, stop=stop))
 
 

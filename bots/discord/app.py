@@ -226,6 +226,27 @@ async def discover_gateway(api_base: str, token: str) -> str:
     return str(body["url"])
 
 
+async def sync_commands(app: App) -> int:
+    """Register the slash commands (with their Korean localizations) and return how many: what `maeum discord`
+    does at start, for deployments that only use HTTP interactions."""
+    settings = app.settings
+    assert settings.discord_bot_token is not None
+    use_api_base(settings.discord_api_base)
+
+    async def not_served_here(interaction: discord.Interaction) -> None:
+        raise RuntimeError("this client only syncs commands")
+
+    options: dict[str, Any] = {"intents": discord.Intents.none()}
+    if settings.discord_application_id:
+        options["application_id"] = int(settings.discord_application_id)
+    client = discord.Client(**options)
+    tree = build_tree(client, app.catalog, not_served_here)
+    async with client:
+        await client.login(settings.discord_bot_token)
+        await tree.set_translator(CatalogTranslator(app.catalog))
+        return len(await tree.sync())
+
+
 async def run_gateway(app: App, *, stop: asyncio.Event) -> None:
     """`maeum discord`: connected until `stop` is set."""
     settings = app.settings
