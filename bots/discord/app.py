@@ -50,9 +50,9 @@ def interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
     }
     if interaction.guild_id is not None:
         payload["guild_id"] = str(interaction.guild_id)
-    channel = interaction.channel
-    if channel is not None:
-        payload["channel"] = {"id": str(channel.id), "type": channel.type.value}
+    channel_type = getattr(interaction.channel, "type", None)  # None for a channel discord.py has not cached
+    if channel_type is not None:
+        payload["channel"] = {"id": payload["channel_id"], "type": channel_type.value}
     return payload
 
 
