@@ -16,7 +16,7 @@ from core.domain.values import ChatKind, Locale, locale_from_platform
 from core.errors import LimitExceeded, MaeumError, UsageError
 from core.i18n import Catalog
 from core.inbound import IncomingMessage, Invocation
-from core.ports import Clock, Metrics, Responder, UnitOfWorkFactory
+from core.ports import Clock, IdentityTaken, Metrics, Responder, UnitOfWorkFactory
 from core.replies import Reply
 from core.routing import decode_action, parse_text, to_command
 from core.usecases.context import Context
@@ -119,21 +119,30 @@ class Dispatcher:
 
     async def _resolve_user(self, incoming: IncomingMessage) -> User:
         sender = incoming.sender
-        async with self._uow() as uow:
-            user = await uow.users.by_identity(incoming.platform, sender.external_id)
-            if user is not None:
-                return user
-            user = await uow.users.create(
-                platform=incoming.platform,
-                external_id=sender.external_id,
-                display_name=sender.name,
-                locale=locale_from_platform(sender.locale) if sender.locale else self._default_locale,
-                timezone=self._default_timezone,
-                now=self._clock.now(),
-            )
-            await uow.commit()
-            logger.info("new user %s on %s", user.id, incoming.platform)
+        try:
+            async with self._uow() as uow:
+                user = await uow.users.by_identity(incoming.platform, sender.external_id)
+                if user is not None:
+                    return user
+                user = await uow.users.create(
+                    platform=incoming.platform,
+                    external_id=sender.external_id,
+                    display_name=sender.name,
+                    locale=locale_from_platform(sender.locale) if sender.locale else self._default_locale,
+                    timezone=self._default_timezone,
+                    now=self._clock.now(),
+                )
+                await uow.commit()
+        except IdentityTaken:
+            # a person's first two messages arrived together (a double tap, a command and a button): one created
+            # the user, the other reads it
+            async with self._uow() as uow:
+                user = await uow.users.by_identity(incoming.platform, sender.external_id)
+            if user is None:
+                raise
             return user
+        logger.info("new user %s on %s", user.id, incoming.platform)
+        return user
 
     async def _reply(self, responder: Responder, locale: Locale, error: MaeumError, *, usage: bool) -> None:
         message = self._catalog.text(locale, error.key, **error.params)

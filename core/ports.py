@@ -129,12 +129,18 @@ class Locks(Protocol):
 # --- persistence ------------------------------------------------------------------------------
 
 
+class IdentityTaken(Exception):
+    """A user with this platform identity was created meanwhile (two first messages at once); read it instead."""
+
+
 class Users(Protocol):
     async def by_identity(self, platform: str, external_id: str) -> User | None: ...
 
     async def create(
         self, *, platform: str, external_id: str, display_name: str, locale: Locale, timezone: str, now: datetime
-    ) -> User: ...
+    ) -> User:
+        """A new user with this identity; IdentityTaken when another transaction created it first."""
+        ...
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None: ...
 

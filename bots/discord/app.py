@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 1.0  # Discord allows 5 edits per 5 seconds on a message's bucket
 MAX_RATELIMIT_WAIT = 30.0
+GUILD_READY_TIMEOUT = 2.0  # how long discord.py waits for the guilds of READY before calling on_ready
 
 
 def interaction_payload(interaction: discord.Interaction) -> dict[str, Any]:
@@ -182,12 +183,16 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?
 class GatewayClient(discord.AutoShardedClient):
     """The gateway bot. Sharded automatically: discord.py asks GET /gateway/bot for the shard count and URL."""
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True  # DMs carry their text without the privileged message-content intent
         intents.guild_messages = True  # …and so do messages that mention the bot
-        options: dict[str, Any] = {"intents": intents, "max_ratelimit_timeout": MAX_RATELIMIT_WAIT}
+        options: dict[str, Any] = {
+            "intents": intents,
+            "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
+            "guild_ready_timeout": guild_ready_timeout,
+        }
         if app.settings.discord_application_id:  # else discord.py learns it when logging in
             options["application_id"] = int(app.settings.discord_application_id)
         super().__init__(**options)
@@ -247,12 +252,20 @@ async def sync_commands(app: App) -> int:
         return len(await tree.sync())
 
 
-async def run_gateway(app: App, *, stop: asyncio.Event) -> None:
-    """`maeum discord`: connected until `stop` is set."""
+async def run_gateway(
+    app: App,
+    *,
+    stop: asyncio.Event,
+    guild_ready_timeout: float = GUILD_READY_TIMEOUT,
+    started: asyncio.Event | None = None,
+) -> None:
+    """`maeum discord`: connected until `stop` is set. `started` is set once on_ready ran (inbox recovered)."""
     settings = app.settings
     assert settings.discord_bot_token is not None
     use_api_base(settings.discord_api_base)
-    client = GatewayClient(app)
+    client = GatewayClient(app, guild_ready_timeout=guild_ready_timeout)
+    if started is not None:
+        client.ready_once = started
     async with client:
         runner = asyncio.create_task(client.start(settings.discord_bot_token))
         stopper = asyncio.create_task(stop.wait())

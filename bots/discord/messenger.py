@@ -88,7 +88,7 @@ class InvalidRequestGuard:
         return len(self._seen)
 
 
-def translate_error(error: discord.HTTPException) -> Exception:
+def translate_error(error: discord.HTTPException | discord.RateLimited) -> Exception:
     """The port's exception for a discord.py error; the error itself when the caller should retry with backoff."""
     status = getattr(error, "status", 0)
     if isinstance(error, discord.RateLimited):
@@ -167,8 +167,8 @@ class DiscordMessenger:
                 finally:
                     release(view)
                 last_id = str(sent.id)
-        except discord.HTTPException as error:
-            self.guard.record(getattr(error, "status", 0) if not isinstance(error, discord.RateLimited) else 429)
+        except (discord.HTTPException, discord.RateLimited) as error:  # RateLimited is not an HTTPException
+            self.guard.record(error.status if isinstance(error, discord.HTTPException) else 429)
             translated = translate_error(error)
             if translated is error:
                 raise

@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
+from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from bots.discord.render import DiscordMessage, EmbedPart, render
 from core.ports import MessageRef
@@ -141,7 +142,7 @@ class InteractionResponder(_MessagesResponder):
                     original = await self._interaction.edit_original_response(**kwargs)
                     self._original_id = original.id
                     return original.id
-                sent = await self._webhook.send(wait=True, **kwargs)
+                sent = await _first_follow_up(self._webhook, message)
                 self._original_id = sent.id
                 return sent.id
             sent = await self._webhook.send(wait=True, ephemeral=ephemeral and self._in_guild, **kwargs)
@@ -161,6 +162,33 @@ class InteractionResponder(_MessagesResponder):
 
     async def show_typing(self) -> None:
         return None  # the deferred response already shows "maeum is thinking…"
+
+
+UNKNOWN_WEBHOOK = 10015
+_FIRST_FOLLOW_UP_TRIES = 4
+
+
+def _webhook_not_known_yet(error: BaseException) -> bool:
+    return isinstance(error, discord.NotFound) and error.code == UNKNOWN_WEBHOOK
+
+
+async def _first_follow_up(webhook: discord.Webhook, message: DiscordMessage) -> discord.WebhookMessage:
+    """The first follow-up to an HTTP interaction. Discord learns of the deferral from our HTTP answer, which may
+    still be on its way when a quick reply is ready: "Unknown Webhook" then means "not yet", so it is tried again
+    for about a second before giving up."""
+    async for attempt in AsyncRetrying(
+        retry=retry_if_exception(_webhook_not_known_yet),
+        stop=stop_after_attempt(_FIRST_FOLLOW_UP_TRIES),
+        wait=wait_exponential(multiplier=0.15, max=1.0),
+        reraise=True,
+    ):
+        with attempt:
+            kwargs, view = send_kwargs(message)  # afresh each time: a send closes its files
+            try:
+                return await webhook.send(wait=True, **kwargs)
+            finally:
+                release(view)
+    raise AssertionError("unreachable: tenacity re-raises the last error")
 
 
 class ChannelResponder(_MessagesResponder):

@@ -12,6 +12,7 @@ Commands only declare options here; what a command means is read from the intera
 # No `from __future__ import annotations`: discord.py reads the option types from the callbacks' annotations,
 # which here depend on each command (the longest text it takes).
 
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,8 @@ from discord.app_commands import locale_str
 from core.domain.values import ChatKind, Locale
 from core.i18n import Catalog
 from core.routing import listed_verbs
+
+logger = logging.getLogger(__name__)
 
 DESCRIPTION_LIMIT = 100
 Receive = Callable[[discord.Interaction], Awaitable[None]]
@@ -131,4 +134,13 @@ def build_tree(client: discord.Client, catalog: Catalog, receive: Receive) -> ap
     tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
     for command in build_commands(catalog, receive):
         tree.add_command(command)
+
+    @tree.error
+    async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+        if isinstance(error, app_commands.CommandNotFound):
+            # a command an earlier version synced and Discord still shows: the core tells the user it is unknown
+            await receive(interaction)
+            return
+        logger.error("discord: command %s failed", interaction.command and interaction.command.name, exc_info=error)
+
     return tree

@@ -219,3 +219,40 @@ async def test_a_sticker_in_a_direct_chat_asks_for_text_and_in_a_group_is_ignore
     in_group = RecordingResponder()
     await app.dispatcher.handle(replace(group("x"), text=None, non_text=True), in_group)
     assert in_group.messages == []
+
+
+async def test_a_second_create_of_one_identity_says_identity_taken(app: App) -> None:
+    from core.domain.values import Locale
+    from core.ports import IdentityTaken
+
+    async with app.uow() as uow:
+        await uow.users.create(
+            platform="discord",
+            external_id="42",
+            display_name="a",
+            locale=Locale.KO,
+            timezone="Asia/Seoul",
+            now=app.clock.now(),
+        )
+        await uow.commit()
+    with pytest.raises(IdentityTaken):
+        async with app.uow() as uow:
+            await uow.users.create(
+                platform="discord",
+                external_id="42",
+                display_name="b",
+                locale=Locale.EN,
+                timezone="UTC",
+                now=app.clock.now(),
+            )
+
+
+async def test_first_messages_arriving_together_make_one_user_and_all_are_answered(
+    app: App, engine: AsyncEngine
+) -> None:
+    import asyncio
+
+    answers = await asyncio.gather(*(ask(app, "/help", user="twin") for _ in range(5)))
+    assert all("마음 사용법" in answer.all_text() for answer in answers)
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(IdentityRow)) == 1

@@ -101,7 +101,6 @@ import math
 import mimetypes
 import re
 import secrets
-import socket
 import threading
 import time
 import zlib
@@ -1144,12 +1143,6 @@ class FakeDiscordServer:
         )
         self._loopback = LoopbackServer(app, name="fake-discord")
         self.port = self._loopback.start()
-        listening = self._loopback._sock
-        if listening is not None:
-            # LoopbackServer's socket has proto 0, so asyncio does not turn Nagle off for the connections it accepts
-            # (it checks proto == IPPROTO_TCP); they inherit the option from here. Without it, two frames in a row
-            # (READY then GUILD_CREATE) wait ~40 ms for the client's delayed ACK.
-            listening.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return self
 
     def stop(self) -> None:

@@ -27,8 +27,9 @@ def _websocket_protocol() -> Literal["websockets-sansio", "websockets", "wsproto
 
 
 class LoopbackServer:
-    def __init__(self, app: Starlette, *, name: str) -> None:
+    def __init__(self, app: Starlette, *, name: str, lifespan: Literal["on", "off"] = "off") -> None:
         self._app = app
+        self._lifespan = lifespan
         self._name = name
         self._sock: socket.socket | None = None
         self._server: uvicorn.Server | None = None
@@ -43,7 +44,9 @@ class LoopbackServer:
         """Serve and return the port once the server accepts connections."""
         if self._thread is not None:
             raise RuntimeError("already started")
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto IPPROTO_TCP, not 0: asyncio turns Nagle off only for accepted sockets whose proto says TCP; without
+        # it two small frames in a row (a gateway's READY then GUILD_CREATE) wait ~40 ms for a delayed ACK.
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self._sock = sock
@@ -52,7 +55,7 @@ class LoopbackServer:
             self._app,
             log_config=None,
             access_log=False,
-            lifespan="off",
+            lifespan=self._lifespan,
             loop="asyncio",
             http="h11",
             ws=_websocket_protocol(),

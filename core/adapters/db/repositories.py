@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import (
@@ -26,7 +27,7 @@ from core.adapters.db.models import (
 from core.domain.outbox import NewPush, PushDocument, PushItem, PushState
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
-from core.ports import Cipher
+from core.ports import Cipher, IdentityTaken
 
 MICROS = Decimal(1_000_000)
 
@@ -78,7 +79,10 @@ class SqlAlchemyUsers:
                 created_at=now,
             )
         )
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as error:  # uq_identities_platform_external_id: the other request won
+            raise IdentityTaken(f"{platform}:{external_id}") from error
         return _user(row)
 
     async def get(self, user_id: UserId, *, for_update: bool = False) -> User | None:
