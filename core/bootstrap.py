@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core import commands as c
+from core.adapters.charts import MatplotlibChartRenderer
 from core.adapters.clock import SystemClock
 from core.adapters.crypto import FernetCipher, PlainCipher
 from core.adapters.db.engine import create_app_engine, session_factory
@@ -44,7 +45,12 @@ from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
 from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.delivery import DeliveryService
+from core.usecases.diary import DiaryLimits, DiaryService
+from core.usecases.friends import FriendsService
+from core.usecases.points import PointsService
 from core.usecases.reminders import RemindersService
+from core.usecases.schedules import SchedulesService
+from core.usecases.stats import StatsService
 
 
 @dataclass(kw_only=True)
@@ -57,6 +63,7 @@ class App:
     catalog: Catalog
     delivery: DeliveryService
     announcements: AnnouncementService
+    schedules: SchedulesService
     queue: JobQueue
     metrics: Metrics
     engine: AsyncEngine | None = None
@@ -164,6 +171,21 @@ def bootstrap(
         ),
     )
     reminders = RemindersService(uow=uow, clock=clock)
+    diary = DiaryService(
+        uow=uow,
+        clock=clock,
+        llm=llm,
+        ops=ops,
+        limits=DiaryLimits(
+            monthly_budget=settings.monthly_budget,
+            budget_timezone=settings.default_timezone,
+            price_input_per_1k=settings.llm_price_input_per_1k,
+            price_output_per_1k=settings.llm_price_output_per_1k,
+        ),
+    )
+    friends = FriendsService(uow=uow, clock=clock)
+    stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())
+    schedules = SchedulesService(uow=uow, clock=clock, digest=stats.digest)
     delivery = DeliveryService(
         uow=uow,
         clock=clock,
@@ -192,6 +214,20 @@ def bootstrap(
         c.SetReminder: reminders.set,
         c.ListReminders: reminders.list,
         c.CancelReminder: reminders.cancel,
+        c.WriteDiary: diary.write,
+        c.ListDiaries: diary.list_entries,
+        c.ChangeEntry: diary.change,
+        c.ShowFeed: diary.feed,
+        c.CommentOnEntry: diary.comment,
+        c.InviteFriend: friends.invite,
+        c.AcceptFriend: friends.accept,
+        c.ListFriends: friends.list_friends,
+        c.RemoveFriend: friends.remove,
+        c.WriteGuestbook: friends.write_guestbook,
+        c.ShowGuestbook: friends.show_guestbook,
+        c.ShowPoints: PointsService(uow=uow).show,
+        c.ShowStats: stats.show,
+        c.SetDiaryNudge: schedules.set_diary_nudge,
     }
     dispatcher = Dispatcher(
         uow=uow,
@@ -212,6 +248,7 @@ def bootstrap(
         catalog=messages,
         delivery=delivery,
         announcements=AnnouncementService(uow=uow, clock=clock),
+        schedules=schedules,
         queue=queue,
         metrics=metrics,
         engine=engine,

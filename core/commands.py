@@ -87,3 +87,82 @@ class CancelReminder(Command):
 @dataclass(frozen=True, kw_only=True)
 class ShowHome(Command):
     """A summary of the user's week with the main verbs as buttons (Slack's App Home)."""
+
+
+# --- emotion diary, friends, stats, points -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class WriteDiary(Command):
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListDiaries(Command):
+    before_id: int | None = None  # keyset: the page after the entry with this id
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeEntry(Command):
+    entry_id: int
+    change: str  # "friends" | "private" | "delete" | "show"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowFeed(Command):
+    """Friends' friends-visible entries, newest first."""
+
+    before_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class InviteFriend(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class AcceptFriend(Command):
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListFriends(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveFriend(Command):
+    position: int  # as numbered by /friend list
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentOnEntry(Command):
+    entry_id: int
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WriteGuestbook(Command):
+    position: int  # the friend, as numbered by /friend list
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowGuestbook(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowStats(Command):
+    week: str | None = None  # "this", "last", "YYYY-MM-DD"; read by the use case against the user's today
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowPoints(Command):
+    before_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetDiaryNudge(Command):
+    hour: int | None  # None: turn the nudge off
+    minute: int = 0

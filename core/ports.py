@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
+from core.domain.emotion import Emotion
 from core.domain.outbox import NewPush, PushItem, PushState
-from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
+from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
+from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
+from core.domain.weekly_stats import ChartLabels, WeeklyStats
 from core.replies import Reply
 
 # --- time -------------------------------------------------------------------------------------
@@ -261,6 +265,103 @@ class Inbox(Protocol):
     async def unfinished(self, *, platform: str, received_before: datetime, limit: int = 100) -> list[int]: ...
 
 
+class Points(Protocol):
+    """The point ledger (the source of truth) and each user's balance, kept in step in one transaction."""
+
+    async def balance(self, user_id: UserId) -> int: ...
+
+    async def earn(self, user_id: UserId, amount: int, *, reason: str, ref: str, now: datetime) -> PointEntry | None:
+        """Add `amount` (> 0); None when this (reason, ref) was already awarded: an award is never doubled."""
+        ...
+
+    async def spend(self, user_id: UserId, amount: int, *, reason: str, ref: str, now: datetime) -> PointEntry | None:
+        """Take `amount` (> 0) atomically if the balance covers it; None when it does not. Concurrent spends never
+        take more than the balance. The same (reason, ref) again returns the first entry and takes nothing."""
+        ...
+
+    async def log(self, user_id: UserId, *, before_id: int | None = None, limit: int = 10) -> list[PointEntry]:
+        """Newest first, entries with id < `before_id` (keyset paging: as fast on page 1,000 as on page 1)."""
+        ...
+
+
+class Diary(Protocol):
+    """Diary entries, their comments and guestbook notes. Deleted entries are never returned."""
+
+    async def add(
+        self,
+        *,
+        user_id: UserId,
+        text: str,
+        emotion: Emotion,
+        intensity: int,
+        visibility: Visibility,
+        local_date: date,
+        now: datetime,
+    ) -> DiaryEntry: ...
+
+    async def set_comment(self, entry_id: int, comment: str) -> None: ...
+
+    async def get(self, entry_id: int) -> DiaryEntry | None: ...
+
+    async def set_visibility(self, entry_id: int, *, owner: UserId, visibility: Visibility) -> bool: ...
+
+    async def delete(self, entry_id: int, *, owner: UserId, now: datetime) -> bool: ...
+
+    async def page(
+        self, owners: list[UserId], *, before_id: int | None, limit: int, friends_only: bool = False
+    ) -> list[DiaryEntry]: ...
+
+    async def count_on(self, user_id: UserId, day: date) -> int: ...
+
+    async def days(self, user_id: UserId, *, since: date) -> set[date]: ...
+
+    async def moods_between(self, user_id: UserId, first: date, last: date) -> list[tuple[date, Emotion, int]]: ...
+
+    async def add_comment(self, *, entry_id: int, author_id: UserId, text: str, now: datetime) -> int: ...
+
+    async def comments(self, entry_id: int, *, limit: int = 20) -> list[Note]: ...
+
+    async def add_guestbook_note(self, *, owner_id: UserId, author_id: UserId, text: str, now: datetime) -> int: ...
+
+    async def guestbook(self, owner_id: UserId, *, limit: int = 10) -> list[Note]: ...
+
+    async def entries_of(self, user_id: UserId) -> list[DiaryEntry]: ...
+
+
+class Friends(Protocol):
+    async def create_invite(self, *, inviter: UserId, code: str, now: datetime, expires_at: datetime) -> None: ...
+
+    async def redeem(self, code: str, *, user: UserId, now: datetime) -> tuple[InviteOutcome, UserId | None]: ...
+
+    async def are_friends(self, a: UserId, b: UserId) -> bool: ...
+
+    async def ids(self, user: UserId) -> list[UserId]: ...
+
+    async def list(self, user: UserId) -> list[Friend]: ...
+
+    async def remove(self, a: UserId, b: UserId) -> bool: ...
+
+
+class Schedules(Protocol):
+    """Recurring pushes (one per user and kind)."""
+
+    async def put(
+        self, *, user_id: UserId, kind: ScheduleKind, cron: str, next_at: datetime, now: datetime
+    ) -> None: ...
+
+    async def ensure(
+        self, *, user_id: UserId, kind: ScheduleKind, cron: str, next_at: datetime, now: datetime
+    ) -> None: ...
+
+    async def remove(self, *, user_id: UserId, kind: ScheduleKind) -> bool: ...
+
+    async def get(self, *, user_id: UserId, kind: ScheduleKind) -> tuple[str, datetime] | None: ...
+
+    async def due(self, *, now: datetime, limit: int) -> list[DueSchedule]: ...
+
+    async def advance(self, schedule_id: int, *, from_: datetime, to: datetime) -> bool: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: nothing is stored unless `commit()` is called."""
 
@@ -282,6 +383,18 @@ class UnitOfWork(Protocol):
     @property
     def inbox(self) -> Inbox: ...
 
+    @property
+    def points(self) -> Points: ...
+
+    @property
+    def diary(self) -> Diary: ...
+
+    @property
+    def friends(self) -> Friends: ...
+
+    @property
+    def schedules(self) -> Schedules: ...
+
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
@@ -293,6 +406,12 @@ class UnitOfWork(Protocol):
 
 class UnitOfWorkFactory(Protocol):
     def __call__(self) -> UnitOfWork: ...
+
+
+class ChartRenderer(Protocol):
+    def render_weekly(self, stats: WeeklyStats, labels: ChartLabels) -> bytes:
+        """The week as a PNG; every piece of text comes in `labels` (already in the user's language)."""
+        ...
 
 
 # --- pushes: delivery through a platform's REST API ---------------------------------------------

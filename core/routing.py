@@ -7,22 +7,36 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.commands import (
+    AcceptFriend,
     AskWorry,
     CancelReminder,
+    ChangeEntry,
     Command,
+    CommentOnEntry,
     ConfirmForget,
     ExportData,
+    InviteFriend,
+    ListDiaries,
+    ListFriends,
     ListReminders,
     MarkHelpful,
+    RemoveFriend,
     RequestForget,
     SetConsent,
+    SetDiaryNudge,
     SetLanguage,
     SetReminder,
     SetTimezone,
+    ShowFeed,
+    ShowGuestbook,
     ShowHelp,
     ShowHome,
+    ShowPoints,
+    ShowStats,
     Start,
     StartNewConversation,
+    WriteDiary,
+    WriteGuestbook,
 )
 from core.domain.timekeeping import parse_timezone
 from core.domain.values import ChatKind, Locale, Persona, WorryId
@@ -92,11 +106,25 @@ def _forget_confirm(inv: Invocation) -> Command:
 _MERIDIEM = {"오전", "오후", "am", "pm"}
 
 
+_CLOCK_TIME = re.compile(r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+
+
+def _diary_nudge(args: tuple[str, ...]) -> Command:
+    if len(args) == 1 and args[0].lower() in {"off", "끄기", "취소"}:
+        return SetDiaryNudge(hour=None)
+    match = _CLOCK_TIME.match(args[0]) if len(args) == 1 else None
+    if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+        raise UsageError("remind.diary_usage")
+    return SetDiaryNudge(hour=int(match["hour"]), minute=int(match["minute"]))
+
+
 def _remind(inv: Invocation) -> Command:
     args = inv.args
     if not args:
         raise UsageError("remind.usage")
     head = args[0].lower()
+    if head in {"diary", "일기"}:
+        return _diary_nudge(args[1:])
     if head in {"list", "목록"} and len(args) == 1:
         return ListReminders()
     if head in {"cancel", "취소"}:
@@ -115,6 +143,84 @@ def _helpful(inv: Invocation) -> Command:
     if len(inv.args) == 2 and inv.args[0] in {"F", "T"} and inv.args[1].isdigit():
         return MarkHelpful(persona=Persona(inv.args[0]), worry_id=WorryId(int(inv.args[1])))
     raise UsageError("action.expired")
+
+
+def _diary(inv: Invocation) -> Command:
+    if not inv.rest.strip():
+        raise UsageError("diary.usage")
+    return WriteDiary(text=inv.rest.strip())
+
+
+def _cursor(inv: Invocation) -> int | None:
+    """The keyset cursor a "more" button carries (an id); typed words are ignored."""
+    if inv.args and inv.args[0].isdigit() and len(inv.args[0]) < 19:
+        return int(inv.args[0])
+    return None
+
+
+def _id(word: str, usage: str) -> int:
+    word = word.removeprefix("#")
+    if not word.isdigit() or len(word) > 18:
+        raise UsageError(usage)
+    return int(word)
+
+
+_ENTRY_CHANGES = {
+    "friends": "friends",
+    "친구": "friends",
+    "공개": "friends",
+    "private": "private",
+    "비공개": "private",
+    "나만": "private",
+    "delete": "delete",
+    "삭제": "delete",
+    "show": "show",
+    "보기": "show",
+}
+
+
+def _entry(inv: Invocation) -> Command:
+    if not inv.args:
+        raise UsageError("entry.usage")
+    change = _ENTRY_CHANGES.get(inv.args[1].lower()) if len(inv.args) == 2 else "show" if len(inv.args) == 1 else None
+    if change is None:
+        raise UsageError("entry.usage")
+    return ChangeEntry(entry_id=_id(inv.args[0], "entry.usage"), change=change)
+
+
+def _friend(inv: Invocation) -> Command:
+    head = inv.args[0].lower() if inv.args else ""
+    if head in {"invite", "초대"} and len(inv.args) == 1:
+        return InviteFriend()
+    if head in {"accept", "수락"} and len(inv.args) >= 2:
+        return AcceptFriend(code="".join(inv.args[1:]))
+    if head in {"list", "목록"} or not inv.args:
+        return ListFriends()
+    if head in {"remove", "삭제", "끊기"} and len(inv.args) == 2:
+        return RemoveFriend(position=_id(inv.args[1], "friend.usage"))
+    raise UsageError("friend.usage")
+
+
+def _comment(inv: Invocation) -> Command:
+    parts = inv.rest.split(None, 1)
+    if len(parts) < 2 or not parts[1].strip():
+        raise UsageError("comment.usage")
+    return CommentOnEntry(entry_id=_id(parts[0], "comment.usage"), text=parts[1].strip())
+
+
+def _guestbook(inv: Invocation) -> Command:
+    if not inv.args:
+        return ShowGuestbook()
+    parts = inv.rest.split(None, 1)
+    if len(parts) < 2 or not parts[1].strip():
+        raise UsageError("guestbook.usage")
+    return WriteGuestbook(position=_id(parts[0], "guestbook.usage"), text=parts[1].strip())
+
+
+def _stats(inv: Invocation) -> Command:
+    if len(inv.args) > 1:
+        raise UsageError("stats.usage")
+    return ShowStats(week=inv.args[0] if inv.args else None)
 
 
 VERBS: tuple[Verb, ...] = (
@@ -150,6 +256,71 @@ VERBS: tuple[Verb, ...] = (
         where=_DIRECT,
     ),
     Verb(name="remind", parse=_remind, usage_key="remind.usage", summary_key="remind.summary", aliases=("알림",)),
+    Verb(
+        name="diary",
+        parse=_diary,
+        usage_key="diary.usage",
+        summary_key="diary.summary",
+        where=_DIRECT,
+        aliases=("일기",),
+    ),
+    Verb(
+        name="diaries",
+        parse=lambda inv: ListDiaries(before_id=_cursor(inv)),
+        usage_key="diaries.usage",
+        summary_key="diaries.summary",
+        where=_DIRECT,
+        aliases=("일기장",),
+    ),
+    Verb(name="entry", parse=_entry, usage_key="entry.usage", summary_key="entry.summary", where=_DIRECT),
+    Verb(
+        name="feed",
+        parse=lambda inv: ShowFeed(before_id=_cursor(inv)),
+        usage_key="feed.usage",
+        summary_key="feed.summary",
+        where=_DIRECT,
+        aliases=("친구일기",),
+    ),
+    Verb(
+        name="friend",
+        parse=_friend,
+        usage_key="friend.usage",
+        summary_key="friend.summary",
+        where=_DIRECT,
+        aliases=("친구",),
+    ),
+    Verb(
+        name="comment",
+        parse=_comment,
+        usage_key="comment.usage",
+        summary_key="comment.summary",
+        where=_DIRECT,
+        aliases=("댓글",),
+    ),
+    Verb(
+        name="guestbook",
+        parse=_guestbook,
+        usage_key="guestbook.usage",
+        summary_key="guestbook.summary",
+        where=_DIRECT,
+        aliases=("방명록",),
+    ),
+    Verb(
+        name="stats",
+        parse=_stats,
+        usage_key="stats.usage",
+        summary_key="stats.summary",
+        where=_DIRECT,
+        aliases=("통계",),
+    ),
+    Verb(
+        name="points",
+        parse=lambda inv: ShowPoints(before_id=_cursor(inv)),
+        usage_key="points.usage",
+        summary_key="points.summary",
+        where=_DIRECT,
+        aliases=("포인트",),
+    ),
     Verb(
         name="home", parse=_no_args(ShowHome()), usage_key="home.usage", summary_key="home.summary_verb", listed=False
     ),

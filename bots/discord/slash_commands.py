@@ -45,6 +45,12 @@ OPTIONS: dict[str, OptionSpec] = {
     "lang": OptionSpec("language", required=False, choices=(("한국어", "ko"), ("English", "en"))),
     "tz": OptionSpec("zone", required=False, max_length=64),
     "remind": OptionSpec("what", max_length=500),
+    "diary": OptionSpec("entry_text", max_length=4_000),
+    "entry": OptionSpec("args", max_length=100),
+    "friend": OptionSpec("args", required=False, max_length=100),
+    "comment": OptionSpec("args", max_length=600),
+    "guestbook": OptionSpec("args", required=False, max_length=600),
+    "stats": OptionSpec("week", required=False, max_length=20),
 }
 
 

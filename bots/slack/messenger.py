@@ -114,7 +114,6 @@ def rate_limit_of(error: SlackApiError) -> RetryLater | None:
 # --- Block Kit ----------------------------------------------------------------------------------
 
 
-
 def escape_mrkdwn(text: str) -> str:
     """Escape the three characters Slack reserves for its control sequences (<@U…>, <url|label>, &amp;)."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

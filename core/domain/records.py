@@ -74,3 +74,16 @@ class UsageRecord:
     latency_ms: int
     ok: bool
     created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class PointEntry:
+    """One ledger row: `delta` earned (> 0) or spent (< 0) for `reason`, and the balance it left."""
+
+    id: int
+    user_id: UserId
+    delta: int
+    reason: str
+    ref: str | None
+    balance_after: int
+    created_at: datetime

@@ -20,8 +20,10 @@ from core.commands import (
     ShowHome,
     Start,
 )
+from core.domain.records import PointEntry
 from core.domain.timekeeping import start_of_local_day
-from core.ports import Clock, UnitOfWorkFactory
+from core.domain.values import UserId
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import encode_action, listed_verbs
 from core.usecases.context import Context
@@ -164,6 +166,32 @@ class AccountService:
                     }
                     for u in await uow.usage.of_user(user.id)
                 ],
+                "diary": [
+                    {
+                        "id": e.id,
+                        "day": e.local_date.isoformat(),
+                        "at": e.created_at.isoformat(),
+                        "text": e.text,
+                        "emotion": e.emotion.value,
+                        "intensity": e.intensity,
+                        "visibility": e.visibility.value,
+                        "ai_comment": e.comment,
+                        "comments": [
+                            {"by": c.author_name, "text": c.text, "at": c.created_at.isoformat()}
+                            for c in await uow.diary.comments(e.id, limit=1_000)
+                        ],
+                    }
+                    for e in await uow.diary.entries_of(user.id)
+                ],
+                "guestbook": [
+                    {"by": n.author_name, "text": n.text, "at": n.created_at.isoformat()}
+                    for n in await uow.diary.guestbook(user.id, limit=10_000)
+                ],
+                "friends": [{"name": f.name, "since": f.since.isoformat()} for f in await uow.friends.list(user.id)],
+                "points": [
+                    {"at": p.created_at.isoformat(), "delta": p.delta, "reason": p.reason, "balance": p.balance_after}
+                    for p in await _whole_ledger(uow, user.id)
+                ],
             }
         content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         filename = f"maeum-export-{now.strftime('%Y%m%d-%H%M%S')}.json"
@@ -202,3 +230,12 @@ class AccountService:
             await uow.commit()
         logger.info("user %s forgotten", ctx.user.id)
         await ctx.say("forget.done")
+
+
+async def _whole_ledger(uow: UnitOfWork, user_id: UserId) -> list[PointEntry]:
+    entries: list[PointEntry] = []
+    before: int | None = None
+    while page := await uow.points.log(user_id, before_id=before, limit=500):
+        entries.extend(page)
+        before = page[-1].id
+    return entries

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from core.commands import AskWorry, MarkHelpful, StartNewConversation
 from core.domain import safety
 from core.domain.counseling import Gate, build_prompt, call_cost, gate
-from core.domain.records import Turn, UsageRecord
+from core.domain.diary import POINTS_EXTRA_WORRY
+from core.domain.records import PointEntry, Turn, UsageRecord
 from core.domain.timekeeping import start_of_local_day, start_of_local_month
 from core.domain.values import ConversationId, Persona, WorryId
 from core.errors import LanguageModelUnavailable
@@ -143,10 +144,11 @@ class CounselingService:
             user = await uow.users.get(ctx.user.id, for_update=True)
             if user is None:
                 return None
+            worries_today = await uow.counseling.count_worries_since(
+                user.id, start_of_local_day(now, ZoneInfo(user.timezone))
+            )
             decision = gate(
-                worries_today=await uow.counseling.count_worries_since(
-                    user.id, start_of_local_day(now, ZoneInfo(user.timezone))
-                ),
+                worries_today=worries_today,
                 daily_free=self._limits.daily_free_worries,
                 spent_this_month=await uow.usage.cost_since(
                     start_of_local_month(now, ZoneInfo(self._limits.budget_timezone))
@@ -156,9 +158,23 @@ class CounselingService:
             if decision is Gate.BUDGET_SPENT:
                 await ctx.say("worry.resting")
                 return None
+            spent: PointEntry | None = None
             if decision is Gate.OVER_QUOTA:
-                await ctx.say("worry.over_quota", limit=self._limits.daily_free_worries)
-                return None
+                # past the free quota a worry costs points, taken atomically with recording it
+                local_day = now.astimezone(ZoneInfo(user.timezone)).date().isoformat()
+                extra = worries_today - self._limits.daily_free_worries + 1
+                spent = await uow.points.spend(
+                    user.id, POINTS_EXTRA_WORRY, reason="spend.worry", ref=f"{local_day}#{extra}", now=now
+                )
+                if spent is None:
+                    balance = await uow.points.balance(user.id)
+                    await ctx.say(
+                        "worry.over_quota",
+                        limit=self._limits.daily_free_worries,
+                        cost=POINTS_EXTRA_WORRY,
+                        balance=balance,
+                    )
+                    return None
             conversation_id: ConversationId | None = None
             history: list[Turn] = []
             if user.consented:
@@ -178,6 +194,8 @@ class CounselingService:
                     conversation_id=conversation_id, worry_id=worry_id, role="user", text=command.text, now=now
                 )
             await uow.commit()
+        if spent is not None:
+            await ctx.say("worry.paid_with_points", cost=-spent.delta, balance=spent.balance_after)
         return worry_id, conversation_id, history
 
     async def _answer(

@@ -50,5 +50,5 @@ def test_english_has_no_hangul_and_korean_is_korean(locale: Locale) -> None:
 
 
 def test_formatting_fills_named_parameters() -> None:
-    assert "5회" in catalog().text(Locale.KO, "worry.over_quota", limit=5)
-    assert "5 free" in catalog().text(Locale.EN, "worry.over_quota", limit=5)
+    assert "5회" in catalog().text(Locale.KO, "worry.over_quota", limit=5, cost=20, balance=0)
+    assert "5 free" in catalog().text(Locale.EN, "worry.over_quota", limit=5, cost=20, balance=0)

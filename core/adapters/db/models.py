@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -196,3 +198,124 @@ class LeaseRow(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(128))
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- emotion diary, friends, points --------------------------------------------------------------------------
+
+
+class DiaryEntryRow(Base):
+    """One diary entry. `local_date` is the day in the writer's zone when it was written: streaks, "first entry
+    of the day" and weekly stats count days as the writer lived them."""
+
+    __tablename__ = "diary_entries"
+    __table_args__ = (
+        Index("ix_diary_entries_user_id_desc", "user_id", "id"),
+        Index("ix_diary_entries_user_day", "user_id", "local_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set
+    emotion: Mapped[str] = mapped_column(String(16))
+    intensity: Mapped[int] = mapped_column(Integer)
+    visibility: Mapped[str] = mapped_column(String(8))  # private | friends
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)  # the AI's comment; ciphertext when a key is set
+    crisis: Mapped[bool] = mapped_column(Boolean, default=False)
+    local_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class FriendInviteRow(Base):
+    """A one-time code: accepted once, before it expires."""
+
+    __tablename__ = "friend_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    inviter_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), nullable=True)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class FriendshipRow(Base):
+    """Two rows per friendship, one each way, so "my friends" is one indexed lookup."""
+
+    __tablename__ = "friendships"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    friend_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class DiaryCommentRow(Base):
+    __tablename__ = "diary_comments"
+    __table_args__ = (Index("ix_diary_comments_entry", "entry_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("diary_entries.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class GuestbookNoteRow(Base):
+    __tablename__ = "guestbook_notes"
+    __table_args__ = (Index("ix_guestbook_notes_owner", "owner_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ScheduleRow(Base):
+    """A recurring push in the user's zone (the daily diary nudge, the Monday digest). The clock turns each due
+    occurrence into one outbox row (deduplicated by schedule and occurrence) and moves `next_at` on."""
+
+    __tablename__ = "schedules"
+    __table_args__ = (UniqueConstraint("user_id", "kind"), Index("ix_schedules_next", "next_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # diary_nudge | weekly_digest
+    cron: Mapped[str] = mapped_column(String(64))  # in the user's zone, e.g. "30 21 * * *"
+    next_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+LedgerId = BigInteger().with_variant(Integer(), "sqlite")  # SQLite auto-numbers only INTEGER PRIMARY KEY
+
+
+class PointLedgerRow(Base):
+    """Every change to a balance, never updated or deleted: the source of truth. Paged newest first by
+    (user_id, id), which the index serves as a keyset."""
+
+    __tablename__ = "point_ledger"
+    __table_args__ = (
+        Index("ix_point_ledger_user_id_desc", "user_id", "id"),
+        # an award or a spend for the same thing twice (a retried request) is one row
+        UniqueConstraint("user_id", "reason", "ref"),
+    )
+
+    id: Mapped[int] = mapped_column(LedgerId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    delta: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(32))  # diary.first_of_day | diary.streak_7 | spend.worry | …
+    ref: Mapped[str | None] = mapped_column(String(64), nullable=True)  # what earned or spent it (an entry id…)
+    balance_after: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class PointBalanceRow(Base):
+    """The ledger's running sum per user, kept in the same transaction as each ledger row, so a spend is one
+    conditional UPDATE (`balance >= cost`) that cannot go negative under any number of concurrent spenders."""
+
+    __tablename__ = "point_balances"
+    __table_args__ = (CheckConstraint("balance >= 0", name="not_negative"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    balance: Mapped[int] = mapped_column(Integer)

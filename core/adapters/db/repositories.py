@@ -14,12 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import (
     ConversationRow,
+    DiaryCommentRow,
+    DiaryEntryRow,
     FeedbackRow,
+    FriendInviteRow,
+    FriendshipRow,
+    GuestbookNoteRow,
     IdentityRow,
     InboxRow,
     LeaseRow,
     LlmUsageRow,
     OutboxRow,
+    PointBalanceRow,
+    PointLedgerRow,
+    ScheduleRow,
     TurnRow,
     UserRow,
     WorryRow,
@@ -36,7 +44,7 @@ def _on_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def _insert(session: AsyncSession, model: type[Any]) -> Any:
+def dialect_insert(session: AsyncSession, model: type[Any]) -> Any:
     """INSERT with the dialect's ON CONFLICT support (both SQLite and PostgreSQL have it)."""
     return pg_insert(model) if _on_postgres(session) else sqlite_insert(model)
 
@@ -139,6 +147,26 @@ class SqlAlchemyUsers:
         await self._session.execute(delete(TurnRow).where(TurnRow.conversation_id.in_(conversations)))
         await self._session.execute(delete(WorryRow).where(WorryRow.user_id == user_id))
         await self._session.execute(delete(ConversationRow).where(ConversationRow.user_id == user_id))
+        mine = select(DiaryEntryRow.id).where(DiaryEntryRow.user_id == user_id)
+        await self._session.execute(
+            delete(DiaryCommentRow).where(or_(DiaryCommentRow.author_id == user_id, DiaryCommentRow.entry_id.in_(mine)))
+        )
+        await self._session.execute(delete(DiaryEntryRow).where(DiaryEntryRow.user_id == user_id))
+        await self._session.execute(
+            delete(GuestbookNoteRow).where(
+                or_(GuestbookNoteRow.owner_id == user_id, GuestbookNoteRow.author_id == user_id)
+            )
+        )
+        await self._session.execute(
+            delete(FriendshipRow).where(or_(FriendshipRow.user_id == user_id, FriendshipRow.friend_id == user_id))
+        )
+        await self._session.execute(
+            update(FriendInviteRow).where(FriendInviteRow.used_by == user_id).values(used_by=None)
+        )
+        await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == user_id))
+        await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == user_id))
+        await self._session.execute(delete(PointLedgerRow).where(PointLedgerRow.user_id == user_id))
+        await self._session.execute(delete(PointBalanceRow).where(PointBalanceRow.user_id == user_id))
         await self._session.execute(delete(IdentityRow).where(IdentityRow.user_id == user_id))
         await self._session.execute(delete(UserRow).where(UserRow.id == user_id))
 
@@ -352,7 +380,7 @@ class SqlAlchemyOutbox:
     async def add(self, push: NewPush, *, now: datetime) -> bool:
         """Write a push; False when one with the same dedupe key already exists (nothing changes)."""
         statement = (
-            _insert(self._session, OutboxRow)
+            dialect_insert(self._session, OutboxRow)
             .values(
                 dedupe_key=push.dedupe_key,
                 user_id=push.user_id,
@@ -536,7 +564,7 @@ class SqlAlchemyLeases:
         if result.rowcount:  # type: ignore[attr-defined]
             return True
         created = await self._session.execute(
-            _insert(self._session, LeaseRow)
+            dialect_insert(self._session, LeaseRow)
             .values(name=name, holder=holder, expires_at=now + ttl)
             .on_conflict_do_nothing(index_elements=["name"])
             .returning(LeaseRow.name)
@@ -555,7 +583,7 @@ class SqlAlchemyInbox:
     async def accept(self, *, platform: str, event_id: str, payload: str, now: datetime) -> int | None:
         """Record an update; its row id, or None when this (platform, event id) was already received."""
         result = await self._session.execute(
-            _insert(self._session, InboxRow)
+            dialect_insert(self._session, InboxRow)
             .values(
                 platform=platform,
                 event_id=event_id[:128],

@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.adapters.db.diary import SqlAlchemyDiary, SqlAlchemyFriends, SqlAlchemySchedules
+from core.adapters.db.points import SqlAlchemyPoints
 from core.adapters.db.repositories import (
     SqlAlchemyCounseling,
     SqlAlchemyInbox,
@@ -26,6 +28,10 @@ class SqlAlchemyUnitOfWork:
     outbox: SqlAlchemyOutbox
     leases: SqlAlchemyLeases
     inbox: SqlAlchemyInbox
+    points: SqlAlchemyPoints
+    diary: SqlAlchemyDiary
+    friends: SqlAlchemyFriends
+    schedules: SqlAlchemySchedules
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -40,6 +46,10 @@ class SqlAlchemyUnitOfWork:
         self.outbox = SqlAlchemyOutbox(self._session, self._cipher)
         self.leases = SqlAlchemyLeases(self._session)
         self.inbox = SqlAlchemyInbox(self._session, self._cipher)
+        self.points = SqlAlchemyPoints(self._session)
+        self.diary = SqlAlchemyDiary(self._session, self._cipher)
+        self.friends = SqlAlchemyFriends(self._session)
+        self.schedules = SqlAlchemySchedules(self._session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:

@@ -1,0 +1,149 @@
+"""Friends: one-time invite codes, the list, and guestbook notes. Every notice to the other person is a push
+through the outbox, written in the same transaction as the change, so it survives restarts and is sent once."""
+
+from __future__ import annotations
+
+from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
+from core.domain.diary import (
+    INVITE_TTL,
+    MAX_NOTE_CHARS,
+    InviteOutcome,
+    new_invite_code,
+    normalize_invite_code,
+    show_invite_code,
+)
+from core.domain.outbox import NewPush, PushDocument
+from core.domain.values import UserId
+from core.errors import LimitExceeded, UsageError
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.replies import Reply, Section
+from core.usecases.context import Context
+
+PUSH_KIND = "friends"
+MAX_OPEN_INVITES_PER_DAY = 20
+
+
+async def display_name(uow: UnitOfWork, user_id: UserId) -> str:
+    identities = await uow.users.identities(user_id)
+    return identities[0].display_name if identities else "?"
+
+
+class FriendsService:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def invite(self, command: InviteFriend, ctx: Context) -> None:
+        now = self._clock.now()
+        code = new_invite_code()
+        async with self._uow() as uow:
+            await uow.friends.create_invite(inviter=ctx.user.id, code=code, now=now, expires_at=now + INVITE_TTL)
+            await uow.commit()
+        shown = show_invite_code(code)
+        await ctx.responder.send(
+            Reply(
+                sections=(
+                    Section(
+                        title=ctx.t("friend.invite_title"),
+                        body=ctx.t("friend.invite_body", code=shown, hours=int(INVITE_TTL.total_seconds() // 3600)),
+                    ),
+                )
+            )
+        )
+
+    async def accept(self, command: AcceptFriend, ctx: Context) -> None:
+        code = normalize_invite_code(command.code)
+        if code is None:
+            raise UsageError("friend.bad_code")
+        now = self._clock.now()
+        theirs = ""
+        async with self._uow() as uow:
+            outcome, inviter = await uow.friends.redeem(code, user=ctx.user.id, now=now)
+            if outcome is InviteOutcome.ACCEPTED and inviter is not None:
+                mine = await display_name(uow, ctx.user.id)
+                theirs = await display_name(uow, inviter)
+                await uow.outbox.add(
+                    NewPush(
+                        dedupe_key=f"friend-accepted:{code}",
+                        kind=PUSH_KIND,
+                        document=PushDocument(
+                            key="friends.push.accepted", title_key="friends.push.accepted_title", params={"name": mine}
+                        ),
+                        due_at=now,
+                        user_id=inviter,
+                    ),
+                    now=now,
+                )
+            await uow.commit()
+        if outcome is InviteOutcome.ACCEPTED:
+            await ctx.say("friend.accepted", name=theirs)
+            return
+        raise UsageError(f"friend.{outcome.value}")
+
+    async def list_friends(self, command: ListFriends, ctx: Context) -> None:
+        async with self._uow() as uow:
+            friends = await uow.friends.list(ctx.user.id)
+        if not friends:
+            await ctx.say("friend.none")
+            return
+        lines = [f"{n}. {friend.name}" for n, friend in enumerate(friends, start=1)]
+        await ctx.responder.send(
+            Reply(
+                sections=(
+                    Section(title=ctx.t("friend.list_title"), body="\n".join(lines), note=ctx.t("friend.list_hint")),
+                )
+            )
+        )
+
+    async def remove(self, command: RemoveFriend, ctx: Context) -> None:
+        async with self._uow() as uow:
+            friends = await uow.friends.list(ctx.user.id)
+            if not 0 < command.position <= len(friends):
+                raise UsageError("friend.no_such", position=command.position)
+            friend = friends[command.position - 1]
+            await uow.friends.remove(ctx.user.id, friend.user_id)
+            await uow.commit()
+        await ctx.say("friend.removed", name=friend.name)
+
+    async def write_guestbook(self, command: WriteGuestbook, ctx: Context) -> None:
+        if len(command.text) > MAX_NOTE_CHARS:
+            raise LimitExceeded("input.too_long", limit=f"{MAX_NOTE_CHARS:,}", size=f"{len(command.text):,}")
+        now = self._clock.now()
+        async with self._uow() as uow:
+            friends = await uow.friends.list(ctx.user.id)
+            if not 0 < command.position <= len(friends):
+                raise UsageError("friend.no_such", position=command.position)
+            friend = friends[command.position - 1]
+            note_id = await uow.diary.add_guestbook_note(
+                owner_id=friend.user_id, author_id=ctx.user.id, text=command.text, now=now
+            )
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"guestbook:{note_id}",
+                    kind=PUSH_KIND,
+                    document=PushDocument(
+                        key="friends.push.guestbook",
+                        title_key="friends.push.guestbook_title",
+                        params={"name": await display_name(uow, ctx.user.id)},
+                        text=command.text,
+                    ),
+                    due_at=now,
+                    user_id=friend.user_id,
+                ),
+                now=now,
+            )
+            await uow.commit()
+        await ctx.say("guestbook.saved", name=friend.name)
+
+    async def show_guestbook(self, command: ShowGuestbook, ctx: Context) -> None:
+        async with self._uow() as uow:
+            notes = await uow.diary.guestbook(ctx.user.id)
+        if not notes:
+            await ctx.say("guestbook.none")
+            return
+        lines = [f"🖊 {note.author_name} ({note.created_at.strftime('%m-%d')}): {note.text}" for note in notes]
+        await ctx.responder.send(
+            Reply(
+                sections=(Section(title=ctx.t("guestbook.title"), body="\n".join(lines), note=ctx.t("guestbook.hint")),)
+            )
+        )

@@ -1,0 +1,208 @@
+"""The emotion diary, friends, comments, guestbook and nudges through the dispatcher, on both databases."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.db.models import DiaryCommentRow, DiaryEntryRow, FriendshipRow, OutboxRow, PointLedgerRow
+from core.bootstrap import App
+from core.domain.outbox import PushDocument
+from tests.conftest import dm
+from tests.fakes import FixedClock, RecordingResponder
+
+
+async def say(app: App, text: str, user: str = "minji") -> RecordingResponder:
+    responder = RecordingResponder()
+    await app.dispatcher.handle(dm(text, user=user), responder)
+    return responder
+
+
+async def press(app: App, action: str, user: str = "minji") -> RecordingResponder:
+    responder = RecordingResponder()
+    await app.dispatcher.handle(replace(dm(None, user=user), action=action), responder)
+    return responder
+
+
+async def pushes(engine: AsyncEngine) -> list[tuple[int | None, PushDocument]]:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(OutboxRow.user_id, OutboxRow.document).order_by(OutboxRow.id))).all()
+    return [(user_id, PushDocument.from_json(document)) for user_id, document in rows]
+
+
+async def entry_ids(engine: AsyncEngine) -> list[int]:
+    async with engine.connect() as conn:
+        return list((await conn.scalars(select(DiaryEntryRow.id).order_by(DiaryEntryRow.id))).all())
+
+
+async def befriend(app: App, inviter: str = "minji", invitee: str = "junho") -> None:
+    await say(app, "/start", user=inviter)
+    await say(app, "/start", user=invitee)
+    invite = await say(app, "/friend invite", user=inviter)
+    code = _code_in(invite.all_text())
+    accepted = await say(app, f"/friend accept {code}", user=invitee)
+    assert "친구가 되었어요" in accepted.all_text()
+
+
+def _code_in(text: str) -> str:
+    match = re.search(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b", text)
+    assert match, text
+    return match.group(1)
+
+
+async def test_a_diary_entry_is_read_for_its_feeling_commented_and_earns_points(app: App, engine: AsyncEngine) -> None:
+    written = await say(app, "/diary 오늘 발표 때문에 너무 불안하고 떨렸어")
+    text = written.all_text()
+    assert "불안" in text and "📔" in text
+    assert "🔒" in text  # private by default
+    assert "+10" in text  # the first entry of the day
+    again = await say(app, "/diary 그래도 끝나고 나니 후련하다")
+    assert "+10" not in again.all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.sum(PointLedgerRow.delta))) == 10
+        emotions = (await conn.scalars(select(DiaryEntryRow.emotion).order_by(DiaryEntryRow.id))).all()
+    assert emotions[0] == "anxiety"
+
+
+async def test_negation_is_understood_in_a_diary_entry(app: App) -> None:
+    written = await say(app, "/diary 오늘은 하나도 안 괜찮아")
+    assert "기쁨" not in written.all_text() and "평온" not in written.all_text()
+
+
+async def test_empty_and_crisis_entries_store_nothing(app: App, engine: AsyncEngine) -> None:
+    empty = await say(app, "/diary")
+    assert "사용법: /diary" in empty.all_text()
+    crisis = await say(app, "/diary 그냥 죽고 싶다")
+    assert "109" in crisis.all_text()
+    assert await entry_ids(engine) == []
+
+
+async def test_friends_see_only_shared_entries_are_notified_once_and_comment_back(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await befriend(app)
+    accepted_push = [doc for _, doc in await pushes(engine) if doc.key == "friends.push.accepted"]
+    assert len(accepted_push) == 1
+
+    await say(app, "/diary 오늘은 정말 행복한 하루였어")
+    await say(app, "/diary 이건 나만 볼 비밀 일기")
+    shared_id, secret_id = await entry_ids(engine)
+
+    # before sharing, the friend sees nothing
+    assert "찾을 수 없어요" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
+    assert "아직 없어요" in (await say(app, "/feed", user="junho")).all_text()
+
+    shared = await press(app, f"mm:entry:{shared_id}:friends")
+    assert "1명에게 알렸어요" in shared.all_text()
+    await press(app, f"mm:entry:{shared_id}:private")
+    await press(app, f"mm:entry:{shared_id}:friends")  # shared again: the friend is not told twice
+    told = [(user, doc) for user, doc in await pushes(engine) if doc.key == "friends.push.entry"]
+    assert len(told) == 1 and told[0][1].params["id"] == shared_id
+
+    feed = await say(app, "/feed", user="junho")
+    assert f"#{shared_id}" in feed.all_text() and f"#{secret_id}" not in feed.all_text()
+    assert "행복한 하루" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
+    assert "찾을 수 없어요" in (await say(app, f"/entry {secret_id}", user="junho")).all_text()
+    assert "찾을 수 없어요" in (await say(app, f"/comment {secret_id} 몰래 댓글", user="junho")).all_text()
+    assert "쓴 사람만" in (await say(app, f"/entry {shared_id} delete", user="junho")).all_text()
+
+    commented = await say(app, f"/comment {shared_id} 나도 기뻐!", user="junho")
+    assert "댓글을 남겼어요" in commented.all_text()
+    comment_push = [(user, doc) for user, doc in await pushes(engine) if doc.key == "friends.push.comment"]
+    assert len(comment_push) == 1 and comment_push[0][1].text == "나도 기뻐!"
+    assert "나도 기뻐!" in (await say(app, f"/entry {shared_id}")).all_text()
+
+    # a stranger sees nothing at all
+    await say(app, "/start", user="stranger")
+    assert "찾을 수 없어요" in (await say(app, f"/comment {shared_id} 안녕", user="stranger")).all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(DiaryCommentRow)) == 1
+
+    # deleted: gone for everyone, comments too
+    await say(app, f"/entry {shared_id} delete")
+    assert "찾을 수 없어요" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
+    assert "찾을 수 없어요" in (await say(app, f"/comment {shared_id} 또", user="junho")).all_text()
+
+
+async def test_invite_codes_are_one_time_expire_and_cannot_befriend_yourself(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await say(app, "/start", user="a")
+    own = _code_in((await say(app, "/friend invite", user="a")).all_text())
+    assert "내가 만든 코드" in (await say(app, f"/friend accept {own}", user="a")).all_text()
+    assert "친구가 되었어요" in (await say(app, f"/friend accept {own.lower()}", user="b")).all_text()
+    assert "이미 쓰였거나" in (await say(app, f"/friend accept {own}", user="c")).all_text()
+    late = _code_in((await say(app, "/friend invite", user="a")).all_text())
+    clock.advance(hours=25)
+    assert "기한이 지났어요" in (await say(app, f"/friend accept {late}", user="c")).all_text()
+    assert "형식이 맞지 않아요" in (await say(app, "/friend accept 12", user="c")).all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(FriendshipRow)) == 2  # a↔b, both ways
+
+
+async def test_friend_list_guestbook_and_remove(app: App, engine: AsyncEngine) -> None:
+    await befriend(app)
+    listed = await say(app, "/friend list", user="junho")
+    assert "1. minji" in listed.all_text()
+    assert "방명록에 남겼어요" in (await say(app, "/guestbook 1 힘내!", user="junho")).all_text()
+    assert "junho" in (await say(app, "/guestbook")).all_text() and "힘내!" in (await say(app, "/guestbook")).all_text()
+    guestbook_push = [doc for _, doc in await pushes(engine) if doc.key == "friends.push.guestbook"]
+    assert len(guestbook_push) == 1
+    assert "2번 친구가 없어요" in (await say(app, "/guestbook 2 안녕", user="junho")).all_text()
+    assert "끊었어요" in (await say(app, "/friend remove 1")).all_text()
+    assert "아직 친구가 없어요" in (await say(app, "/friend list", user="junho")).all_text()
+
+
+async def test_diaries_page_back_by_keyset(app: App, engine: AsyncEngine) -> None:
+    for n in range(7):
+        await say(app, f"/diary 일기 {n}번째")
+    first = await say(app, "/diaries")
+    assert "일기 6번째" in first.all_text() and "일기 1번째" not in first.all_text()
+    more = next(b for b in first.last.current.buttons if b.action.startswith("mm:diaries:"))
+    second = await press(app, more.action)
+    assert "일기 1번째" in second.all_text() and "일기 0번째" in second.all_text()
+    assert "일기 6번째" not in second.all_text()
+
+
+async def test_diary_nudge_times_are_checked(app: App) -> None:
+    assert "사용법: /remind diary" in (await say(app, "/remind diary 25:99")).all_text()
+    assert "매일 21:30" in (await say(app, "/remind diary 21:30")).all_text()
+    assert "껐어요" in (await say(app, "/remind diary off")).all_text()
+    assert "켜 둔 일기 알림이 없어요" in (await say(app, "/remind diary off")).all_text()
+
+
+async def test_stats_names_the_week_summarizes_it_and_draws_a_png(app: App, clock: FixedClock) -> None:
+    await say(app, "/diary 오늘 너무 불안했어")  # Thursday 2026-11-26 in Seoul
+    await say(app, "/worry 시험이 걱정돼요")
+    stats = await say(app, "/stats")
+    text = stats.all_text()
+    assert "11월 4주차" in text and "11/23–11/29" in text
+    assert "일기 1편" in text and "불안 1" in text and "털어놓은 고민 1개" in text
+    [chart] = stats.last.current.attachments
+    assert chart.kind == "image" and chart.content.startswith(b"\x89PNG\r\n\x1a\n")
+    empty = await say(app, "/stats last")
+    assert "11월 3주차" in empty.all_text() and "일기가 없어요" in empty.all_text()
+    assert not empty.last.current.attachments
+    assert "사용법: /stats" in (await say(app, "/stats 지난달")).all_text()
+    await say(app, "/lang en")
+    assert "Week 4 of November" in (await say(app, "/stats 2026-11-23")).all_text()
+
+
+async def test_nudges_and_the_monday_digest_become_one_push_each(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await say(app, "/diary 오늘은 평온했다")  # Thursday 12:00 in Seoul; the digest schedule starts with it
+    await say(app, "/remind diary 21:30")
+    clock.advance(hours=10)  # 22:00 Seoul: the nudge is due
+    assert await app.schedules.materialize_due() == 1
+    assert await app.schedules.materialize_due() == 0  # the same occurrence is not written twice
+    clock.advance(days=4)  # Monday 2026-11-30 22:00 Seoul: the digest (09:00) and the nudge are due
+    assert await app.schedules.materialize_due() == 2
+    documents = [doc for _, doc in await pushes(engine)]
+    # days missed while the clock was away are not replayed: one nudge for the latest, plus the digest
+    assert sorted(d.key for d in documents) == ["remind.diary_push", "remind.diary_push", "stats.digest"]
+    digest = next(d for d in documents if d.key == "stats.digest")
+    assert digest.params["week"] == "11월 4주차" and "평온 1" in digest.params["summary"]
