@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 
@@ -206,3 +207,43 @@ async def test_nudges_and_the_monday_digest_become_one_push_each(
     assert sorted(d.key for d in documents) == ["remind.diary_push", "remind.diary_push", "stats.digest"]
     digest = next(d for d in documents if d.key == "stats.digest")
     assert digest.params["week"] == "11월 4주차" and "평온 1" in digest.params["summary"]
+
+
+async def test_points_pay_for_a_worry_past_the_free_quota(app: App, engine: AsyncEngine, clock: FixedClock) -> None:
+    await say(app, "/diary 첫째 날 일기")
+    clock.advance(days=1)
+    await say(app, "/diary 둘째 날 일기")  # 20 points
+    for n in range(app.settings.daily_free_worries):
+        await say(app, f"/worry 고민 {n}")
+    paid = await say(app, "/worry 하나 더 물어봐도 될까요")
+    assert "20점을 써서" in paid.all_text() and "남은 포인트: 0점" in paid.all_text()
+    assert "공감" in paid.all_text()  # and it was answered
+    refused = await say(app, "/worry 또 하나")
+    assert "무료 상담" in refused.all_text() and "지금 0점" in refused.all_text()
+    async with engine.connect() as conn:
+        deltas = (await conn.scalars(select(PointLedgerRow.delta).order_by(PointLedgerRow.id))).all()
+    assert list(deltas) == [10, 10, -20]
+    log = await say(app, "/points")
+    assert "추가 상담" in log.all_text() and "보유 포인트: 0점" in log.all_text()
+
+
+async def test_export_carries_the_diary_and_forget_removes_it(app: App, engine: AsyncEngine) -> None:
+    await befriend(app)
+    await say(app, "/diary 내보내기 테스트 일기")
+    [entry_id] = await entry_ids(engine)
+    await say(app, f"/comment {entry_id} 내 일기에 내가 단 댓글")
+    await say(app, "/guestbook 1 안녕 친구", user="junho")
+    export = await say(app, "/export")
+    [attachment] = export.last.current.attachments
+    document = json.loads(attachment.content)
+    assert document["diary"][0]["text"] == "내보내기 테스트 일기"
+    assert document["diary"][0]["comments"][0]["text"] == "내 일기에 내가 단 댓글"
+    assert document["guestbook"][0]["text"] == "안녕 친구" and document["friends"][0]["name"] == "junho"
+    assert document["points"][0]["delta"] == 10
+    forget = await say(app, "/forget")
+    confirm = next(b for b in forget.last.current.buttons if b.action.endswith(":yes"))
+    await press(app, confirm.action)
+    async with engine.connect() as conn:
+        for table in (DiaryEntryRow, DiaryCommentRow, FriendshipRow, PointLedgerRow):
+            assert await conn.scalar(select(func.count()).select_from(table)) == 0, table
+    assert "아직 친구가 없어요" in (await say(app, "/friend list", user="junho")).all_text()
