@@ -267,13 +267,17 @@ class DiaryService:
         )
 
     def _line(self, entry: DiaryEntry, ctx: Context, *, author: str | None = None) -> str:
-        lock = "👥" if entry.visibility is Visibility.FRIENDS else "🔒"
-        who = f"{author} · " if author else ""
-        day = entry.local_date.strftime("%m-%d")
-        return (
-            f"#{entry.id} {day} {EMOJI[entry.emotion]} {ctx.t(f'emotion.{entry.emotion.value}')} "
-            f"{entry.intensity} {lock if author is None else ''} {who}{preview(entry.text)}"
-        ).replace("  ", " ")
+        """One entry in a list: yours show who can see them, a friend's show whose they are."""
+        parts = [
+            f"#{entry.id}",
+            entry.local_date.strftime("%m-%d"),
+            EMOJI[entry.emotion],
+            ctx.t(f"emotion.{entry.emotion.value}"),
+            str(entry.intensity),
+            ("👥" if entry.visibility is Visibility.FRIENDS else "🔒") if author is None else f"{author} ·",
+            preview(entry.text),
+        ]
+        return " ".join(parts)
 
     async def change(self, command: ChangeEntry, ctx: Context) -> None:
         now = self._clock.now()
