@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -87,3 +90,73 @@ def test_a_reminder_fires_in_the_chat_without_redis(tmp_path: Path) -> None:
     assert "⏰" in out and "알려 드릴게요: 물 마시기" in out
     assert "📨 → 민지: ⏰ 알림\n물 마시기" in out
     assert "예약된 알림이 없어요" in out  # delivered, so no longer pending
+
+
+class LiveChat:
+    """`maeum chat` kept running, for a conversation whose next line depends on an answer (an invite code)."""
+
+    def __init__(self, cwd: Path, *args: str) -> None:
+        environment = {k: v for k, v in os.environ.items() if not k.startswith(("LLM_", "DATABASE_URL", "REDIS_URL"))}
+        environment["PYTHONPATH"] = str(REPO)
+        self._process = subprocess.Popen(
+            [*MAEUM, "chat", *args],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=cwd,
+            env=environment,
+            bufsize=1,
+        )
+        self._lines: list[str] = []
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self._process.stdout is not None
+        for line in self._process.stdout:
+            self._lines.append(line)
+
+    @property
+    def output(self) -> str:
+        return "".join(self._lines)
+
+    def send(self, line: str) -> None:
+        assert self._process.stdin is not None
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+
+    def wait_for(self, pattern: str, *, after: int = 0, timeout: float = 30.0) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while (match := re.compile(pattern).search(self.output, after)) is None:
+            assert time.monotonic() < deadline, f"no {pattern!r} in:\n{self.output}"
+            time.sleep(0.05)
+        return match
+
+    def close(self) -> str:
+        assert self._process.stdin is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=60)
+        return self.output
+
+
+def test_two_people_become_friends_share_an_entry_and_are_told_of_each_comment(tmp_path: Path) -> None:
+    live = LiveChat(tmp_path, "--as", "minji")
+    try:
+        live.send("/friend invite")
+        code = live.wait_for(r"friend accept ([A-Z2-9]{4}-[A-Z2-9]{4})").group(1)
+        live.send("/as junho")
+        live.send(f"/friend accept {code}")
+        live.wait_for(r"📨 → minji: 🤝")  # the inviter is told, through the outbox and the in-process clock
+        live.send("/as minji")
+        live.send("/diary 발표를 무사히 끝내서 정말 기쁘다")
+        live.wait_for(r"\[1\] 👥 친구에게 공개")
+        live.send("1")  # the button
+        live.wait_for(r"📨 → junho: 👥 친구의 새 일기")
+        live.send("/as junho")
+        live.send("/comment 1 축하해!")
+        live.wait_for(r"📨 → minji: 💬 새 댓글\n.*축하해!")
+    finally:
+        out = live.close()
+    assert out.count("📨 → junho: 👥 친구의 새 일기") == 1
+    assert "Traceback" not in out
