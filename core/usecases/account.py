@@ -21,6 +21,7 @@ from core.commands import (
     Start,
 )
 from core.domain.records import PointEntry
+from core.domain.schedules import ScheduleKind, next_occurrence
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import UserId
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -79,12 +80,25 @@ class AccountService:
                 f.persona.value for f in await uow.counseling.feedback_of(ctx.user.id) if f.created_at >= week_start
             ]
             reminders = len(await uow.outbox.pending_of(ctx.user.id, "reminder"))
-        body = ctx.t("home.summary", worries=worries, f=helpful.count("F"), t=helpful.count("T"), reminders=reminders)
+            today = now.astimezone(ZoneInfo(ctx.user.timezone)).date()
+            entries = len(await uow.diary.moods_between(ctx.user.id, today - timedelta(days=6), today))
+            points = await uow.points.balance(ctx.user.id)
+        body = ctx.t(
+            "home.summary",
+            worries=worries,
+            f=helpful.count("F"),
+            t=helpful.count("T"),
+            reminders=reminders,
+            entries=entries,
+            points=points,
+        )
         buttons = tuple(
             Button(label=ctx.t(f"home.button.{name}"), action=encode_action(*action))
             for name, action in (
                 ("help", ("help",)),
                 ("new", ("new",)),
+                ("diaries", ("diaries",)),
+                ("stats", ("stats",)),
                 ("reminders", ("remind", "list")),
                 ("export", ("export",)),
                 ("start", ("start",)),
@@ -107,10 +121,17 @@ class AccountService:
             local = self._clock.now().astimezone(ZoneInfo(ctx.user.timezone))
             await ctx.say("tz.current", zone=ctx.user.timezone, time=local.strftime("%Y-%m-%d %H:%M"))
             return
+        now = self._clock.now()
         async with self._uow() as uow:
             await uow.users.set_timezone(ctx.user.id, command.zone)
+            for kind in ScheduleKind:  # "21:30 every day" now means 21:30 in the new zone, from the next one on
+                found = await uow.schedules.get(user_id=ctx.user.id, kind=kind)
+                if found is not None:
+                    cron, _ = found
+                    following = next_occurrence(cron, after=now, timezone=command.zone)
+                    await uow.schedules.put(user_id=ctx.user.id, kind=kind, cron=cron, next_at=following, now=now)
             await uow.commit()
-        local = self._clock.now().astimezone(ZoneInfo(command.zone))
+        local = now.astimezone(ZoneInfo(command.zone))
         await ctx.say("tz.changed", zone=command.zone, time=local.strftime("%Y-%m-%d %H:%M"))
 
     async def export(self, command: ExportData, ctx: Context) -> None:

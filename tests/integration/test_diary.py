@@ -9,7 +9,14 @@ from dataclasses import replace
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.adapters.db.models import DiaryCommentRow, DiaryEntryRow, FriendshipRow, OutboxRow, PointLedgerRow
+from core.adapters.db.models import (
+    DiaryCommentRow,
+    DiaryEntryRow,
+    FriendshipRow,
+    OutboxRow,
+    PointLedgerRow,
+    ScheduleRow,
+)
 from core.bootstrap import App
 from core.domain.outbox import PushDocument
 from tests.conftest import dm
@@ -247,3 +254,20 @@ async def test_export_carries_the_diary_and_forget_removes_it(app: App, engine: 
         for table in (DiaryEntryRow, DiaryCommentRow, FriendshipRow, PointLedgerRow):
             assert await conn.scalar(select(func.count()).select_from(table)) == 0, table
     assert "아직 친구가 없어요" in (await say(app, "/friend list", user="junho")).all_text()
+
+
+async def test_a_new_time_zone_moves_the_nudge_to_the_same_local_time(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await say(app, "/remind diary 21:30")  # Seoul: 12:30 UTC
+    await say(app, "/tz Europe/London")
+    async with engine.connect() as conn:
+        next_at = await conn.scalar(select(ScheduleRow.next_at))
+    assert (next_at.hour, next_at.minute) == (21, 30)  # London is on UTC in November
+
+
+async def test_home_shows_the_diary_and_points(app: App) -> None:
+    await say(app, "/diary 오늘은 평온했다")
+    home = await say(app, "/home")
+    assert "일기 1편" in home.all_text() and "포인트 10점" in home.all_text()
+    assert any(b.action == "mm:stats" for b in home.last.current.buttons)
