@@ -128,7 +128,7 @@ def _remind(inv: Invocation) -> Command:
     if head in {"list", "목록"} and len(args) == 1:
         return ListReminders()
     if head in {"cancel", "취소"}:
-        if len(args) == 2 and args[1].isdigit() and 0 < int(args[1]) < 10_000:
+        if len(args) == 2 and args[1].isdecimal() and len(args[1]) < 6 and 0 < int(args[1]) < 10_000:
             return CancelReminder(position=int(args[1]))
         raise UsageError("remind.usage")
     taken = 2 if head in _MERIDIEM and len(args) > 1 else 1
@@ -140,7 +140,7 @@ def _remind(inv: Invocation) -> Command:
 
 
 def _helpful(inv: Invocation) -> Command:
-    if len(inv.args) == 2 and inv.args[0] in {"F", "T"} and inv.args[1].isdigit():
+    if len(inv.args) == 2 and inv.args[0] in {"F", "T"} and inv.args[1].isdecimal() and len(inv.args[1]) < 19:
         return MarkHelpful(persona=Persona(inv.args[0]), worry_id=WorryId(int(inv.args[1])))
     raise UsageError("action.expired")
 
@@ -153,14 +153,14 @@ def _diary(inv: Invocation) -> Command:
 
 def _cursor(inv: Invocation) -> int | None:
     """The keyset cursor a "more" button carries (an id); typed words are ignored."""
-    if inv.args and inv.args[0].isdigit() and len(inv.args[0]) < 19:
+    if inv.args and inv.args[0].isdecimal() and len(inv.args[0]) < 19:
         return int(inv.args[0])
     return None
 
 
 def _id(word: str, usage: str) -> int:
     word = word.removeprefix("#")
-    if not word.isdigit() or len(word) > 18:
+    if not word.isdecimal() or len(word) > 18:
         raise UsageError(usage)
     return int(word)
 
@@ -218,9 +218,7 @@ def _guestbook(inv: Invocation) -> Command:
 
 
 def _stats(inv: Invocation) -> Command:
-    if len(inv.args) > 1:
-        raise UsageError("stats.usage")
-    return ShowStats(week=inv.args[0] if inv.args else None)
+    return ShowStats(week=inv.rest.strip() or None)  # "last week", "지난 주" are two words
 
 
 VERBS: tuple[Verb, ...] = (

@@ -69,6 +69,34 @@ class InviteOutcome(StrEnum):
     FULL = "full"
 
 
+# Dedupe keys of the pushes friends get; each starts with its writer, so what someone wrote can be taken back
+# (deleted entry, unfriended, /forget) by key prefix.
+def shared_entry_key(author: UserId, friend: UserId, entry_id: int) -> str:
+    return f"diary-shared:{author}:{friend}:{entry_id}"
+
+
+def comment_key(author: UserId, entry_id: int, comment_id: int) -> str:
+    return f"diary-comment:{author}:{entry_id}:{comment_id}"
+
+
+def guestbook_key(author: UserId, owner: UserId, note_id: int) -> str:
+    return f"guestbook:{author}:{owner}:{note_id}"
+
+
+def accepted_key(user: UserId, code: str) -> str:
+    return f"friend-accepted:{user}:{code}"
+
+
+def pushes_written_by(user: UserId) -> tuple[str, ...]:
+    """The key prefixes of every push that carries something `user` wrote."""
+    return (f"diary-shared:{user}:", f"diary-comment:{user}:", f"guestbook:{user}:", f"friend-accepted:{user}:")
+
+
+def pushes_between(a: UserId, b: UserId) -> tuple[str, ...]:
+    """What a and b were sent about each other's entries and guestbooks (withdrawn when they unfriend)."""
+    return (f"diary-shared:{a}:{b}:", f"diary-shared:{b}:{a}:", f"guestbook:{a}:{b}:", f"guestbook:{b}:{a}:")
+
+
 def new_invite_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
 

@@ -35,6 +35,19 @@ class DueSchedule:
     timezone: str
 
 
+def occurrence_key(schedule: DueSchedule) -> str:
+    """The dedupe key of a due occurrence, by what it is for in the user's life, not by its UTC instant: a
+    nudge per local day and a digest per ISO week. So the hour repeated when clocks fall back, or a /tz that
+    puts 09:00 Monday a second time ahead, cannot send the same one twice."""
+    local = schedule.next_at.astimezone(ZoneInfo(schedule.timezone)).date()
+    if schedule.kind is ScheduleKind.WEEKLY_DIGEST:
+        year, week, _ = local.isocalendar()
+        period = f"{year}-W{week:02d}"
+    else:
+        period = local.isoformat()
+    return f"schedule:{schedule.user_id}:{schedule.kind.value}:{period}"
+
+
 def daily_cron(hour: int, minute: int) -> str:
     return f"{minute} {hour} * * *"
 

@@ -20,6 +20,7 @@ from core.commands import (
     ShowHome,
     Start,
 )
+from core.domain.diary import pushes_written_by
 from core.domain.records import PointEntry
 from core.domain.schedules import ScheduleKind, next_occurrence
 from core.domain.timekeeping import start_of_local_day
@@ -247,6 +248,8 @@ class AccountService:
             await ctx.say("forget.expired")
             return
         async with self._uow() as uow:
+            for prefix in pushes_written_by(ctx.user.id):  # copies of what they wrote, in friends' notices
+                await uow.outbox.withdraw(prefix)
             await uow.users.delete_everything(ctx.user.id)
             await uow.commit()
         logger.info("user %s forgotten", ctx.user.id)

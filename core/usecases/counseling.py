@@ -144,11 +144,10 @@ class CounselingService:
             user = await uow.users.get(ctx.user.id, for_update=True)
             if user is None:
                 return None
-            worries_today = await uow.counseling.count_worries_since(
-                user.id, start_of_local_day(now, ZoneInfo(user.timezone))
-            )
             decision = gate(
-                worries_today=worries_today,
+                worries_today=await uow.counseling.count_worries_since(
+                    user.id, start_of_local_day(now, ZoneInfo(user.timezone))
+                ),
                 daily_free=self._limits.daily_free_worries,
                 spent_this_month=await uow.usage.cost_since(
                     start_of_local_month(now, ZoneInfo(self._limits.budget_timezone))
@@ -158,23 +157,6 @@ class CounselingService:
             if decision is Gate.BUDGET_SPENT:
                 await ctx.say("worry.resting")
                 return None
-            spent: PointEntry | None = None
-            if decision is Gate.OVER_QUOTA:
-                # past the free quota a worry costs points, taken atomically with recording it
-                local_day = now.astimezone(ZoneInfo(user.timezone)).date().isoformat()
-                extra = worries_today - self._limits.daily_free_worries + 1
-                spent = await uow.points.spend(
-                    user.id, POINTS_EXTRA_WORRY, reason="spend.worry", ref=f"{local_day}#{extra}", now=now
-                )
-                if spent is None:
-                    balance = await uow.points.balance(user.id)
-                    await ctx.say(
-                        "worry.over_quota",
-                        limit=self._limits.daily_free_worries,
-                        cost=POINTS_EXTRA_WORRY,
-                        balance=balance,
-                    )
-                    return None
             conversation_id: ConversationId | None = None
             history: list[Turn] = []
             if user.consented:
@@ -189,6 +171,22 @@ class CounselingService:
                 crisis=False,
                 now=now,
             )
+            spent: PointEntry | None = None
+            if decision is Gate.OVER_QUOTA:
+                # Past the free quota a worry costs points, taken in the same transaction that records it (keyed
+                # by the worry, so it is charged once); without enough points nothing of it is kept.
+                spent = await uow.points.spend(
+                    user.id, POINTS_EXTRA_WORRY, reason="spend.worry", ref=f"worry:{worry_id}", now=now
+                )
+                if spent is None:
+                    balance = await uow.points.balance(user.id)
+                    await ctx.say(
+                        "worry.over_quota",
+                        limit=self._limits.daily_free_worries,
+                        cost=POINTS_EXTRA_WORRY,
+                        balance=balance,
+                    )
+                    return None
             if conversation_id is not None:
                 await uow.counseling.add_turn(
                     conversation_id=conversation_id, worry_id=worry_id, role="user", text=command.text, now=now

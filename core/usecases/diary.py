@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -24,7 +24,9 @@ from core.domain.diary import (
     Note,
     Visibility,
     can_read,
+    comment_key,
     points_for_entry,
+    shared_entry_key,
 )
 from core.domain.emotion import Emotion, classify
 from core.domain.outbox import NewPush, PushDocument
@@ -142,7 +144,7 @@ class DiaryService:
                 now=now,
             )
             await uow.diary.set_comment(entry.id, comment)
-            streak = day_streak(await uow.diary.days(ctx.user.id, since=today - timedelta(days=400)), today)
+            streak = day_streak(await uow.diary.days(ctx.user.id, since=date.min), today)
             for reason, amount in points_for_entry(first_of_day=first_of_day, streak=streak):
                 if await uow.points.earn(ctx.user.id, amount, reason=reason, ref=today.isoformat(), now=now):
                     earned.append((reason, amount))
@@ -288,12 +290,15 @@ class DiaryService:
                 raise UsageError("entry.not_found", id=command.entry_id)
             if command.change == "show":
                 comments = await uow.diary.comments(entry.id)
+                if entry.user_id != ctx.user.id:  # a friend does not see who else the writer's friends are
+                    comments = [c for c in comments if c.author_id in (entry.user_id, ctx.user.id)]
                 await self._show(entry, comments, ctx)
                 return
             if entry.user_id != ctx.user.id:
                 raise UsageError("entry.not_yours", id=command.entry_id)
             if command.change == "delete":
                 await uow.diary.delete(entry.id, owner=ctx.user.id, now=now)
+                await self._withdraw_shares(uow, entry)
                 await uow.commit()
                 await ctx.say("entry.deleted", id=entry.id)
                 return
@@ -305,6 +310,8 @@ class DiaryService:
             notified = 0
             if visibility is Visibility.FRIENDS:
                 notified = await self._tell_friends(uow, entry, ctx, now=now)
+            else:
+                await self._withdraw_shares(uow, entry)
             await uow.commit()
         if visibility is Visibility.FRIENDS:
             await ctx.say("entry.shared", id=entry.id, friends=notified)
@@ -319,7 +326,7 @@ class DiaryService:
         for friend in await uow.friends.ids(ctx.user.id):
             added = await uow.outbox.add(
                 NewPush(
-                    dedupe_key=f"diary-shared:{entry.id}:{friend}",
+                    dedupe_key=shared_entry_key(ctx.user.id, friend, entry.id),
                     kind=PUSH_KIND,
                     document=PushDocument(
                         key="friends.push.entry",
@@ -335,9 +342,16 @@ class DiaryService:
                     user_id=friend,
                 ),
                 now=now,
+                revive_withdrawn=True,
             )
             count += 1 if added else 0
         return count
+
+    @staticmethod
+    async def _withdraw_shares(uow: UnitOfWork, entry: DiaryEntry) -> None:
+        """A deleted or hidden entry's notices: unsent ones are cancelled, and no copy of the preview is kept."""
+        for friend in await uow.friends.ids(entry.user_id):
+            await uow.outbox.withdraw(shared_entry_key(entry.user_id, friend, entry.id))
 
     @staticmethod
     async def _name(uow: UnitOfWork, user_id: UserId) -> str:
@@ -419,7 +433,7 @@ class DiaryService:
             if entry.user_id != ctx.user.id:
                 await uow.outbox.add(
                     NewPush(
-                        dedupe_key=f"diary-comment:{comment_id}",
+                        dedupe_key=comment_key(ctx.user.id, entry.id, comment_id),
                         kind=PUSH_KIND,
                         document=PushDocument(
                             key="friends.push.comment",

@@ -3,13 +3,19 @@ through the outbox, written in the same transaction as the change, so it survive
 
 from __future__ import annotations
 
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
 from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
 from core.domain.diary import (
     INVITE_TTL,
     MAX_NOTE_CHARS,
     InviteOutcome,
+    accepted_key,
+    guestbook_key,
     new_invite_code,
     normalize_invite_code,
+    pushes_between,
     show_invite_code,
 )
 from core.domain.outbox import NewPush, PushDocument
@@ -20,7 +26,7 @@ from core.replies import Reply, Section
 from core.usecases.context import Context
 
 PUSH_KIND = "friends"
-MAX_OPEN_INVITES_PER_DAY = 20
+MAX_INVITES_PER_DAY = 20
 
 
 async def display_name(uow: UnitOfWork, user_id: UserId) -> str:
@@ -37,6 +43,8 @@ class FriendsService:
         now = self._clock.now()
         code = new_invite_code()
         async with self._uow() as uow:
+            if await uow.friends.invites_since(ctx.user.id, now - timedelta(days=1)) >= MAX_INVITES_PER_DAY:
+                raise LimitExceeded("friend.too_many_invites", limit=MAX_INVITES_PER_DAY)
             await uow.friends.create_invite(inviter=ctx.user.id, code=code, now=now, expires_at=now + INVITE_TTL)
             await uow.commit()
         shown = show_invite_code(code)
@@ -64,7 +72,7 @@ class FriendsService:
                 theirs = await display_name(uow, inviter)
                 await uow.outbox.add(
                     NewPush(
-                        dedupe_key=f"friend-accepted:{code}",
+                        dedupe_key=accepted_key(ctx.user.id, code),
                         kind=PUSH_KIND,
                         document=PushDocument(
                             key="friends.push.accepted", title_key="friends.push.accepted_title", params={"name": mine}
@@ -102,6 +110,8 @@ class FriendsService:
                 raise UsageError("friend.no_such", position=command.position)
             friend = friends[command.position - 1]
             await uow.friends.remove(ctx.user.id, friend.user_id)
+            for prefix in pushes_between(ctx.user.id, friend.user_id):
+                await uow.outbox.withdraw(prefix)
             await uow.commit()
         await ctx.say("friend.removed", name=friend.name)
 
@@ -119,7 +129,7 @@ class FriendsService:
             )
             await uow.outbox.add(
                 NewPush(
-                    dedupe_key=f"guestbook:{note_id}",
+                    dedupe_key=guestbook_key(ctx.user.id, friend.user_id, note_id),
                     kind=PUSH_KIND,
                     document=PushDocument(
                         key="friends.push.guestbook",
@@ -141,7 +151,11 @@ class FriendsService:
         if not notes:
             await ctx.say("guestbook.none")
             return
-        lines = [f"🖊 {note.author_name} ({note.created_at.strftime('%m-%d')}): {note.text}" for note in notes]
+        zone = ZoneInfo(ctx.user.timezone)
+        lines = [
+            f"🖊 {note.author_name} ({note.created_at.astimezone(zone).strftime('%m-%d')}): {note.text}"
+            for note in notes
+        ]
         await ctx.responder.send(
             Reply(
                 sections=(Section(title=ctx.t("guestbook.title"), body="\n".join(lines), note=ctx.t("guestbook.hint")),)

@@ -1,8 +1,8 @@
 """Recurring pushes: `/remind diary HH:MM` (a daily nudge to write) and the Monday weekly digest.
 
-The clock calls `materialize_due` every few seconds: each due occurrence becomes one outbox row (dedupe key =
-schedule + occurrence, so running the step twice sends nothing twice) and the schedule moves to its next
-occurrence in the user's current time zone, in the same transaction.
+The clock calls `materialize_due` every few seconds: each due occurrence becomes one outbox row, deduplicated by
+user, kind and local day or ISO week (so neither a repeated step nor a repeated hour sends anything twice), and
+the schedule moves to its next occurrence in the user's current time zone, in the same transaction.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from core.domain.schedules import (
     catch_up,
     daily_cron,
     next_occurrence,
+    occurrence_key,
 )
 from core.domain.values import UserId
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -94,7 +95,7 @@ class SchedulesService:
             if document is not None:
                 added = await uow.outbox.add(
                     NewPush(
-                        dedupe_key=f"schedule:{schedule.id}:{schedule.next_at.isoformat()}",
+                        dedupe_key=occurrence_key(schedule),
                         kind=PUSH_KIND,
                         document=document,
                         due_at=now,

@@ -4,6 +4,7 @@ digest that carries the same summary as a push."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,9 @@ from core.ports import ChartRenderer, Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Attachment, Reply, Section
 from core.usecases.context import Context
 
-HISTORY_FOR_STREAK = timedelta(days=400)
+logger = logging.getLogger(__name__)
+
+EARLIEST_WEEK = date(2000, 1, 3)  # a Monday
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -59,7 +62,7 @@ class StatsService:
     async def week(self, uow: UnitOfWork, user_id: UserId, timezone: str, week: Week, today: date) -> WeeklyStats:
         zone = ZoneInfo(timezone)
         moods = await uow.diary.moods_between(user_id, week.monday, week.sunday)
-        days = await uow.diary.days(user_id, since=min(week.monday, today) - HISTORY_FOR_STREAK)
+        days = await uow.diary.days(user_id, since=date.min)
         start = datetime.combine(week.monday, time(), zone)
         end = start + timedelta(days=7)
         worries = await uow.counseling.count_worries_since(user_id, start) - await uow.counseling.count_worries_since(
@@ -79,8 +82,8 @@ class StatsService:
     async def show(self, command: ShowStats, ctx: Context) -> None:
         today = self._clock.now().astimezone(ZoneInfo(ctx.user.timezone)).date()
         week = parse_week_arg(command.week, today)
-        if week is None:
-            raise UsageError("stats.usage")
+        if week is None or not EARLIEST_WEEK <= week.monday <= today + timedelta(days=366):
+            raise UsageError("stats.usage")  # nobody kept this diary before 2000 or a year from now
         async with self._uow() as uow:
             stats = await self.week(uow, ctx.user.id, ctx.user.timezone, week, today)
         name = week_name(week, ctx.locale, today=today)
@@ -100,15 +103,19 @@ class StatsService:
         attachments: tuple[Attachment, ...] = ()
         if self._chart is not None:
             labels = chart_labels(stats, ctx.catalog, ctx.locale, name)
-            png = await asyncio.to_thread(self._chart.render_weekly, stats, labels)
-            attachments = (
-                Attachment(
-                    filename=f"maeum-week-{week.monday.isoformat()}.png",
-                    content=png,
-                    mime_type="image/png",
-                    kind="image",
-                ),
-            )
+            try:
+                png = await asyncio.to_thread(self._chart.render_weekly, stats, labels)
+            except Exception:  # the text is the answer; a chart that cannot be drawn must not take it down
+                logger.exception("weekly chart failed; answering with text only")
+            else:
+                attachments = (
+                    Attachment(
+                        filename=f"maeum-week-{week.monday.isoformat()}.png",
+                        content=png,
+                        mime_type="image/png",
+                        kind="image",
+                    ),
+                )
         await ctx.responder.send(
             Reply(
                 sections=(

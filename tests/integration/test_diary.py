@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import replace
@@ -39,6 +40,12 @@ async def pushes(engine: AsyncEngine) -> list[tuple[int | None, PushDocument]]:
     async with engine.connect() as conn:
         rows = (await conn.execute(select(OutboxRow.user_id, OutboxRow.document).order_by(OutboxRow.id))).all()
     return [(user_id, PushDocument.from_json(document)) for user_id, document in rows]
+
+
+async def states(engine: AsyncEngine) -> dict[str, int]:
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))).all()
+    return {str(state): int(count) for state, count in rows}
 
 
 async def entry_ids(engine: AsyncEngine) -> list[int]:
@@ -105,10 +112,12 @@ async def test_friends_see_only_shared_entries_are_notified_once_and_comment_bac
 
     shared = await press(app, f"mm:entry:{shared_id}:friends")
     assert "1명에게 알렸어요" in shared.all_text()
-    await press(app, f"mm:entry:{shared_id}:private")
-    await press(app, f"mm:entry:{shared_id}:friends")  # shared again: the friend is not told twice
+    await press(app, f"mm:entry:{shared_id}:private")  # hidden before the notice left: it is withdrawn
+    assert [doc.key for _, doc in await pushes(engine)][-1] == "push.withdrawn"
+    await press(app, f"mm:entry:{shared_id}:friends")  # shared again: the same notice is due again, not a second
     told = [(user, doc) for user, doc in await pushes(engine) if doc.key == "friends.push.entry"]
     assert len(told) == 1 and told[0][1].params["id"] == shared_id
+    assert await states(engine) == {"pending": 2}  # the friendship notice and this one
 
     feed = await say(app, "/feed", user="junho")
     assert f"#{shared_id}" in feed.all_text() and f"#{secret_id}" not in feed.all_text()
@@ -271,3 +280,54 @@ async def test_home_shows_the_diary_and_points(app: App) -> None:
     home = await say(app, "/home")
     assert "일기 1편" in home.all_text() and "포인트 10점" in home.all_text()
     assert any(b.action == "mm:stats" for b in home.last.current.buttons)
+
+
+async def test_deleting_an_entry_or_forgetting_takes_back_what_friends_were_sent(app: App, engine: AsyncEngine) -> None:
+    await befriend(app)
+    await say(app, "/diary 회사 그만둘 거야, 아무한테도 말 안 했어")
+    [entry_id] = await entry_ids(engine)
+    await press(app, f"mm:entry:{entry_id}:friends")
+    await say(app, "/guestbook 1 비밀 방명록")
+    await say(app, f"/entry {entry_id} delete")
+    documents = [doc for _, doc in await pushes(engine)]
+    assert not any("회사" in json.dumps(d.params, ensure_ascii=False) for d in documents)
+    await say(app, "/forget")
+    forget = await say(app, "/forget")
+    confirm = next(b for b in forget.last.current.buttons if b.action.endswith(":yes"))
+    await press(app, confirm.action)
+    documents = [doc for _, doc in await pushes(engine)]
+    assert not any(d.text and "비밀 방명록" in d.text for d in documents)
+    assert "pending" not in await states(engine)  # nothing of theirs is still on its way to the friend
+
+
+async def test_two_people_accepting_each_others_codes_at_once_become_friends_once(
+    app: App, engine: AsyncEngine
+) -> None:
+    await say(app, "/start", user="a")
+    await say(app, "/start", user="b")
+    code_a = _code_in((await say(app, "/friend invite", user="a")).all_text())
+    code_b = _code_in((await say(app, "/friend invite", user="b")).all_text())
+    answers = await asyncio.gather(
+        say(app, f"/friend accept {code_a}", user="b"), say(app, f"/friend accept {code_b}", user="a")
+    )
+    texts = sorted(answer.all_text() for answer in answers)
+    assert "이미 친구예요" in texts[0] or "이미 친구예요" in texts[1]
+    assert any("친구가 되었어요" in t for t in texts)
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(FriendshipRow)) == 2
+
+
+async def test_odd_numbers_and_dates_get_usage_lines_not_incidents(app: App) -> None:
+    for text, usage in (
+        ("/entry ²", "사용법: /entry"),
+        ("/comment ⑤ 안녕", "사용법: /comment"),
+        ("/friend remove ²", "사용법: /friend"),
+        ("/guestbook ² 안녕", "사용법: /guestbook"),
+        ("/entry 99999999999999999999", "사용법: /entry"),
+    ):
+        answer = (await say(app, text)).all_text()
+        assert usage in answer and "사고 번호" not in answer, text
+    for text in ("/diaries ²", "/points ²", "/stats 0001-01-07", "/stats 0001-W01"):
+        assert "사고 번호" not in (await say(app, text)).all_text(), text
+    assert "11월 3주차" in (await say(app, "/stats last week")).all_text()
+    assert "11월 3주차" in (await say(app, "/stats 지난 주")).all_text()

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.domain.schedules import WEEKLY_DIGEST_CRON, catch_up, cron_time, daily_cron, next_occurrence
+from core.domain.schedules import (
+    WEEKLY_DIGEST_CRON,
+    DueSchedule,
+    ScheduleKind,
+    catch_up,
+    cron_time,
+    daily_cron,
+    next_occurrence,
+    occurrence_key,
+)
+from core.domain.values import UserId
 
 
 def test_a_daily_time_is_local_and_survives_daylight_saving() -> None:
@@ -30,3 +40,18 @@ def test_a_long_outage_does_not_replay_missed_days() -> None:
     now = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)
     following = catch_up(cron, due=due, now=now, timezone="Asia/Seoul")
     assert following == datetime(2026, 11, 20, 23, 0, tzinfo=UTC)
+
+
+def test_the_hour_repeated_when_clocks_fall_back_is_one_occurrence() -> None:
+    cron = daily_cron(1, 30)  # New York repeats 01:00-02:00 on 2026-11-01
+    first = next_occurrence(cron, after=datetime(2026, 11, 1, 4, 0, tzinfo=UTC), timezone="America/New_York")
+    second = next_occurrence(cron, after=first, timezone="America/New_York")
+
+    def key(at: datetime) -> str:
+        due = DueSchedule(
+            id=1, user_id=UserId(7), kind=ScheduleKind.DIARY_NUDGE, cron=cron, next_at=at, timezone="America/New_York"
+        )
+        return occurrence_key(due)
+
+    assert second - first == timedelta(hours=1)  # croniter names 01:30 twice: EDT, then EST
+    assert key(first) == key(second) == "schedule:7:diary_nudge:2026-11-01"  # one nudge for the day

@@ -161,13 +161,14 @@ class SqlAlchemyDiary:
         return row.id
 
     async def comments(self, entry_id: int, *, limit: int = 20) -> list[Note]:
+        """The latest `limit` comments, oldest of them first."""
         rows = await self._session.execute(
             select(DiaryCommentRow, _name_of(DiaryCommentRow.author_id))  # type: ignore[call-overload]
             .where(DiaryCommentRow.entry_id == entry_id)
-            .order_by(DiaryCommentRow.id)
+            .order_by(DiaryCommentRow.id.desc())
             .limit(limit)
         )
-        return [self._note(row, name) for row, name in rows]
+        return [self._note(row, name) for row, name in reversed(rows.all())]
 
     async def add_guestbook_note(self, *, owner_id: UserId, author_id: UserId, text: str, now: datetime) -> int:
         row = GuestbookNoteRow(owner_id=owner_id, author_id=author_id, text=self._cipher.encrypt(text), created_at=now)
@@ -211,14 +212,27 @@ class SqlAlchemyFriends:
         self._session.add(FriendInviteRow(code=code, inviter_id=inviter, created_at=now, expires_at=expires_at))
         await self._session.flush()
 
+    async def invites_since(self, inviter: UserId, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(FriendInviteRow)
+            .where(FriendInviteRow.inviter_id == inviter, FriendInviteRow.created_at >= since)
+        )
+        return int(count or 0)
+
     async def redeem(self, code: str, *, user: UserId, now: datetime) -> tuple[InviteOutcome, UserId | None]:
-        """Use a one-time code: one conditional UPDATE, so two people racing for one code cannot both win."""
+        """Use a one-time code: one conditional UPDATE, so two people racing for one code cannot both win. Both
+        people's rows are locked first, in id order, so two who accept each other's codes at the same moment
+        take turns (no deadlock) and the second finds them friends already."""
         invite = await self._session.scalar(select(FriendInviteRow).where(FriendInviteRow.code == code))
         if invite is None or invite.used_at is not None or invite.expires_at <= now:
             return InviteOutcome.UNKNOWN, None
         inviter = UserId(invite.inviter_id)
         if inviter == user:
             return InviteOutcome.SELF, inviter
+        await self._session.execute(
+            select(UserRow.id).where(UserRow.id.in_(sorted((user, inviter)))).order_by(UserRow.id).with_for_update()
+        )
         if await self.are_friends(user, inviter):
             return InviteOutcome.ALREADY, inviter
         if len(await self.ids(user)) >= MAX_FRIENDS or len(await self.ids(inviter)) >= MAX_FRIENDS:
@@ -234,12 +248,16 @@ class SqlAlchemyFriends:
         )
         if not taken.rowcount:  # type: ignore[attr-defined]
             return InviteOutcome.UNKNOWN, None
-        for a, b in ((user, inviter), (inviter, user)):
-            await self._session.execute(
-                dialect_insert(self._session, FriendshipRow)
-                .values(user_id=a, friend_id=b, created_at=now)
-                .on_conflict_do_nothing(index_elements=["user_id", "friend_id"])
+        await self._session.execute(
+            dialect_insert(self._session, FriendshipRow)
+            .values(
+                [
+                    {"user_id": a, "friend_id": b, "created_at": now}
+                    for a, b in sorted(((user, inviter), (inviter, user)))
+                ]
             )
+            .on_conflict_do_nothing(index_elements=["user_id", "friend_id"])
+        )
         return InviteOutcome.ACCEPTED, inviter
 
     async def are_friends(self, a: UserId, b: UserId) -> bool:

@@ -44,6 +44,11 @@ def _on_postgres(session: AsyncSession) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def _like_prefix(prefix: str) -> str:
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
 def dialect_insert(session: AsyncSession, model: type[Any]) -> Any:
     """INSERT with the dialect's ON CONFLICT support (both SQLite and PostgreSQL have it)."""
     return pg_insert(model) if _on_postgres(session) else sqlite_insert(model)
@@ -377,26 +382,43 @@ class SqlAlchemyOutbox:
         self._session = session
         self._cipher = cipher
 
-    async def add(self, push: NewPush, *, now: datetime) -> bool:
-        """Write a push; False when one with the same dedupe key already exists (nothing changes)."""
-        statement = (
-            dialect_insert(self._session, OutboxRow)
-            .values(
-                dedupe_key=push.dedupe_key,
-                user_id=push.user_id,
-                platform=push.platform,
-                chat_id=push.chat_id,
-                kind=push.kind,
-                document=self._cipher.encrypt(push.document.to_json()),
-                due_at=push.due_at,
-                state=PushState.PENDING.value,
-                attempts=0,
-                next_attempt_at=push.due_at,
-                created_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(OutboxRow.id)  # rowcount is not reliable for INSERT … ON CONFLICT across drivers
+    async def add(self, push: NewPush, *, now: datetime, revive_withdrawn: bool = False) -> bool:
+        """Write a push; False when one with the same dedupe key already exists (nothing changes) — unless
+        `revive_withdrawn` and that one was cancelled before it went out: then it is due again with this
+        document (an entry shared, hidden before the notice left, and shared again)."""
+        document = self._cipher.encrypt(push.document.to_json())
+        statement = dialect_insert(self._session, OutboxRow).values(
+            dedupe_key=push.dedupe_key,
+            user_id=push.user_id,
+            platform=push.platform,
+            chat_id=push.chat_id,
+            kind=push.kind,
+            document=document,
+            due_at=push.due_at,
+            state=PushState.PENDING.value,
+            attempts=0,
+            next_attempt_at=push.due_at,
+            created_at=now,
         )
+        if revive_withdrawn:
+            statement = statement.on_conflict_do_update(
+                index_elements=["dedupe_key"],
+                set_={
+                    "document": document,
+                    "state": PushState.PENDING.value,
+                    "attempts": 0,
+                    "due_at": push.due_at,
+                    "next_attempt_at": push.due_at,
+                    "last_error": None,
+                    "job_id": None,
+                    "queued_at": None,
+                    "lease_until": None,
+                },
+                where=OutboxRow.state == PushState.CANCELLED.value,
+            )
+        else:
+            statement = statement.on_conflict_do_nothing(index_elements=["dedupe_key"])
+        statement = statement.returning(OutboxRow.id)  # rowcount is not reliable for INSERT … ON CONFLICT
         result = await self._session.execute(statement)
         return result.scalar_one_or_none() is not None
 
@@ -530,6 +552,22 @@ class SqlAlchemyOutbox:
             .values(state=PushState.CANCELLED.value)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def withdraw(self, key_prefix: str) -> int:
+        """Take back the pushes whose dedupe key starts with `key_prefix`: those not yet sent are cancelled, and
+        the text of every one (sent or not) is blanked, so nothing of it stays here."""
+        matching = OutboxRow.dedupe_key.like(_like_prefix(key_prefix), escape="\\")
+        await self._session.execute(
+            update(OutboxRow)
+            .where(matching, OutboxRow.state.in_((PushState.PENDING.value, PushState.QUEUED.value)))
+            .values(state=PushState.CANCELLED.value)
+        )
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(matching)
+            .values(document=self._cipher.encrypt(PushDocument(key="push.withdrawn").to_json()))
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     async def count_by_state(self) -> dict[str, int]:
         rows = await self._session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
