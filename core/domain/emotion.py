@@ -77,7 +77,7 @@ _KO_CUES: Final = (
     _Cue(r"감사|고마", _E.JOY, 1),
     _Cue(r"최고", _E.JOY, 1),
     _Cue(r"웃(?:겨|겼|었|음)", _E.JOY, 1),
-    _Cue(r"[ㅋㅎ]{2,}", _E.JOY, 0.5),
+    _Cue(r"[ㅋㅎᄏᄒ]{2,}", _E.JOY, 0.5),  # NFKC turns the compatibility jamo ㅋ into the conjoining ᄏ
     # calm
     _Cue(r"평온", _E.CALM, 2, _E.ANXIETY),
     _Cue(r"차분", _E.CALM, 2, _E.ANXIETY),
@@ -178,7 +178,18 @@ _EN_CUES: Final = (
     _Cue(r"\bsleepy\b", _E.TIREDNESS, 1),
 )
 
-_CUES: Final = _KO_CUES + _EN_CUES
+# --- emoji (any language) -------------------------------------------------------------------------
+
+_EMOJI_CUES: Final = (
+    _Cue(r"[😊😄😁😆🥰😍🤗🥳🎉]", _E.JOY, 1),
+    _Cue(r"[😌🙂☺🍃]", _E.CALM, 1),
+    _Cue(r"[😭😢😞😔🥺💔]", _E.SADNESS, 1.5),
+    _Cue(r"[😰😨😱😟😧]", _E.ANXIETY, 1.5),
+    _Cue(r"[😡😠🤬💢]", _E.ANGER, 1.5),
+    _Cue(r"[😴🥱😩😫]", _E.TIREDNESS, 1.5),
+)
+
+_CUES: Final = _KO_CUES + _EN_CUES + _EMOJI_CUES
 _COMPILED: Final = tuple((re.compile(cue.pattern), cue) for cue in _CUES)
 
 _INTENSIFIER: Final = (
@@ -201,6 +212,8 @@ _NEGATED_AFTER: Final = re.compile(
     r"|(?:[가-힣]{0,2}\s*(?:건|게|것은|거는|거)\s*아니)"
     r"|(?:\s*(?:이|가|은|는|도)?\s*없)"
 )
+# "never felt so happy", "never been this anxious": "never" that raises a feeling rather than denying it.
+_NEVER_SO_BEFORE: Final = re.compile(r"\bnever\s+(?:[\w']+\s+){0,2}(?:so|this|that|more|as)\s+$")
 _EMPHASIS: Final = re.compile(r"!{2,}")
 _LOOK_BACK: Final = 40
 
@@ -233,9 +246,13 @@ def _scores(text: str) -> dict[Emotion, float]:
     for start, end, cue in _matches(text):
         window = max(0, start - _LOOK_BACK)  # only the words right before a cue matter; keeps long texts cheap
         denial = _NEGATED_BEFORE.search(text, window, start)
+        emphatic_never = _NEVER_SO_BEFORE.search(text, window, start) is not None
+        if emphatic_never:
+            denial = None
         negated = denial is not None or _NEGATED_AFTER.match(text, end, end + _LOOK_BACK) is not None
         emphasis = _INTENSIFIERS_BEFORE.search(text, window, denial.start() if denial else start)
         boost = len(_ONE_INTENSIFIER.findall(emphasis.group())) if emphasis else 0
+        boost += 1 if emphatic_never else 0
         weight = cue.weight * (1 + 0.5 * min(boost, 2))
         target = cue.negated if negated else cue.emotion
         if target is not None:

@@ -128,3 +128,19 @@ def test_each_emotion_has_a_korean_name(emotion: Emotion, korean: str) -> None:
 
 def test_emotion_values_are_stable_strings() -> None:
     assert [e.value for e in Emotion] == ["joy", "calm", "sadness", "anxiety", "anger", "tiredness"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("never felt so happy", Emotion.JOY),  # an emphatic "never" raises the feeling
+        ("I have never been this anxious", Emotion.ANXIETY),
+        ("never happy", Emotion.SADNESS),  # a plain one still denies it
+        ("ㅋㅋㅋ", Emotion.JOY),  # laughter survives NFKC (ㅋ becomes the conjoining ᄏ)
+        ("😭😭", Emotion.SADNESS),
+        ("회의 끝 😡", Emotion.ANGER),
+        ("😴", Emotion.TIREDNESS),
+    ],
+)
+def test_emphatic_never_laughter_and_emoji(text: str, expected: Emotion) -> None:
+    assert classify(text).emotion is expected
