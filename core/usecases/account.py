@@ -140,6 +140,7 @@ class AccountService:
         async with self._uow() as uow:
             user = await uow.users.get(ctx.user.id)
             assert user is not None
+            written = await uow.diary.written_by(user.id)
             document: dict[str, Any] = {
                 "format": "maeum-export/1",
                 "exported_at": now.isoformat(),
@@ -210,6 +211,13 @@ class AccountService:
                     for n in await uow.diary.guestbook(user.id, limit=10_000)
                 ],
                 "friends": [{"name": f.name, "since": f.since.isoformat()} for f in await uow.friends.list(user.id)],
+                "comments_written": [{"text": n.text, "at": n.created_at.isoformat()} for n in written[0]],
+                "guestbook_notes_written": [{"text": n.text, "at": n.created_at.isoformat()} for n in written[1]],
+                "schedules": [
+                    {"kind": kind.value, "cron": found[0], "next_at": found[1].isoformat()}
+                    for kind in ScheduleKind
+                    if (found := await uow.schedules.get(user_id=user.id, kind=kind)) is not None
+                ],
                 "points": [
                     {"at": p.created_at.isoformat(), "delta": p.delta, "reason": p.reason, "balance": p.balance_after}
                     for p in await _whole_ledger(uow, user.id)

@@ -256,6 +256,8 @@ async def test_export_carries_the_diary_and_forget_removes_it(app: App, engine: 
     assert document["diary"][0]["comments"][0]["text"] == "내 일기에 내가 단 댓글"
     assert document["guestbook"][0]["text"] == "안녕 친구" and document["friends"][0]["name"] == "junho"
     assert document["points"][0]["delta"] == 10
+    assert document["comments_written"][0]["text"] == "내 일기에 내가 단 댓글"
+    assert document["schedules"][0]["kind"] == "weekly_digest"
     forget = await say(app, "/forget")
     confirm = next(b for b in forget.last.current.buttons if b.action.endswith(":yes"))
     await press(app, confirm.action)

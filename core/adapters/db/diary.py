@@ -185,6 +185,16 @@ class SqlAlchemyDiary:
         )
         return [self._note(row, name) for row, name in rows]
 
+    async def written_by(self, author_id: UserId) -> tuple[list[Note], list[Note]]:
+        """What `author_id` wrote to others: (comments on entries, guestbook notes), oldest first."""
+        comments = await self._session.scalars(
+            select(DiaryCommentRow).where(DiaryCommentRow.author_id == author_id).order_by(DiaryCommentRow.id)
+        )
+        notes = await self._session.scalars(
+            select(GuestbookNoteRow).where(GuestbookNoteRow.author_id == author_id).order_by(GuestbookNoteRow.id)
+        )
+        return [self._note(row, None) for row in comments], [self._note(row, None) for row in notes]
+
     def _note(self, row: DiaryCommentRow | GuestbookNoteRow, name: str | None) -> Note:
         return Note(
             id=row.id,
