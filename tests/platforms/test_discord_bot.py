@@ -51,6 +51,8 @@ def discord_server() -> Iterator[FakeDiscordServer]:
 
 def by_persona(request: RecordedRequest) -> LlmReply:
     """Ten words over 1.5 s: longer than the one-second edit pace, so a part is shown before it is complete."""
+    if "JSON" in request.system_prompt:  # the diary's reading
+        return LlmReply(text='{"emotion": "joy", "intensity": 4, "comment": "정말 뿌듯한 하루였네요."}')
     persona = "F" if "(F)" in request.system_prompt else "T"
     return LlmReply(chunks=[f"{persona}-{i} " for i in range(10)], chunk_delay=0.15)
 
@@ -340,3 +342,17 @@ async def test_a_stale_button_and_an_unknown_command_get_a_short_notice_and_a_sh
         await server.wait_for(lambda: "마음 사용법" in answer_of(server, help_), within=10, what="help after a 429")
         assert server.invalid_requests == 1  # the one 429, waited out by discord.py and not repeated
         await server.wait_for(lambda: "모르는 명령" in answer_of(server, unknown), within=10, what="unknown command")
+
+
+async def test_diary_and_stats_arrive_with_the_chart_attached(dc_app: App, discord_server: FakeDiscordServer) -> None:
+    server = discord_server
+    async with gateway(dc_app, server):
+        diary = await ask(server, "diary", {"text": "오늘은 정말 뿌듯했다"})
+        await server.wait_for(lambda: "일기를 적었어요" in answer_of(server, diary), within=10)
+        assert "정말 뿌듯한 하루였네요." in answer_of(server, diary)  # the model's comment
+        stats = await ask(server, "stats")
+        await server.wait_for(
+            lambda: any(m.attachments for m in server.interaction_messages(stats)), within=10, what="the chart"
+        )
+    [chart] = [a for m in server.interaction_messages(stats) for a in m.attachments]
+    assert chart.filename.endswith(".png") and "주차" in answer_of(server, stats)

@@ -189,3 +189,15 @@ async def test_a_button_with_undecodable_data_gets_a_short_notice(tg_app: App, t
         telegram.push_update(telegram.callback_update("garbage:from:an:old:build"))
         await wait_for(lambda: any("더 이상 쓸 수 없어요" in t for t in texts(telegram)))
     assert telegram.callback_answers
+
+
+async def test_a_diary_entry_and_stats_arrive_with_the_chart_as_a_photo(tg_app: App, telegram: FakeTelegramServer) -> None:
+    async with polling(tg_app):
+        await wait_for(lambda: telegram.calls_to("getUpdates"))
+        telegram.push_update(telegram.text_update("/diary 오늘은 정말 뿌듯했다"))
+        await wait_for(lambda: any("일기를 적었어요" in t for t in texts(telegram)))
+        telegram.push_update(telegram.text_update("/stats"))
+        await wait_for(lambda: telegram.photos)
+    (photo,) = telegram.photos
+    assert photo["content"].startswith(b"\x89PNG")
+    assert any("주차" in t for t in texts(telegram))
