@@ -191,7 +191,9 @@ async def test_a_button_with_undecodable_data_gets_a_short_notice(tg_app: App, t
     assert telegram.callback_answers
 
 
-async def test_a_diary_entry_and_stats_arrive_with_the_chart_as_a_photo(tg_app: App, telegram: FakeTelegramServer) -> None:
+async def test_a_diary_entry_and_stats_arrive_with_the_chart_as_a_photo(
+    tg_app: App, telegram: FakeTelegramServer
+) -> None:
     async with polling(tg_app):
         await wait_for(lambda: telegram.calls_to("getUpdates"))
         telegram.push_update(telegram.text_update("/diary 오늘은 정말 뿌듯했다"))
