@@ -127,6 +127,22 @@ class DiaryService:
                 "crisis_gate", user=int(ctx.user.id), platform=ctx.incoming.platform, reason=verdict.reason or "diary"
             )
             return
+        if not ctx.user.consented:
+            # A diary is its text: it is kept only with consent (SPEC §1), so ask first and keep nothing.
+            await ctx.responder.send(
+                Reply(
+                    sections=(
+                        Section(
+                            title=ctx.t("diary.consent_title"),
+                            body=ctx.t("diary.needs_consent"),
+                            buttons=(
+                                Button(label=ctx.t("consent.agree_button"), action=encode_action("consent", "yes")),
+                            ),
+                        ),
+                    )
+                )
+            )
+            return
         await ctx.responder.show_typing()
         emotion, intensity, comment = await self._read(text, ctx)
         now = self._clock.now()

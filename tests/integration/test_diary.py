@@ -7,6 +7,7 @@ import json
 import re
 from dataclasses import replace
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -54,8 +55,8 @@ async def entry_ids(engine: AsyncEngine) -> list[int]:
 
 
 async def befriend(app: App, inviter: str = "minji", invitee: str = "junho") -> None:
-    await say(app, "/start", user=inviter)
-    await say(app, "/start", user=invitee)
+    await say(app, "/consent yes", user=inviter)
+    await say(app, "/consent yes", user=invitee)
     invite = await say(app, "/friend invite", user=inviter)
     code = _code_in(invite.all_text())
     accepted = await say(app, f"/friend accept {code}", user=invitee)
@@ -66,6 +67,21 @@ def _code_in(text: str) -> str:
     match = re.search(r"\b([A-Z2-9]{4}-[A-Z2-9]{4})\b", text)
     assert match, text
     return match.group(1)
+
+
+@pytest.fixture(autouse=True)
+async def minji_agreed(app: App) -> None:
+    """The default writer agreed to storing her words; without that nothing is kept (see the next test)."""
+    await say(app, "/consent yes")
+
+
+async def test_without_consent_a_diary_entry_is_not_kept_and_consent_is_asked(app: App, engine: AsyncEngine) -> None:
+    asked = await say(app, "/diary 동의 안 한 사람의 일기", user="nobody")
+    assert "동의가 필요해요" in asked.all_text() and "저장하지 않았어요" in asked.all_text()
+    assert [b.action for b in asked.last.current.buttons] == ["mm:consent:yes"]
+    assert await entry_ids(engine) == []
+    await press(app, "mm:consent:yes", user="nobody")
+    assert "일기를 적었어요" in (await say(app, "/diary 이제는 저장돼요", user="nobody")).all_text()
 
 
 async def test_a_diary_entry_is_read_for_its_feeling_commented_and_earns_points(app: App, engine: AsyncEngine) -> None:

@@ -41,6 +41,7 @@ def openai_settings(settings: Settings, server: FakeOpenAIServer) -> Settings:
 
 async def write(settings: Settings, engine: AsyncEngine, clock: FixedClock, text: str) -> str:
     app = bootstrap(settings, clock=clock, engine=engine)
+    await app.dispatcher.handle(dm("/consent yes"), RecordingResponder())
     responder = RecordingResponder()
     await app.dispatcher.handle(dm(f"/diary {text}"), responder)
     return responder.all_text()

@@ -347,6 +347,9 @@ async def test_a_stale_button_and_an_unknown_command_get_a_short_notice_and_a_sh
 async def test_diary_and_stats_arrive_with_the_chart_attached(dc_app: App, discord_server: FakeDiscordServer) -> None:
     server = discord_server
     async with gateway(dc_app, server):
+        agree = server.button_press("mm:consent:yes")
+        server.dispatch("INTERACTION_CREATE", agree)
+        await server.wait_for(lambda: "고마워요" in answer_of(server, agree["id"]), within=10)
         diary = await ask(server, "diary", {"text": "오늘은 정말 뿌듯했다"})
         await server.wait_for(lambda: "일기를 적었어요" in answer_of(server, diary), within=10)
         assert "정말 뿌듯한 하루였네요." in answer_of(server, diary)  # the model's comment

@@ -197,6 +197,10 @@ async def test_a_diary_entry_and_stats_arrive_with_the_chart_as_a_photo(
     async with polling(tg_app):
         await wait_for(lambda: telegram.calls_to("getUpdates"))
         telegram.push_update(telegram.text_update("/diary 오늘은 정말 뿌듯했다"))
+        await wait_for(lambda: any("동의가 필요해요" in t for t in texts(telegram)))  # asked first, nothing kept
+        telegram.push_update(telegram.callback_update("mm:consent:yes"))
+        await wait_for(lambda: any("고마워요" in t for t in texts(telegram)))
+        telegram.push_update(telegram.text_update("/diary 오늘은 정말 뿌듯했다"))
         await wait_for(lambda: any("일기를 적었어요" in t for t in texts(telegram)))
         telegram.push_update(telegram.text_update("/stats"))
         await wait_for(lambda: telegram.photos)
