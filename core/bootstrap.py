@@ -205,6 +205,7 @@ def bootstrap(
         c.ShowHome: account.home,
         c.SetLanguage: account.set_language,
         c.SetTimezone: account.set_timezone,
+        c.SetQuietHours: account.set_quiet_hours,
         c.ExportData: account.export,
         c.RequestForget: account.request_forget,
         c.ConfirmForget: account.confirm_forget,

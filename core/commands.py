@@ -166,3 +166,8 @@ class ShowPoints(Command):
 class SetDiaryNudge(Command):
     hour: int | None  # None: turn the nudge off
     minute: int = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetQuietHours(Command):
+    window: str | None  # "23:00-08:00", "off", or None to show the current setting

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
 from core.domain.outbox import NewPush, PushItem, PushState
+from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
@@ -153,6 +154,8 @@ class Users(Protocol):
     async def set_timezone(self, user_id: UserId, timezone: str) -> None: ...
 
     async def set_consent(self, user_id: UserId, consented_at: datetime | None) -> None: ...
+
+    async def set_quiet_hours(self, user_id: UserId, quiet: QuietHours | None) -> None: ...
 
     async def set_forget_requested(self, user_id: UserId, at: datetime | None) -> None: ...
 

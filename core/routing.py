@@ -25,6 +25,7 @@ from core.commands import (
     SetConsent,
     SetDiaryNudge,
     SetLanguage,
+    SetQuietHours,
     SetReminder,
     SetTimezone,
     ShowFeed,
@@ -238,6 +239,14 @@ VERBS: tuple[Verb, ...] = (
         aliases=("새로",),
     ),
     Verb(name="lang", parse=_lang, usage_key="lang.usage", summary_key="lang.summary", aliases=("language",)),
+    Verb(
+        name="quiet",
+        parse=lambda inv: SetQuietHours(window=inv.rest.strip() or None),
+        usage_key="quiet.usage",
+        summary_key="quiet.summary",
+        where=_DIRECT,
+        aliases=("방해금지",),
+    ),
     Verb(name="tz", parse=_tz, usage_key="tz.usage", summary_key="tz.summary", aliases=("timezone",)),
     Verb(
         name="export",

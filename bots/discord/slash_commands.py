@@ -51,6 +51,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "comment": OptionSpec("args", max_length=600),
     "guestbook": OptionSpec("args", required=False, max_length=600),
     "stats": OptionSpec("week", required=False, max_length=20),
+    "quiet": OptionSpec("window", required=False, max_length=20),
 }
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from core.domain.quiet_hours import QuietHours
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
 
 
@@ -17,6 +18,7 @@ class User:
     created_at: datetime
     consented_at: datetime | None = None
     forget_requested_at: datetime | None = None
+    quiet_hours: QuietHours | None = None
 
     @property
     def consented(self) -> bool:

@@ -15,16 +15,19 @@ from core.commands import (
     RequestForget,
     SetConsent,
     SetLanguage,
+    SetQuietHours,
     SetTimezone,
     ShowHelp,
     ShowHome,
     Start,
 )
 from core.domain.diary import pushes_written_by
+from core.domain.quiet_hours import parse_quiet_hours
 from core.domain.records import PointEntry
 from core.domain.schedules import ScheduleKind, next_occurrence
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import UserId
+from core.errors import UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import encode_action, listed_verbs
@@ -116,6 +119,28 @@ class AccountService:
             await uow.commit()
         switched = replace(ctx, user=replace(ctx.user, locale=command.locale))
         await switched.say("lang.changed")
+
+    async def set_quiet_hours(self, command: SetQuietHours, ctx: Context) -> None:
+        if command.window is None:
+            current = ctx.user.quiet_hours
+            if current is None:
+                await ctx.say("quiet.none")
+            else:
+                await ctx.say("quiet.current", window=current.shown(), zone=ctx.user.timezone)
+            return
+        if command.window.lower() in {"off", "끄기", "해제"}:
+            quiet = None
+        else:
+            quiet = parse_quiet_hours(command.window)
+            if quiet is None:
+                raise UsageError("quiet.usage")
+        async with self._uow() as uow:
+            await uow.users.set_quiet_hours(ctx.user.id, quiet)
+            await uow.commit()
+        if quiet is None:
+            await ctx.say("quiet.off")
+        else:
+            await ctx.say("quiet.set", window=quiet.shown(), zone=ctx.user.timezone)
 
     async def set_timezone(self, command: SetTimezone, ctx: Context) -> None:
         if command.zone is None:

@@ -7,10 +7,11 @@ import asyncio
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from core.domain.outbox import MAX_ATTEMPTS, SEND_LEASE, PushItem, PushState, retry_delay
 from core.domain.pacing import pacing_keys
+from core.domain.quiet_hours import WAITING_KINDS
 from core.domain.values import DEFAULT_LOCALE, Locale, UserId
 from core.i18n import Catalog
 from core.ports import (
@@ -96,7 +97,12 @@ class DeliveryService:
             reason = "no platform identity" if target is None else f"no messenger for {target[0].platform}"
             await self._finish(item, PushState.UNREACHABLE, error=reason)
             return "unreachable"
-        recipient, locale = target
+        recipient, locale, quiet_until = target
+        if quiet_until is not None and item.kind in WAITING_KINDS:
+            await self._retry(
+                item, after=(quiet_until - self._clock.now()).total_seconds(), error="quiet hours", count_attempt=False
+            )
+            return "retried"
         if not await self._wait_for_pace(recipient):
             await self._retry(item, after=1.0, error="pacing", count_attempt=False)
             return "retried"
@@ -125,11 +131,12 @@ class DeliveryService:
         await self._metrics.count("messages_out", recipient.platform)
         return "sent"
 
-    async def _address(self, work: UnitOfWork, item: PushItem) -> tuple[Recipient, Locale] | None:
+    async def _address(self, work: UnitOfWork, item: PushItem) -> tuple[Recipient, Locale, datetime | None] | None:
+        """Where the push goes, in which language, and until when it must wait (the recipient's quiet hours)."""
         if item.user_id is None:
             if item.platform is None or item.chat_id is None:
                 return None
-            return Recipient(platform=item.platform, chat_id=item.chat_id), DEFAULT_LOCALE
+            return Recipient(platform=item.platform, chat_id=item.chat_id), DEFAULT_LOCALE, None
         user = await work.users.get(UserId(item.user_id))
         identities = await work.users.identities(UserId(item.user_id)) if user else []
         if user is None or not identities:
@@ -138,7 +145,8 @@ class DeliveryService:
         recipient = Recipient(
             platform=identity.platform, user_external_id=identity.external_id, display_name=identity.display_name
         )
-        return recipient, user.locale
+        quiet = user.quiet_hours.ends_after(self._clock.now(), user.timezone) if user.quiet_hours else None
+        return recipient, user.locale, quiet
 
     def _render(self, item: PushItem, locale: Locale) -> Reply:
         document = item.document

@@ -29,7 +29,6 @@ from core.usecases.context import Context
 
 logger = logging.getLogger(__name__)
 
-PUSH_KIND = "schedule"
 BATCH = 100
 
 # What the digest says is worked out when it is due (the week just ended), by the stats use case.
@@ -96,7 +95,7 @@ class SchedulesService:
                 added = await uow.outbox.add(
                     NewPush(
                         dedupe_key=occurrence_key(schedule),
-                        kind=PUSH_KIND,
+                        kind="nudge" if schedule.kind is ScheduleKind.DIARY_NUDGE else "digest",
                         document=document,
                         due_at=now,
                         user_id=schedule.user_id,

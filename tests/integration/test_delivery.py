@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -251,3 +252,31 @@ async def test_an_announcement_reaches_every_user_once_in_their_language(
 async def test_an_empty_announcement_is_refused(road: App) -> None:
     with pytest.raises(ValueError, match="1 to 3000"):
         await road.announcements.announce("   ")
+
+
+async def test_quiet_hours_hold_a_friends_notice_but_not_a_reminder_the_user_timed(
+    road: App, clock: FixedClock, messenger: RecordingMessenger
+) -> None:
+    async def say(text: str, user: str) -> str:
+        responder = RecordingResponder()
+        await road.dispatcher.handle(dm(text, user=user), responder)
+        return responder.all_text()
+
+    clock.set(datetime(2026, 11, 26, 14, 0, tzinfo=UTC))  # 23:00 in Seoul
+    assert "23:00-08:00" in await say("/quiet 23:00-08:00", "junho")
+    assert "사용법: /quiet" in await say("/quiet 25:00-01:00", "junho")
+    for user in ("minji", "junho"):
+        await say("/consent yes", user)
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", await say("/friend invite", "junho"))
+    assert code is not None
+    await say(f"/friend accept {code.group()}", "minji")  # junho (in quiet hours) is told later
+    await say("/remind 1m 물 마시기", "junho")  # his own timing: it comes on time
+    clock.advance(minutes=2)
+    await run_clock_once(road)
+    assert [key for _, _, key in messenger.pushed if key.startswith("friend-accepted")] == []
+    assert any("물 마시기" in reply.sections[0].body for _, reply, _ in messenger.pushed)
+    clock.set(datetime(2026, 11, 26, 23, 0, 30, tzinfo=UTC))  # 08:00:30 in Seoul
+    await run_clock_once(road)
+    assert [key for _, _, key in messenger.pushed if key.startswith("friend-accepted")] != []
+    assert "23:00-08:00" in await say("/quiet", "junho")
+    assert "껐어요" in await say("/quiet off", "junho")

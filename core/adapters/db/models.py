@@ -63,6 +63,8 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     consented_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     forget_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    quiet_start: Mapped[int | None] = mapped_column(Integer, nullable=True)  # minutes after local midnight
+    quiet_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class IdentityRow(Base):

@@ -33,6 +33,7 @@ from core.adapters.db.models import (
     WorryRow,
 )
 from core.domain.outbox import NewPush, PushDocument, PushItem, PushState
+from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
 from core.ports import Cipher, IdentityTaken
@@ -62,6 +63,9 @@ def _user(row: UserRow) -> User:
         created_at=row.created_at,
         consented_at=row.consented_at,
         forget_requested_at=row.forget_requested_at,
+        quiet_hours=QuietHours(start=row.quiet_start, end=row.quiet_end)
+        if row.quiet_start is not None and row.quiet_end is not None
+        else None,
     )
 
 
@@ -116,6 +120,9 @@ class SqlAlchemyUsers:
 
     async def set_consent(self, user_id: UserId, consented_at: datetime | None) -> None:
         await self._set(user_id, consented_at=consented_at)
+
+    async def set_quiet_hours(self, user_id: UserId, quiet: QuietHours | None) -> None:
+        await self._set(user_id, quiet_start=quiet.start if quiet else None, quiet_end=quiet.end if quiet else None)
 
     async def set_forget_requested(self, user_id: UserId, at: datetime | None) -> None:
         await self._set(user_id, forget_requested_at=at)
