@@ -206,6 +206,7 @@ def bootstrap(
         c.SetLanguage: account.set_language,
         c.SetTimezone: account.set_timezone,
         c.SetQuietHours: account.set_quiet_hours,
+        c.LinkAccount: account.link,
         c.ExportData: account.export,
         c.RequestForget: account.request_forget,
         c.ConfirmForget: account.confirm_forget,

@@ -171,3 +171,8 @@ class SetDiaryNudge(Command):
 @dataclass(frozen=True, kw_only=True)
 class SetQuietHours(Command):
     window: str | None  # "23:00-08:00", "off", or None to show the current setting
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkAccount(Command):
+    code: str | None  # None: make a code here; a code: join this account to the user who made it

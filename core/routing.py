@@ -16,6 +16,7 @@ from core.commands import (
     ConfirmForget,
     ExportData,
     InviteFriend,
+    LinkAccount,
     ListDiaries,
     ListFriends,
     ListReminders,
@@ -239,6 +240,14 @@ VERBS: tuple[Verb, ...] = (
         aliases=("새로",),
     ),
     Verb(name="lang", parse=_lang, usage_key="lang.usage", summary_key="lang.summary", aliases=("language",)),
+    Verb(
+        name="link",
+        parse=lambda inv: LinkAccount(code="".join(inv.args) or None),
+        usage_key="link.usage",
+        summary_key="link.summary",
+        where=_DIRECT,
+        aliases=("연결",),
+    ),
     Verb(
         name="quiet",
         parse=lambda inv: SetQuietHours(window=inv.rest.strip() or None),

@@ -52,6 +52,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "guestbook": OptionSpec("args", required=False, max_length=600),
     "stats": OptionSpec("week", required=False, max_length=20),
     "quiet": OptionSpec("window", required=False, max_length=20),
+    "link": OptionSpec("code", required=False, max_length=20),
 }
 
 

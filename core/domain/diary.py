@@ -14,6 +14,7 @@ from core.domain.values import UserId
 MAX_ENTRY_CHARS: Final = 4_000
 MAX_NOTE_CHARS: Final = 500  # comments and guestbook notes
 INVITE_TTL: Final = timedelta(hours=24)
+LINK_TTL: Final = timedelta(minutes=10)  # /link codes: typed on another device right away
 INVITE_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed without doubt
 INVITE_LENGTH: Final = 8
 MAX_FRIENDS: Final = 200

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from core.commands import (
     ConfirmForget,
     ExportData,
+    LinkAccount,
     RequestForget,
     SetConsent,
     SetLanguage,
@@ -21,7 +22,13 @@ from core.commands import (
     ShowHome,
     Start,
 )
-from core.domain.diary import pushes_written_by
+from core.domain.diary import (
+    LINK_TTL,
+    new_invite_code,
+    normalize_invite_code,
+    pushes_written_by,
+    show_invite_code,
+)
 from core.domain.quiet_hours import parse_quiet_hours
 from core.domain.records import PointEntry
 from core.domain.schedules import ScheduleKind, next_occurrence
@@ -119,6 +126,35 @@ class AccountService:
             await uow.commit()
         switched = replace(ctx, user=replace(ctx.user, locale=command.locale))
         await switched.say("lang.changed")
+
+    async def link(self, command: LinkAccount, ctx: Context) -> None:
+        """`/link` makes a one-time code; `/link CODE` on another platform account joins that account to the
+        user who made it (same diary, points and friends from then on)."""
+        now = self._clock.now()
+        if command.code is None:
+            code = new_invite_code()
+            async with self._uow() as uow:
+                await uow.users.create_link_code(ctx.user.id, code=code, now=now, expires_at=now + LINK_TTL)
+                await uow.commit()
+            minutes = int(LINK_TTL.total_seconds() // 60)
+            await ctx.say("link.code", code=show_invite_code(code), minutes=minutes)
+            return
+        typed = normalize_invite_code(command.code)
+        if typed is None:
+            raise UsageError("link.usage")
+        async with self._uow() as uow:
+            target = await uow.users.take_link_code(typed, now=now)
+            if target is None:
+                raise UsageError("link.unknown")
+            if target == ctx.user.id:
+                raise UsageError("link.same")
+            if await uow.users.has_own_records(ctx.user.id):
+                raise UsageError("link.has_records")  # the code stays unused: nothing is committed
+            await uow.users.fold_into(ctx.user.id, target)
+            platforms = sorted({i.platform for i in await uow.users.identities(target)})
+            await uow.commit()
+        logger.info("user %s folded into %s by /link", ctx.user.id, target)
+        await ctx.say("link.done", platforms=", ".join(platforms))
 
     async def set_quiet_hours(self, command: SetQuietHours, ctx: Context) -> None:
         if command.window is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -256,3 +257,31 @@ async def test_first_messages_arriving_together_make_one_user_and_all_are_answer
     assert all("마음 사용법" in answer.all_text() for answer in answers)
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(IdentityRow)) == 1
+
+
+async def test_link_joins_a_second_platform_account_to_the_same_diary_and_points(app: App, engine: AsyncEngine) -> None:
+    await ask(app, "/consent yes", user="tg-minji", platform="telegram")
+    await ask(app, "/diary 텔레그램에서 쓴 일기", user="tg-minji", platform="telegram")
+    made = await ask(app, "/link", user="tg-minji", platform="telegram")
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", made.all_text())
+    assert code is not None
+    await ask(app, "요즘 잠이 안 와요", user="dc-minji", platform="discord")  # a worry first: it moves along
+    assert "사용법: /link" in (await ask(app, "/link 12", user="dc-minji", platform="discord")).all_text()
+    joined = await ask(app, f"/link {code.group()}", user="dc-minji", platform="discord")
+    assert "연결됐어요" in joined.all_text() and "discord, telegram" in joined.all_text()
+    assert "텔레그램에서 쓴 일기" in (await ask(app, "/diaries", user="dc-minji", platform="discord")).all_text()
+    assert "이미 쓰였거나" in (await ask(app, f"/link {code.group()}", user="x", platform="slack")).all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(UserRow)) == 2  # minji, and "x"
+        assert await conn.scalar(select(func.count()).select_from(WorryRow)) == 1
+
+
+async def test_an_account_with_its_own_diary_is_not_folded_away(app: App, engine: AsyncEngine) -> None:
+    made = await ask(app, "/link", user="a", platform="telegram")
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", made.all_text())
+    assert code is not None
+    await ask(app, "/consent yes", user="b", platform="slack")
+    await ask(app, "/diary 내 일기", user="b", platform="slack")
+    refused = await ask(app, f"/link {code.group()}", user="b", platform="slack")
+    assert "합칠 수 없어요" in refused.all_text()
+    assert "같은 계정" in (await ask(app, f"/link {code.group()}", user="a", platform="telegram")).all_text()

@@ -23,6 +23,7 @@ from core.adapters.db.models import (
     IdentityRow,
     InboxRow,
     LeaseRow,
+    LinkCodeRow,
     LlmUsageRow,
     OutboxRow,
     PointBalanceRow,
@@ -142,6 +143,41 @@ class SqlAlchemyUsers:
             for r in rows
         ]
 
+    async def create_link_code(self, user_id: UserId, *, code: str, now: datetime, expires_at: datetime) -> None:
+        self._session.add(LinkCodeRow(code=code, user_id=user_id, created_at=now, expires_at=expires_at))
+        await self._session.flush()
+
+    async def take_link_code(self, code: str, *, now: datetime) -> UserId | None:
+        """The user who made `code`, marking it used; None when it is unknown, used or expired."""
+        owner = await self._session.scalar(
+            update(LinkCodeRow)
+            .where(LinkCodeRow.code == code, LinkCodeRow.used_at.is_(None), LinkCodeRow.expires_at > now)
+            .values(used_at=now)
+            .returning(LinkCodeRow.user_id)
+        )
+        return UserId(owner) if owner is not None else None
+
+    async def has_own_records(self, user_id: UserId) -> bool:
+        """Whether the account keeps a diary, points or friends of its own (then it cannot be folded into
+        another user without choosing whose to keep)."""
+        for query in (
+            select(DiaryEntryRow.id).where(DiaryEntryRow.user_id == user_id),
+            select(PointLedgerRow.id).where(PointLedgerRow.user_id == user_id),
+            select(FriendshipRow.user_id).where(FriendshipRow.user_id == user_id),
+        ):
+            if await self._session.scalar(query.limit(1)) is not None:
+                return True
+        return False
+
+    async def fold_into(self, source: UserId, target: UserId) -> None:
+        """Move `source`'s accounts, worries, conversations and pending pushes to `target`, then delete it."""
+        for model in (IdentityRow, ConversationRow, WorryRow, FeedbackRow, LlmUsageRow, OutboxRow):
+            await self._session.execute(update(model).where(model.user_id == source).values(user_id=target))
+        await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == source))
+        await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == source))
+        await self._session.execute(delete(LinkCodeRow).where(LinkCodeRow.user_id == source))
+        await self._session.execute(delete(UserRow).where(UserRow.id == source))
+
     async def ids_after(self, after: int, *, limit: int) -> list[UserId]:
         rows = await self._session.scalars(
             select(UserRow.id).where(UserRow.id > after).order_by(UserRow.id).limit(limit)
@@ -177,6 +213,7 @@ class SqlAlchemyUsers:
         )
         await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == user_id))
         await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == user_id))
+        await self._session.execute(delete(LinkCodeRow).where(LinkCodeRow.user_id == user_id))
         await self._session.execute(delete(PointLedgerRow).where(PointLedgerRow.user_id == user_id))
         await self._session.execute(delete(PointBalanceRow).where(PointBalanceRow.user_id == user_id))
         await self._session.execute(delete(IdentityRow).where(IdentityRow.user_id == user_id))
