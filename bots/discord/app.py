@@ -14,7 +14,7 @@ import contextlib
 import json
 import logging
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -130,6 +130,10 @@ class DiscordBot:
         incoming = from_interaction(payload)
         if incoming is None:
             return
+        if _token_expired(str(payload.get("id", "")), now=self.app.clock.now()):
+            # recovered from the inbox too late: Discord no longer takes answers on this token (15 minutes)
+            logger.warning("discord interaction %s is past its 15-minute token; not answered", payload.get("id"))
+            return
         webhook = discord.Webhook.partial(self.application_id, str(payload["token"]), client=self.client)
         inner = InteractionResponder(
             webhook, interaction=self._live.get(str(payload.get("id"))), in_guild=incoming.chat.kind is ChatKind.GROUP
@@ -154,6 +158,16 @@ class DiscordBot:
 
         inner = ChannelResponder(channel, on_forbidden=tell_in_dm)
         await self.app.dispatcher.handle(incoming, ThrottledResponder(inner, interval=EDIT_INTERVAL))
+
+
+INTERACTION_TOKEN_LIFETIME = timedelta(minutes=15)
+
+
+def _token_expired(interaction_id: str, *, now: datetime) -> bool:
+    """Whether an interaction's token has expired, from the time in its id (a Discord snowflake)."""
+    if not interaction_id.isdecimal():
+        return False
+    return now - discord.utils.snowflake_time(int(interaction_id)) > INTERACTION_TOKEN_LIFETIME - timedelta(seconds=30)
 
 
 def _stored(kind: str, body: dict[str, Any]) -> str:

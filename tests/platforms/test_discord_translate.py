@@ -118,3 +118,18 @@ def test_forged_tampered_stale_and_missing_signatures_are_refused(signing: tuple
     assert not checker.valid(signed(key, body, str(int(time.time()) - 600)), body)  # a replay
     assert not checker.valid({}, body)
     assert not checker.valid({**headers, "x-signature-ed25519": "zz"}, body)
+
+
+def test_an_interaction_older_than_its_token_is_not_answered() -> None:
+    from datetime import UTC, datetime, timedelta
+
+    import discord
+
+    from bots.discord.app import _token_expired
+
+    now = datetime(2026, 11, 27, 0, 0, tzinfo=UTC)
+    fresh = str(discord.utils.time_snowflake(now - timedelta(minutes=1)))
+    stale = str(discord.utils.time_snowflake(now - timedelta(minutes=16)))
+    assert not _token_expired(fresh, now=now)
+    assert _token_expired(stale, now=now)
+    assert not _token_expired("not-a-snowflake", now=now)
