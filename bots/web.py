@@ -140,13 +140,21 @@ async def _start_discord(app: App) -> Any:
         return None
     import discord
 
-    from bots.discord.app import MAX_RATELIMIT_WAIT, DiscordBot
+    from bots.discord.app import MAX_RATELIMIT_WAIT, NO_MENTIONS, DiscordBot
     from bots.discord.interactions_endpoint import InteractionsEndpoint, SignatureChecker
     from bots.discord.sdk_endpoints import use_api_base
 
     use_api_base(settings.discord_api_base)
-    client = discord.Client(intents=discord.Intents.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
-    await client.login(settings.discord_bot_token)
+    client = discord.Client(
+        intents=discord.Intents.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT, allowed_mentions=NO_MENTIONS
+    )
+    try:
+        await client.login(settings.discord_bot_token)
+    except (discord.DiscordException, OSError):
+        # Telegram, Slack and the health endpoints stay up; /discord/interactions answers 404 until a restart
+        logger.exception("discord: could not log in; HTTP interactions are off")
+        await client.close()
+        return None
     bot = DiscordBot(app, client)
     return InteractionsEndpoint(bot, SignatureChecker(settings.discord_public_key)), bot
 

@@ -33,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 1.0  # Discord allows 5 edits per 5 seconds on a message's bucket
 MAX_RATELIMIT_WAIT = 30.0
+NO_MENTIONS = discord.AllowedMentions.none()  # replies echo what people typed: "@everyone" must not ping anyone
 GUILD_READY_TIMEOUT = 2.0  # how long discord.py waits for the guilds of READY before calling on_ready
 
 
@@ -135,6 +136,9 @@ class DiscordBot:
             logger.warning("discord interaction %s is past its 15-minute token; not answered", payload.get("id"))
             return
         webhook = discord.Webhook.partial(self.application_id, str(payload["token"]), client=self.client)
+        # An interaction's follow-up webhook is the application's (type 3), which is what lets discord.py send
+        # ephemeral messages through it; `partial` makes an incoming one (type 1).
+        webhook.type = discord.WebhookType.application
         inner = InteractionResponder(
             webhook, interaction=self._live.get(str(payload.get("id"))), in_guild=incoming.chat.kind is ChatKind.GROUP
         )
@@ -206,6 +210,7 @@ class GatewayClient(discord.AutoShardedClient):
             "intents": intents,
             "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,
             "guild_ready_timeout": guild_ready_timeout,
+            "allowed_mentions": NO_MENTIONS,
         }
         if app.settings.discord_application_id:  # else discord.py learns it when logging in
             options["application_id"] = int(app.settings.discord_application_id)

@@ -50,7 +50,7 @@ class SignatureChecker:
     def valid(self, headers: Mapping[str, str], body: bytes) -> bool:
         signature = headers.get("x-signature-ed25519", "")
         timestamp = headers.get("x-signature-timestamp", "")
-        if not signature or not timestamp.isdigit():
+        if not signature or not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
             return False
         if abs(self._now() - int(timestamp)) > MAX_CLOCK_SKEW_SECONDS:
             return False

@@ -44,6 +44,7 @@ MAX_RATELIMIT_WAIT = 30.0  # discord.py's smallest setting: longer limits are ra
 INVALID_WINDOW = 600.0  # Discord's window for counting invalid requests
 INVALID_BUDGET = 1_000  # a tenth of what gets the IP banned: several workers may share it
 TOKEN_COOL_DOWN = 600.0
+ACCOUNT_HOLD_SECONDS = 600.0
 UNREACHABLE_CODES = frozenset({50007, 50013, 50001, 10003, 10013, 50033})
 _DM_CHANNELS = 10_000
 NONCE_LENGTH = 25  # Discord's limit for a string nonce
@@ -98,8 +99,13 @@ def translate_error(error: discord.HTTPException | discord.RateLimited) -> Excep
         return RetryLater(after=after, reason="Discord rate limit")
     if status == 401:
         return RuntimeError("Discord rejected the bot token")
-    if status in (403, 404) and (error.code in UNREACHABLE_CODES or status == 403):
+    if status in (403, 404) and error.code in UNREACHABLE_CODES:
         return RecipientUnreachable(f"Discord {status} code {error.code}")
+    if status == 403:
+        # the whole bot is held back (opening DMs too fast 40003, sending disabled 40004, anti-spam 20026):
+        # not this recipient's fault, so wait long and let the operator know
+        logger.error("discord refused a push account-wide: 403 code %s", error.code)
+        return RetryLater(after=ACCOUNT_HOLD_SECONDS, reason=f"Discord 403 code {error.code}")
     return error
 
 
@@ -134,7 +140,11 @@ class DiscordMessenger:
         async with self._starting:
             if self._client is None:
                 use_api_base(self._api_base)
-                client = discord.Client(intents=discord.Intents.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT)
+                client = discord.Client(
+                    intents=discord.Intents.none(),
+                    max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
+                    allowed_mentions=discord.AllowedMentions.none(),  # pushes carry text people wrote
+                )
                 try:
                     await client.login(self._token)
                 except discord.LoginFailure:

@@ -6,6 +6,7 @@ them in step, adding a message when streamed text outgrows the ones sent.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from collections.abc import Awaitable, Callable
@@ -124,6 +125,9 @@ class InteractionResponder(_MessagesResponder):
         self._in_guild = in_guild
         self._placeholder = True
         self._original_id: int | None = None
+        # Over HTTP, Discord may not know of the deferral yet when the answer starts: the first follow-up
+        # waits for it (see _first_follow_up), and every later message waits for the first.
+        self._first_sent = asyncio.Event()
 
     async def _post(self, message: DiscordMessage, *, first: bool, ephemeral: bool) -> int:
         kwargs, view = send_kwargs(message)
@@ -142,9 +146,14 @@ class InteractionResponder(_MessagesResponder):
                     original = await self._interaction.edit_original_response(**kwargs)
                     self._original_id = original.id
                     return original.id
-                sent = await _first_follow_up(self._webhook, message)
+                try:
+                    sent = await _first_follow_up(self._webhook, message)
+                finally:
+                    self._first_sent.set()
                 self._original_id = sent.id
                 return sent.id
+            if self._interaction is None:
+                await self._first_sent.wait()
             sent = await self._webhook.send(wait=True, ephemeral=ephemeral and self._in_guild, **kwargs)
             return sent.id
         finally:

@@ -145,8 +145,10 @@ def build_tree(client: discord.Client, catalog: Catalog, receive: Receive) -> ap
 
     @tree.error
     async def on_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
-        if isinstance(error, app_commands.CommandNotFound):
-            # a command an earlier version synced and Discord still shows: the core tells the user it is unknown
+        if not interaction.response.is_done():
+            # A command an earlier version synced (unknown, or with other options) that discord.py cannot match:
+            # the core reads the raw payload and answers (or says it does not know the command).
+            logger.info("discord: %s for %s; handed to the core", type(error).__name__, interaction.data)
             await receive(interaction)
             return
         logger.error("discord: command %s failed", interaction.command and interaction.command.name, exc_info=error)

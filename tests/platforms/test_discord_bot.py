@@ -359,3 +359,51 @@ async def test_diary_and_stats_arrive_with_the_chart_attached(dc_app: App, disco
         )
     [chart] = [a for m in server.interaction_messages(stats) for a in m.attachments]
     assert chart.filename.endswith(".png") and "주차" in answer_of(server, stats)
+
+
+async def test_usage_notes_in_a_server_are_private_and_mentions_never_ping(
+    dc_app: App, discord_server: FakeDiscordServer
+) -> None:
+    server = discord_server
+    async with gateway(dc_app, server):
+        asked = await ask(server, "remind", {"what": "언젠가 뭔가"}, guild_id=GUILD_ID, channel_id=CHANNEL_ID)
+        await server.wait_for(lambda: "사용법" in answer_of(server, asked), within=10, what="the usage note")
+        [note] = [m for m in server.interaction_messages(asked) if "사용법" in m.content]
+        assert note.ephemeral  # only the asker sees it; the public "thinking…" placeholder is gone
+        loud = await ask(server, "remind", {"what": "10m @everyone 회의"}, guild_id=GUILD_ID, channel_id=CHANNEL_ID)
+        await server.wait_for(lambda: "알려 드릴게요" in answer_of(server, loud), within=10)
+        stale = server.slash_command("worry", [{"name": "content", "type": 3, "value": "옛 옵션 이름"}])
+        server.dispatch("INTERACTION_CREATE", stale)  # options from an older sync: still answered
+        await server.wait_for(lambda: "조언 (T)" in answer_of(server, stale["id"]), within=10, what="stale options")
+    sends = [c for c in server.calls if "/webhooks/" in c.path and c.method in ("POST", "PATCH")]
+    assert sends and all(c.json.get("allowed_mentions") == {"parse": []} for c in sends if isinstance(c.json, dict))
+
+
+async def test_over_http_the_second_part_waits_for_discord_to_know_the_deferral(
+    maeum_web: str, discord_server: FakeDiscordServer
+) -> None:
+    server = discord_server
+    command = server.slash_command("worry", {"text": "발표가 걱정돼요"})
+    status, answer = await asyncio.to_thread(post_signed, maeum_web, server, command)
+    assert status == 200
+    await asyncio.sleep(0.3)  # Discord is slow to take our HTTP answer in
+    server.record_http_response(command["id"], answer)
+
+    def answered() -> bool:
+        text = answer_of(server, command["id"])
+        return "공감 (F)" in text and "조언 (T)" in text
+
+    await server.wait_for(answered, within=10, what="both parts")
+    assert "사고 번호" not in answer_of(server, command["id"])
+
+
+async def test_an_account_wide_403_waits_instead_of_dropping_the_push(discord_server: FakeDiscordServer) -> None:
+    messenger = DiscordMessenger(token=TOKEN, api_base=discord_server.api_base)
+    person = Recipient(platform="discord", chat_id=CHANNEL_ID)
+    discord_server.fail_next("send_message", status=403, code=40003)  # opening DMs too fast: the bot, not them
+    try:
+        with pytest.raises(RetryLater) as held:
+            await messenger.push(person, reminder(), idempotency_key="k")
+        assert held.value.after >= 60
+    finally:
+        await messenger.aclose()
