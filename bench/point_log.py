@@ -43,7 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_asyn
 from bench.machinery import POSTGRES_URL, ForeignLoad, private_schema
 from core.adapters.db.engine import async_url, create_sync_engine, session_factory
 from core.adapters.db.models import PointBalanceRow, PointLedgerRow
-from core.adapters.db.points import SqlAlchemyPoints
+from core.adapters.db.points import SqlAlchemyPoints, point_entry
 from core.domain.records import PointEntry
 from core.domain.values import UserId
 
@@ -103,17 +103,7 @@ def load(url: str, *, users: int, rows: int, heavy: int) -> float:
     return time.monotonic() - started
 
 
-def entry(row: Any) -> PointEntry:
-    """As SqlAlchemyPoints builds them, so the baseline does the same work per row."""
-    return PointEntry(
-        id=row.id,
-        user_id=UserId(row.user_id),
-        delta=row.delta,
-        reason=row.reason,
-        ref=row.ref,
-        balance_after=row.balance_after,
-        created_at=row.created_at,
-    )
+entry = point_entry  # as SqlAlchemyPoints builds them, so the baseline does the same work per row
 
 
 async def keyset_page(session: AsyncSession, cursor: int | None) -> tuple[float, list[PointEntry]]:

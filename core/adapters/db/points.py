@@ -26,7 +26,8 @@ _LEDGER = PointLedgerRow.__table__
 _UNIQUE = ["user_id", "reason", "ref"]
 
 
-def _entry(row: Any) -> PointEntry:
+def point_entry(row: Any) -> PointEntry:
+    """A ledger row as the record the port returns."""
     return PointEntry(
         id=row.id,
         user_id=UserId(row.user_id),
@@ -91,7 +92,7 @@ class SqlAlchemyPoints:
         if before_id is not None:
             query = query.where(_LEDGER.c.id < before_id)
         rows = await self._session.execute(query.order_by(_LEDGER.c.id.desc()).limit(limit))
-        return [_entry(row) for row in rows]
+        return [point_entry(row) for row in rows]
 
     async def _write(
         self, user_id: UserId, delta: int, *, reason: str, ref: str, balance_after: int, now: datetime
@@ -112,7 +113,7 @@ class SqlAlchemyPoints:
                 .returning(*_LEDGER.c)  # rowcount is not reliable for INSERT … ON CONFLICT across drivers
             )
         ).one_or_none()
-        return _entry(row) if row is not None else None
+        return point_entry(row) if row is not None else None
 
     async def _move(self, user_id: UserId, delta: int) -> None:
         await self._session.execute(
@@ -131,4 +132,4 @@ class SqlAlchemyPoints:
                 )
             )
         ).one_or_none()
-        return _entry(row) if row is not None else None
+        return point_entry(row) if row is not None else None
