@@ -20,6 +20,8 @@ INVITE_LENGTH: Final = 8
 MAX_FRIENDS: Final = 200
 PAGE_SIZE: Final = 5
 
+FRIENDS_PUSH_KIND: Final = "friends"  # the outbox kind of every notice between friends
+
 POINTS_FIRST_OF_DAY: Final = 10
 POINTS_STREAK: Final = 30
 STREAK_DAYS: Final = 7

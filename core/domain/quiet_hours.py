@@ -12,11 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
+from core.domain.diary import FRIENDS_PUSH_KIND
+
 DAY_MINUTES: Final = 24 * 60
 _WINDOW = re.compile(r"^(\d{1,2}):(\d{2})\s*[-~–]\s*(\d{1,2}):(\d{2})$")
 
 # Push kinds that wait out quiet hours (the rest were timed by the user).
-WAITING_KINDS: Final = frozenset({"friends", "digest", "announcement"})
+WAITING_KINDS: Final = frozenset({FRIENDS_PUSH_KIND, "digest", "announcement"})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -16,6 +16,7 @@ from core.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, Wr
 from core.domain import safety
 from core.domain.counseling import call_cost, delimit
 from core.domain.diary import (
+    FRIENDS_PUSH_KIND,
     MAX_ENTRY_CHARS,
     MAX_NOTE_CHARS,
     PAGE_SIZE,
@@ -39,6 +40,7 @@ from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, OpsAlerts, 
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
+from core.usecases.friends import display_name
 from core.usecases.schedules import SchedulesService
 
 logger = logging.getLogger(__name__)
@@ -52,7 +54,6 @@ EMOJI = {
     Emotion.TIREDNESS: "😮‍💨",
 }
 PREVIEW_CHARS = 60
-PUSH_KIND = "friends"
 
 READING_INSTRUCTIONS = {
     Locale.KO: (
@@ -337,13 +338,13 @@ class DiaryService:
     async def _tell_friends(self, uow: UnitOfWork, entry: DiaryEntry, ctx: Context, *, now: datetime) -> int:
         """One push per friend, in the same transaction as the change; the dedupe key makes sharing the same
         entry again (private, then friends again) tell nobody twice."""
-        author = await self._name(uow, ctx.user.id)
+        author = await display_name(uow, ctx.user.id)
         count = 0
         for friend in await uow.friends.ids(ctx.user.id):
             added = await uow.outbox.add(
                 NewPush(
                     dedupe_key=shared_entry_key(ctx.user.id, friend, entry.id),
-                    kind=PUSH_KIND,
+                    kind=FRIENDS_PUSH_KIND,
                     document=PushDocument(
                         key="friends.push.entry",
                         title_key="friends.push.entry_title",
@@ -368,11 +369,6 @@ class DiaryService:
         """A deleted or hidden entry's notices: unsent ones are cancelled, and no copy of the preview is kept."""
         for friend in await uow.friends.ids(entry.user_id):
             await uow.outbox.withdraw(shared_entry_key(entry.user_id, friend, entry.id))
-
-    @staticmethod
-    async def _name(uow: UnitOfWork, user_id: UserId) -> str:
-        identities = await uow.users.identities(user_id)
-        return identities[0].display_name if identities else "?"
 
     async def _show(self, entry: DiaryEntry, comments: list[Note], ctx: Context) -> None:
         body = ctx.t(
@@ -450,11 +446,11 @@ class DiaryService:
                 await uow.outbox.add(
                     NewPush(
                         dedupe_key=comment_key(ctx.user.id, entry.id, comment_id),
-                        kind=PUSH_KIND,
+                        kind=FRIENDS_PUSH_KIND,
                         document=PushDocument(
                             key="friends.push.comment",
                             title_key="friends.push.comment_title",
-                            params={"name": await self._name(uow, ctx.user.id), "id": entry.id},
+                            params={"name": await display_name(uow, ctx.user.id), "id": entry.id},
                             text=command.text,
                         ),
                         due_at=now,

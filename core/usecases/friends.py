@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
 from core.domain.diary import (
+    FRIENDS_PUSH_KIND,
     INVITE_TTL,
     MAX_NOTE_CHARS,
     InviteOutcome,
@@ -25,7 +26,6 @@ from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply, Section
 from core.usecases.context import Context
 
-PUSH_KIND = "friends"
 MAX_INVITES_PER_DAY = 20
 
 
@@ -73,7 +73,7 @@ class FriendsService:
                 await uow.outbox.add(
                     NewPush(
                         dedupe_key=accepted_key(ctx.user.id, code),
-                        kind=PUSH_KIND,
+                        kind=FRIENDS_PUSH_KIND,
                         document=PushDocument(
                             key="friends.push.accepted", title_key="friends.push.accepted_title", params={"name": mine}
                         ),
@@ -130,7 +130,7 @@ class FriendsService:
             await uow.outbox.add(
                 NewPush(
                     dedupe_key=guestbook_key(ctx.user.id, friend.user_id, note_id),
-                    kind=PUSH_KIND,
+                    kind=FRIENDS_PUSH_KIND,
                     document=PushDocument(
                         key="friends.push.guestbook",
                         title_key="friends.push.guestbook_title",
