@@ -24,9 +24,19 @@ def _settings() -> Settings:
         sys.exit(2)
 
 
-def _logging(level: int, *, settings: Settings | None = None, component: str = "cli") -> None:
-    """Structured-enough logs on stderr; with an ops channel configured, ERROR records also become alerts."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+CHAT_LOG = Path("maeum-chat.log")
+
+
+def _logging(
+    level: int, *, settings: Settings | None = None, component: str = "cli", to_file: Path | None = None
+) -> None:
+    """Structured-enough logs on stderr (or in `to_file`, so that the terminal bot shows only the conversation);
+    with an ops channel configured, ERROR records also become alerts."""
+    log_format = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    if to_file is not None:
+        logging.basicConfig(level=level, format=log_format, filename=to_file, encoding="utf-8")
+    else:
+        logging.basicConfig(level=level, format=log_format, stream=sys.stderr)
     # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
     for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -72,7 +82,7 @@ def chat(speaker: str | None, files_dir: Path) -> None:
     from core.adapters.db.migrate import upgrade
 
     settings = _settings()
-    _logging(logging.WARNING, settings=settings, component="chat")
+    _logging(logging.WARNING, settings=settings, component="chat", to_file=CHAT_LOG)
     upgrade(url=settings.database_url)  # a new user's first run just works; a no-op at head
     name = speaker or os.environ.get("USER") or "me"
     try:

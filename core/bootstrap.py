@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core import commands as c
 from core.adapters.charts import MatplotlibChartRenderer
 from core.adapters.clock import SystemClock
+from core.adapters.crisis_classifier import shipped_classifier
 from core.adapters.crypto import FernetCipher, PlainCipher
 from core.adapters.db.engine import create_app_engine, session_factory
 from core.adapters.db.uow import SqlAlchemyUnitOfWorkFactory
@@ -30,6 +31,7 @@ from core.i18n import Catalog, catalog
 from core.ports import (
     Cipher,
     Clock,
+    CrisisClassifier,
     JobQueue,
     LanguageModel,
     Locks,
@@ -49,6 +51,7 @@ from core.usecases.diary import DiaryLimits, DiaryService
 from core.usecases.friends import FriendsService
 from core.usecases.points import PointsService
 from core.usecases.reminders import RemindersService
+from core.usecases.safety_gate import SafetyGate
 from core.usecases.schedules import SchedulesService
 from core.usecases.stats import StatsService
 
@@ -135,6 +138,7 @@ def bootstrap(
     pacer: Pacer | None = None,
     redis: Any = None,
     metrics: Metrics | None = None,
+    crisis_classifier: CrisisClassifier | None = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port."""
     clock = clock or SystemClock()
@@ -153,6 +157,11 @@ def bootstrap(
     ops = ops or LoggingOpsAlerts()
     messages = catalog()
 
+    if crisis_classifier is None:
+        shipped = shipped_classifier()
+        shipped.warm()
+        crisis_classifier = shipped
+    gate = SafetyGate(uow=uow, clock=clock, classifier=crisis_classifier, ops=ops)
     account = AccountService(uow=uow, clock=clock, encrypted_at_rest=bool(settings.maeum_encryption_key))
     counseling = CounselingService(
         uow=uow,
@@ -160,7 +169,7 @@ def bootstrap(
         llm=llm,
         fallback=OfflineCounselor(),
         locks=locks,
-        ops=ops,
+        gate=gate,
         limits=CounselingLimits(
             daily_free_worries=settings.daily_free_worries,
             monthly_budget=settings.monthly_budget,
@@ -170,12 +179,12 @@ def bootstrap(
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
-    reminders = RemindersService(uow=uow, clock=clock)
+    reminders = RemindersService(uow=uow, clock=clock, gate=gate)
     diary = DiaryService(
         uow=uow,
         clock=clock,
         llm=llm,
-        ops=ops,
+        gate=gate,
         limits=DiaryLimits(
             monthly_budget=settings.monthly_budget,
             budget_timezone=settings.default_timezone,
@@ -183,7 +192,7 @@ def bootstrap(
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
-    friends = FriendsService(uow=uow, clock=clock)
+    friends = FriendsService(uow=uow, clock=clock, gate=gate)
     stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())
     schedules = SchedulesService(uow=uow, clock=clock, digest=stats.digest)
     delivery = DeliveryService(

@@ -24,7 +24,7 @@ class SetConsent(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class ShowHelp(Command):
-    pass
+    lines_only: bool = False  # just the help lines (the button under a crisis reply)
 
 
 @dataclass(frozen=True, kw_only=True)

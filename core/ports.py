@@ -58,6 +58,7 @@ class ModelCall:
     subject: str
     persona: Persona | None = None
     max_tokens: int = 700
+    gentle: bool = False  # soon after a crisis reply: no generic plan (the offline counselor reads it too)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,6 +91,12 @@ class LanguageModel(Protocol):
 
     async def complete_json(self, call: ModelCall, schema: type[SchemaT]) -> tuple[SchemaT, CallFinished]:
         """Ask for a JSON object and validate it against `schema`. Raises LanguageModelUnavailable."""
+        ...
+
+
+class CrisisClassifier(Protocol):
+    def probability(self, text: str) -> float:
+        """P(the writer may be at risk of suicide or self-harm), from the statistical layer of the crisis gate."""
         ...
 
 
@@ -202,6 +209,14 @@ class Counseling(Protocol):
         ...
 
     async def get_worry(self, worry_id: WorryId) -> Worry | None: ...
+
+    async def last_crisis_at(self, user_id: UserId) -> datetime | None:
+        """When the crisis gate last answered this user, if ever."""
+        ...
+
+    async def mark_crisis(self, worry_id: WorryId) -> None:
+        """A worry found to be a crisis after it was recorded: its text and turns are dropped."""
+        ...
 
     async def add_feedback(self, *, user_id: UserId, worry_id: WorryId, persona: Persona, now: datetime) -> bool:
         """Record "this helped"; False when already recorded."""

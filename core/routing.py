@@ -62,6 +62,12 @@ class Verb:
     aliases: tuple[str, ...] = ()
 
 
+def _help(inv: Invocation) -> Command:
+    if inv.args in ((), ("lines",)):
+        return ShowHelp(lines_only=bool(inv.args))
+    raise UsageError("help.usage")
+
+
 def _no_args(command: Command) -> Callable[[Invocation], Command]:
     return lambda _inv: command
 
@@ -230,7 +236,7 @@ VERBS: tuple[Verb, ...] = (
         usage_key="start.usage",
         summary_key="start.summary",
     ),
-    Verb(name="help", parse=_no_args(ShowHelp()), usage_key="help.usage", summary_key="help.summary"),
+    Verb(name="help", parse=_help, usage_key="help.usage", summary_key="help.summary"),
     Verb(name="worry", parse=_worry, usage_key="worry.usage", summary_key="worry.summary", aliases=("고민",)),
     Verb(
         name="new",

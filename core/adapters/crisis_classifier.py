@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,18 @@ class CharNgramCrisisClassifier:
 
         features = FeatureUnion(
             [
-                ("spaced", TfidfVectorizer(preprocessor=_spaced, analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1)),
-                ("compact", TfidfVectorizer(preprocessor=_compact, analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=1)),
+                (
+                    "spaced",
+                    TfidfVectorizer(
+                        preprocessor=_spaced, analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=1
+                    ),
+                ),
+                (
+                    "compact",
+                    TfidfVectorizer(
+                        preprocessor=_compact, analyzer="char", ngram_range=(2, 5), sublinear_tf=True, min_df=1
+                    ),
+                ),
             ]
         )
         self._model = make_pipeline(
@@ -90,6 +101,26 @@ class CharNgramCrisisClassifier:
 
 
 @functools.cache
-def shipped_classifier() -> CharNgramCrisisClassifier:
-    """Trained once per process on the whole shipped corpus."""
+def _trained() -> CharNgramCrisisClassifier:
     return CharNgramCrisisClassifier(shipped_corpus())
+
+
+class ShippedCrisisClassifier:
+    """Trained once per process on the whole shipped corpus, in the background from start-up (`warm`) so the
+    first message does not wait for it; a message that comes sooner waits for the training to finish."""
+
+    _lock = threading.Lock()
+
+    def warm(self) -> None:
+        threading.Thread(target=self._model, name="crisis-classifier", daemon=True).start()
+
+    def _model(self) -> CharNgramCrisisClassifier:
+        with self._lock:
+            return _trained()
+
+    def probability(self, text: str) -> float:
+        return self._model().probability(text)
+
+
+def shipped_classifier() -> ShippedCrisisClassifier:
+    return ShippedCrisisClassifier()

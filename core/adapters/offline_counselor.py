@@ -206,9 +206,37 @@ def _script_emotion(reading: EmotionReading) -> Emotion | None:
     return None
 
 
+_GENTLE: dict[Locale, dict[Persona, str]] = {
+    Locale.KO: {
+        Persona.F: (
+            "다시 이야기해 줘서 정말 고마워요. 조금 전에 많이 힘든 마음을 털어놓았잖아요. 지금은 어떤 마음인지 "
+            "천천히 말해 줘도 괜찮아요. 서두르지 않아도 되고, 저는 여기서 계속 들을게요."
+        ),
+        Persona.T: (
+            "지금은 계획이나 해야 할 일보다 당신이 안전한 게 먼저예요. 한 가지만 부탁할게요: 오늘은 혼자 있지 말고, "
+            "믿을 수 있는 사람 한 명에게 연락해 주세요. 마음이 다시 무거워지면 109(자살예방 상담전화, 24시간)나 "
+            "1577-0199(정신건강 위기상담)에 바로 전화할 수 있어요. 아래 버튼을 누르면 번호를 다시 볼 수 있어요."
+        ),
+    },
+    Locale.EN: {
+        Persona.F: (
+            "Thank you for talking to me again. A little while ago you shared how much you were hurting. You can "
+            "tell me how you feel now, slowly — there is no rush, and I am still here listening."
+        ),
+        Persona.T: (
+            "Right now your safety matters more than any plan. Just one thing: please don't stay alone tonight — "
+            "reach out to one person you trust. If it gets heavy again, a crisis line is there at any hour "
+            "(findahelpline.com; in Korea 109 or 1577-0199). The button below shows the numbers again."
+        ),
+    },
+}
+
+
 def compose(call: ModelCall) -> str:
     """The whole scripted answer for `call`; the same call always gets the same text. No persona means F."""
     persona = call.persona or Persona.F
+    if call.gentle:
+        return _GENTLE[call.locale][persona]
     return _SCRIPTS[call.locale][(_script_emotion(classify(call.subject)), persona)]
 
 

@@ -42,7 +42,12 @@ class LoggingOpsAlerts:
     async def alert(self, event: str, **fields: str | int) -> None:
         names = sorted(fields)
         template = "ops event %s: " + " ".join(f"{name}=%s" for name in names)
-        events_logger.warning(template, event, *(fields[name] for name in names), extra={"ops_alert": True})
+        # Grouped by the event's fields too (user, platform, reason): one person's crisis never folds into
+        # another's count. The fields are ids and codes, never user text.
+        group = "|".join(f"{name}={fields[name]}" for name in names)
+        events_logger.warning(
+            template, event, *(fields[name] for name in names), extra={"ops_alert": True, "ops_group": group}
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +103,7 @@ def alert_event(record: logging.LogRecord, *, component: str) -> AlertEvent:
     frames = _frames(record)
     in_app = [f for f in frames if not f.startswith("~")]
     top = in_app[-1].rsplit(":", 1)[0] + ":" + in_app[-1].rsplit(" in ", 1)[1] if in_app else ""
-    basis = "|".join((record.name, exception or str(record.msg), top))
+    basis = "|".join((record.name, exception or str(record.msg), top, str(getattr(record, "ops_group", ""))))
     return AlertEvent(
         fingerprint=hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:16],
         component=component,

@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from core.adapters.crisis_classifier import SEED, CharNgramCrisisClassifier, Example
-from core.domain.safety import decide, read, rule_hits
+from core.domain.safety import decide, read
 
 
 @dataclass
@@ -51,9 +51,9 @@ def _score(
 ) -> None:
     probabilities = probability([e.text for e in examples])
     for example, p in zip(examples, probabilities, strict=True):
-        hits = rule_hits(read(example.text))
-        evaluation.rules[example.lang].add(example, decide(hits, None).crisis)
-        evaluation.layered[example.lang].add(example, decide(hits, p).crisis)
+        text = read(example.text)
+        evaluation.rules[example.lang].add(example, decide(text, None).crisis)
+        evaluation.layered[example.lang].add(example, decide(text, p).crisis)
 
 
 def cross_validate(examples: Sequence[Example], *, folds: int = 5, seed: int = SEED) -> Evaluation:

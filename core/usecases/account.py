@@ -77,10 +77,12 @@ class AccountService:
         await ctx.say("consent.agreed" if command.agree else "consent.declined")
 
     async def help(self, command: ShowHelp, ctx: Context) -> None:
+        if command.lines_only:
+            await ctx.responder.send(Reply.text(ctx.t("crisis.lines"), title=ctx.t("crisis.lines_title")))
+            return
         lines = [f"/{verb.name} — {ctx.t(verb.summary_key)}" for verb in listed_verbs()]
-        await ctx.responder.send(
-            Reply.text("\n".join([*lines, "", ctx.t("help.plain_text")]), title=ctx.t("help.title"))
-        )
+        body = "\n".join([*lines, "", ctx.t("help.plain_text"), "", ctx.t("crisis.lines_title"), ctx.t("crisis.lines")])
+        await ctx.responder.send(Reply.text(body, title=ctx.t("help.title")))
 
     async def home(self, command: ShowHome, ctx: Context) -> None:
         now = self._clock.now()

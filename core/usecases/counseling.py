@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core.commands import AskWorry, MarkHelpful, StartNewConversation
-from core.domain import safety
 from core.domain.counseling import Gate, build_prompt, call_cost, gate
 from core.domain.diary import POINTS_EXTRA_WORRY
 from core.domain.records import PointEntry, Turn, UsageRecord
@@ -24,13 +24,13 @@ from core.ports import (
     Locks,
     MessageRef,
     ModelCall,
-    OpsAlerts,
     TextDelta,
     UnitOfWorkFactory,
 )
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
+from core.usecases.safety_gate import SafetyGate, crisis_reply, help_lines_button
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +65,11 @@ class _StreamedPart:
         self._ref = ref
         self.error: Exception | None = None
 
+    async def replace(self, reply: Reply) -> None:
+        """Whatever was streamed gives way to `reply` (the second opinion found a crisis)."""
+        self.error = None
+        await self.show(reply, final=True)
+
     async def show(self, reply: Reply, *, final: bool = False) -> None:
         if self.error is not None:
             return
@@ -84,7 +89,7 @@ class CounselingService:
         llm: LanguageModel,
         fallback: LanguageModel,
         locks: Locks,
-        ops: OpsAlerts,
+        gate: SafetyGate,
         limits: CounselingLimits,
     ) -> None:
         self._uow = uow
@@ -92,29 +97,44 @@ class CounselingService:
         self._llm = llm
         self._fallback = fallback
         self._locks = locks
-        self._ops = ops
+        self._gate = gate
         self._limits = limits
 
     async def ask(self, command: AskWorry, ctx: Context) -> None:
         # Safety first: before quotas, locks or any model, and whatever the configuration.
-        verdict = safety.assess(command.text)
+        verdict = self._gate.assess(command.text)
         if verdict.crisis:
-            await self._answer_crisis(ctx, reason=verdict.reason or "unspecified")
+            await self._gate.answer_crisis(ctx, reason=verdict.reason or "unspecified", source="worry")
             return
         async with self._locks.hold(f"worry:{ctx.user.id}", ttl_seconds=WORRY_LOCK_SECONDS) as acquired:
             if not acquired:
                 await ctx.say("worry.busy")
                 return
             await ctx.responder.show_typing()
-            reserved = await self._reserve(command, ctx)
+            gentle = await self._gate.in_gentle_window(ctx)
+            reserved = await self._reserve(command, ctx, gentle=gentle)
             if reserved is None:
                 return
             worry_id, conversation_id, history = reserved
-            outcomes = await asyncio.gather(
-                self._answer(Persona.F, command.text, worry_id, history, ctx),
-                self._answer(Persona.T, command.text, worry_id, history, ctx),
+            parts = {persona: await self._open_part(persona, ctx) for persona in (Persona.F, Persona.T)}
+            answering = asyncio.gather(
+                *(
+                    self._answer(persona, command.text, worry_id, history, ctx, part=parts[persona], gentle=gentle)
+                    for persona in (Persona.F, Persona.T)
+                ),
                 return_exceptions=True,
             )
+            if not self._llm.offline and await self._second_opinion_finds_crisis(
+                command.text, worry_id, ctx, answering
+            ):
+                for part in parts.values():
+                    await part.replace(
+                        crisis_reply(ctx)
+                        if part is parts[Persona.F]
+                        else Reply.text(ctx.t("crisis.instead_of_answers"))
+                    )
+                return
+            outcomes = await answering
             # Whatever was generated is recorded even if showing the other part failed: the budget
             # must count every call that was paid for.
             answers = tuple(o for o in outcomes if isinstance(o, Answer))
@@ -126,17 +146,27 @@ class CounselingService:
                 if outcome.delivery_error is not None:
                     raise outcome.delivery_error
 
-    async def _answer_crisis(self, ctx: Context, *, reason: str) -> None:
+    async def _second_opinion_finds_crisis(
+        self, text: str, worry_id: WorryId, ctx: Context, answering: asyncio.Future[list[Answer | BaseException]]
+    ) -> bool:
+        """The model's verdict, running beside the answers. If it says crisis, the answers are stopped and the
+        worry forgotten (text and turns) before the caller replaces what was streamed by the crisis reply."""
+        verdict, finished = await self._gate.second_opinion(self._llm, text, ctx)
+        if finished is not None:
+            await self._record_usage("safety.second_opinion", finished, ctx, worry_id=worry_id)
+        if not verdict.crisis:
+            return False
+        answering.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await answering
         async with self._uow() as uow:
-            await uow.counseling.add_worry(
-                user_id=ctx.user.id, conversation_id=None, text=None, crisis=True, now=self._clock.now()
-            )
+            await uow.counseling.mark_crisis(worry_id)
             await uow.commit()
-        await ctx.responder.send(Reply.text(ctx.t("crisis.body"), title=ctx.t("crisis.title")))
-        await self._ops.alert("crisis_gate", user=int(ctx.user.id), platform=ctx.incoming.platform, reason=reason)
+        await self._gate.answer_crisis(ctx, reason=verdict.reason or "second_opinion", source="worry", reply=False)
+        return True
 
     async def _reserve(
-        self, command: AskWorry, ctx: Context
+        self, command: AskWorry, ctx: Context, *, gentle: bool
     ) -> tuple[WorryId, ConversationId | None, list[Turn]] | None:
         """Check quota and budget and record the worry, in one short transaction before any model call."""
         now = self._clock.now()
@@ -172,7 +202,7 @@ class CounselingService:
                 now=now,
             )
             spent: PointEntry | None = None
-            if decision is Gate.OVER_QUOTA:
+            if decision is Gate.OVER_QUOTA and not gentle:  # soon after a crisis nobody is asked to pay
                 # Past the free quota a worry costs points, taken in the same transaction that records it (keyed
                 # by the worry, so it is charged once); without enough points nothing of it is kept.
                 spent = await uow.points.spend(
@@ -196,22 +226,38 @@ class CounselingService:
             await ctx.say("worry.paid_with_points", cost=-spent.delta, balance=spent.balance_after)
         return worry_id, conversation_id, history
 
-    async def _answer(
-        self, persona: Persona, worry: str, worry_id: WorryId, history: list[Turn], ctx: Context
-    ) -> Answer:
-        section = Section(
+    def _section(self, persona: Persona, ctx: Context) -> Section:
+        return Section(
             title=ctx.t(f"persona.{persona.value}.title"),
             body=ctx.t("worry.thinking"),
             note=ctx.t("worry.offline_note") if self._llm.offline else None,
         )
-        part = _StreamedPart(ctx, await ctx.responder.send(Reply(sections=(section,), pending=True)))
-        prompt = build_prompt(persona=persona, locale=ctx.locale, history=history, worry=worry)
+
+    async def _open_part(self, persona: Persona, ctx: Context) -> _StreamedPart:
+        return _StreamedPart(
+            ctx, await ctx.responder.send(Reply(sections=(self._section(persona, ctx),), pending=True))
+        )
+
+    async def _answer(
+        self,
+        persona: Persona,
+        worry: str,
+        worry_id: WorryId,
+        history: list[Turn],
+        ctx: Context,
+        *,
+        part: _StreamedPart,
+        gentle: bool,
+    ) -> Answer:
+        section = self._section(persona, ctx)
+        prompt = build_prompt(persona=persona, locale=ctx.locale, history=history, worry=worry, gentle=gentle)
         call = ModelCall(
             purpose=f"counsel.{persona.value}",
             messages=tuple(ChatMessage(role=m.role, content=m.content) for m in prompt),  # type: ignore[arg-type]
             locale=ctx.locale,
             subject=worry,
             persona=persona,
+            gentle=gentle,
         )
         ok = True
         try:
@@ -225,7 +271,8 @@ class CounselingService:
             label=ctx.t(f"persona.{persona.value}.helpful"),
             action=encode_action("helpful", persona.value, str(worry_id)),
         )
-        await part.show(Reply(sections=(replace(section, body=text, buttons=(helpful,)),)), final=True)
+        buttons = (helpful, help_lines_button(ctx)) if gentle and persona is Persona.T else (helpful,)
+        await part.show(Reply(sections=(replace(section, body=text, buttons=buttons),)), final=True)
         return Answer(persona=persona, text=text, finished=finished, ok=ok, delivery_error=part.error)
 
     async def _stream_into(
@@ -280,6 +327,29 @@ class CounselingService:
                         now=now,
                     )
             await uow.counseling.mark_answered(worry_id, offline=all(a.finished.offline for a in answers))
+            await uow.commit()
+
+    async def _record_usage(self, purpose: str, done: CallFinished, ctx: Context, *, worry_id: WorryId) -> None:
+        async with self._uow() as uow:
+            await uow.usage.record(
+                UsageRecord(
+                    user_id=ctx.user.id,
+                    worry_id=worry_id,
+                    purpose=purpose,
+                    model=done.model,
+                    tokens_in=done.tokens_in,
+                    tokens_out=done.tokens_out,
+                    cost=call_cost(
+                        tokens_in=done.tokens_in,
+                        tokens_out=done.tokens_out,
+                        price_input_per_1k=self._limits.price_input_per_1k,
+                        price_output_per_1k=self._limits.price_output_per_1k,
+                    ),
+                    latency_ms=done.latency_ms,
+                    ok=True,
+                    created_at=self._clock.now(),
+                )
+            )
             await uow.commit()
 
     async def start_new(self, command: StartNewConversation, ctx: Context) -> None:

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, ValidationError
 
 from core.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
-from core.domain import safety
 from core.domain.counseling import call_cost, delimit
 from core.domain.diary import (
     FRIENDS_PUSH_KIND,
@@ -36,11 +35,12 @@ from core.domain.timekeeping import start_of_local_month
 from core.domain.values import Locale, UserId
 from core.domain.weeks import day_streak
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
-from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, OpsAlerts, UnitOfWork, UnitOfWorkFactory
+from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
 from core.usecases.friends import display_name
+from core.usecases.safety_gate import SafetyGate
 from core.usecases.schedules import SchedulesService
 
 logger = logging.getLogger(__name__)
@@ -103,13 +103,13 @@ class DiaryService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         llm: LanguageModel,
-        ops: OpsAlerts,
+        gate: SafetyGate,
         limits: DiaryLimits,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._llm = llm
-        self._ops = ops
+        self._gate = gate
         self._limits = limits
 
     # --- writing -------------------------------------------------------------------------------------------
@@ -120,14 +120,8 @@ class DiaryService:
             raise UsageError("diary.usage")
         if len(text) > MAX_ENTRY_CHARS:
             raise LimitExceeded("input.too_long", limit=f"{MAX_ENTRY_CHARS:,}", size=f"{len(text):,}")
-        verdict = safety.assess(text)
-        if verdict.crisis:
-            # The same gate as counseling: help first. The entry is not kept, nor commented on by a model.
-            await ctx.responder.send(Reply.text(ctx.t("crisis.body"), title=ctx.t("crisis.title")))
-            await self._ops.alert(
-                "crisis_gate", user=int(ctx.user.id), platform=ctx.incoming.platform, reason=verdict.reason or "diary"
-            )
-            return
+        if await self._gate.screen(text, ctx, source="diary"):
+            return  # the same gate as counseling: help first; the entry is not kept, nor commented on by a model
         if not ctx.user.consented:
             # A diary is its text: it is kept only with consent (SPEC §1), so ask first and keep nothing.
             await ctx.responder.send(
@@ -432,6 +426,8 @@ class DiaryService:
     async def comment(self, command: CommentOnEntry, ctx: Context) -> None:
         if len(command.text) > MAX_NOTE_CHARS:
             raise LimitExceeded("input.too_long", limit=f"{MAX_NOTE_CHARS:,}", size=f"{len(command.text):,}")
+        if await self._gate.screen(command.text, ctx, source="comment"):
+            return
         now = self._clock.now()
         async with self._uow() as uow:
             entry = await uow.diary.get(command.entry_id)

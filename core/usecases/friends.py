@@ -25,6 +25,7 @@ from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply, Section
 from core.usecases.context import Context
+from core.usecases.safety_gate import SafetyGate
 
 MAX_INVITES_PER_DAY = 20
 
@@ -35,9 +36,10 @@ async def display_name(uow: UnitOfWork, user_id: UserId) -> str:
 
 
 class FriendsService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate) -> None:
         self._uow = uow
         self._clock = clock
+        self._gate = gate
 
     async def invite(self, command: InviteFriend, ctx: Context) -> None:
         now = self._clock.now()
@@ -118,6 +120,8 @@ class FriendsService:
     async def write_guestbook(self, command: WriteGuestbook, ctx: Context) -> None:
         if len(command.text) > MAX_NOTE_CHARS:
             raise LimitExceeded("input.too_long", limit=f"{MAX_NOTE_CHARS:,}", size=f"{len(command.text):,}")
+        if await self._gate.screen(command.text, ctx, source="guestbook"):
+            return
         now = self._clock.now()
         async with self._uow() as uow:
             friends = await uow.friends.list(ctx.user.id)

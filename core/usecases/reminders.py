@@ -11,15 +11,17 @@ from core.domain.reminders import MAX_TEXT, parse_when
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWorkFactory
 from core.usecases.context import Context
+from core.usecases.safety_gate import SafetyGate
 
 KIND = "reminder"
 MAX_PENDING = 50
 
 
 class RemindersService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate) -> None:
         self._uow = uow
         self._clock = clock
+        self._gate = gate
 
     async def set(self, command: SetReminder, ctx: Context) -> None:
         now = self._clock.now()
@@ -29,6 +31,8 @@ class RemindersService:
             raise UsageError("remind.usage")
         if len(command.text) > MAX_TEXT:
             raise LimitExceeded("input.too_long", limit=f"{MAX_TEXT:,}", size=f"{len(command.text):,}")
+        if await self._gate.screen(command.text, ctx, source="reminder"):
+            return
         async with self._uow() as uow:
             if len(await uow.outbox.pending_of(ctx.user.id, KIND)) >= MAX_PENDING:
                 raise LimitExceeded("remind.too_many", limit=MAX_PENDING)

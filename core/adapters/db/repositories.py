@@ -311,6 +311,15 @@ class SqlAlchemyCounseling:
         row = await self._session.get(WorryRow, worry_id)
         return self._worry(row) if row else None
 
+    async def last_crisis_at(self, user_id: UserId) -> datetime | None:
+        return await self._session.scalar(
+            select(func.max(WorryRow.created_at)).where(WorryRow.user_id == user_id, WorryRow.crisis.is_(True))
+        )
+
+    async def mark_crisis(self, worry_id: WorryId) -> None:
+        await self._session.execute(delete(TurnRow).where(TurnRow.worry_id == worry_id))
+        await self._session.execute(update(WorryRow).where(WorryRow.id == worry_id).values(crisis=True, text=None))
+
     async def add_feedback(self, *, user_id: UserId, worry_id: WorryId, persona: Persona, now: datetime) -> bool:
         exists = await self._session.scalar(
             select(FeedbackRow.id).where(FeedbackRow.worry_id == worry_id, FeedbackRow.persona == persona.value)

@@ -12,7 +12,7 @@ from core.domain.safety.rules import RuleHit, Signal, rule_hits
 
 def assess_rules(text: str) -> SafetyVerdict:
     """The rules alone: what the gate says with no classifier (the baseline SAFETY.md compares against)."""
-    return decide(rule_hits(read(text)), None)
+    return decide(read(text), None)
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Final
+from typing import Any, Final
 
 _BASE: Final = 0xAC00
 _FINALS: Final = {"ㄹ": 8, "ㄴ": 4, "ㅆ": 20, "ㅁ": 16, "ㅂ": 17}
@@ -46,7 +46,7 @@ def _attach_leading_final(stem: str, rest: str) -> str:
     return stem + rest
 
 
-def attach(stem: str, ending: str) -> str:
+def attach(stem: str, ending: str) -> str:  # noqa: PLR0911 — one return per Korean rule
     """Stem + ending in a small notation: a leading ㄹ/ㄴ/ㅁ/ㅂ joins as a final (으 before it after a consonant),
     a leading 으 drops after a vowel or ㄹ, a leading 어 follows vowel harmony and contracts; `어ㅆ` is the past."""
     last = stem[-1]
@@ -58,7 +58,9 @@ def attach(stem: str, ending: str) -> str:
         if final == 0:
             return _attach_leading_final(stem, ending)
         if final == _FINALS["ㄹ"]:  # 살 + ㄹ거 → 살거; 살 + ㄴ다 → 산다
-            return stem + ending[1:] if head == "ㄹ" else _attach_leading_final(stem[:-1] + _join(lead, vowel, 0), ending)
+            return (
+                stem + ending[1:] if head == "ㄹ" else _attach_leading_final(stem[:-1] + _join(lead, vowel, 0), ending)
+            )
         if head == "ㄴ":  # 죽 + ㄴ다 → 죽는다
             return stem + "는" + ending[1:]
         return stem + _with_final("으", _FINALS[head]) + ending[1:]
@@ -86,10 +88,43 @@ def attach(stem: str, ending: str) -> str:
 
 WISH: Final = ("고싶", "고만싶", "고파", "고프", "어버리고싶", "어버렸으면", "고싶었", "ㄹ래", "었으면좋겠")
 INTENT: Final = (
-    "ㄹ거", "ㄹ꺼", "ㄹ게", "ㄹ께", "ㄹ래", "ㄹ까", "으려고", "으려구", "으려해", "으려했", "으려한", "으려는",
-    "으려니", "기로", "어야겠", "어야지", "어야할까", "어야하나", "어버릴", "어버리려", "어버리고싶", "ㄹ예정",
-    "ㄹ계획", "ㄹ생각", "으러가", "으러갈", "ㄹ테야", "ㄹ테니", "고말거", "ㄹ까해", "ㄹ까싶", "ㄹ까고민", "ㄹ수있을까",
-    "겠다", "겠어", "겠음", "자",
+    "ㄹ거",
+    "ㄹ꺼",
+    "ㄹ게",
+    "ㄹ께",
+    "ㄹ래",
+    "ㄹ까",
+    "으려고",
+    "으려구",
+    "으려해",
+    "으려했",
+    "으려한",
+    "으려는",
+    "으려니",
+    "기로",
+    "어야겠",
+    "어야지",
+    "어야할까",
+    "어야하나",
+    "어버릴",
+    "어버리려",
+    "어버리고싶",
+    "ㄹ예정",
+    "ㄹ계획",
+    "ㄹ생각",
+    "으러가",
+    "으러갈",
+    "ㄹ테야",
+    "ㄹ테니",
+    "고말거",
+    "ㄹ까해",
+    "ㄹ까싶",
+    "ㄹ까고민",
+    "ㄹ수있을까",
+    "겠다",
+    "겠어",
+    "겠음",
+    "자",
 )
 ACT: Final = ("어ㅆ", "ㄴ다", "는중", "고있", "고왔", "어버렸", "어봤", "으려다")
 PASSIVE_WISH: Final = ("어ㅆ으면", "어버렸으면", "ㄹ수있으면", "으면좋겠")
@@ -105,16 +140,16 @@ def forms(stems: Iterable[str], moods: Iterable[str]) -> set[str]:
 
 def trie_pattern(words: Iterable[str]) -> str:
     """One regex alternative per word list, shaped as a trie so matching stays fast with hundreds of forms."""
-    trie: dict[str, dict[str, object]] = {}
+    trie: dict[str, Any] = {}
     for word in set(words):
         node = trie
         for char in word:
-            node = node.setdefault(char, {})  # type: ignore[assignment]
+            node = node.setdefault(char, {})
         node[""] = {}
 
-    def render(node: dict[str, object]) -> str:
+    def render(node: dict[str, Any]) -> str:
         ends = "" in node
-        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]  # type: ignore[arg-type]
+        branches = [re.escape(char) + render(child) for char, child in sorted(node.items()) if char]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 and not ends else "(?:" + "|".join(branches) + ")"

@@ -17,13 +17,26 @@ _HANGUL: Final = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 
 # Emoji that name a means, spelled in the message's own language so the rules for words apply to them.
 _EMOJI: Final = {
-    "🔪": ("칼", "knife"), "🗡": ("칼", "knife"), "💊": ("약", "pills"), "🪢": ("밧줄", "rope"),
-    "🌉": ("다리", "bridge"), "⚰": ("관", "coffin"), "🪦": ("무덤", "grave"), "🩸": ("피", "blood"),
-    "🔫": ("총", "gun"), "🚆": ("기차", "train"), "🚄": ("기차", "train"), "🚇": ("지하철", "subway"),
-    "🏢": ("건물", "building"), "🌊": ("바다", "sea"), "🔥": ("불", "fire"),
+    "🔪": ("칼", "knife"),
+    "🗡": ("칼", "knife"),
+    "💊": ("약", "pills"),
+    "🪢": ("밧줄", "rope"),
+    "🌉": ("다리", "bridge"),
+    "⚰": ("관", "coffin"),
+    "🪦": ("무덤", "grave"),
+    "🩸": ("피", "blood"),
+    "🔫": ("총", "gun"),
+    "🚆": ("기차", "train"),
+    "🚄": ("기차", "train"),
+    "🚇": ("지하철", "subway"),
+    "🏢": ("건물", "building"),
+    "🌊": ("바다", "sea"),
+    "🔥": ("불", "fire"),
 }
 # Laughter and joking marks: they soften a weak signal, never a strong one.
-_JOKING: Final = re.compile(r"ㅋㅋ|ㅎㅎ|크크|키키|\blo+l\b|\blmf?ao+\b|\bha(?:ha)+\b|\bjk\b|\bjust kidding\b|😂|🤣|😆|😹|\bxd\b|\blolol")
+_JOKING: Final = re.compile(
+    r"ㅋㅋ|ㅎㅎ|크크|키키|\blo+l\b|\blmf?ao+\b|\bha(?:ha)+\b|\bjk\b|\bjust kidding\b|😂|🤣|😆|😹|\bxd\b|\blolol"
+)
 _CRYING_AND_STRAY_VOWELS: Final = re.compile(r"[ㅠㅜㅡ;ㅏ-ㅣ]+")
 _REPEATED_LATIN: Final = re.compile(r"([a-z])\1{2,}")
 _REPEATED_SYLLABLE: Final = re.compile(r"([\uac00-\ud7a3])\1{2,}")
@@ -47,7 +60,10 @@ _EN_SLANG: Final = (
     (re.compile(r"\$uicid|su1cid|suic1d|sucide|suicde"), "suicid"),
     (re.compile(r"\bsewer\W?slid(?:e|ing)"), "suicide"),
     (re.compile(r"\bk\W?m\W?s\b"), "kill myself"),
-    (re.compile(r"\b(i|i'm|im|gonna|wanna|should|might|will|to|just|going to)(\s+(?:\w+\s+)?)kys\b"), r"\1\2kill myself"),
+    (
+        re.compile(r"\b(i|i'm|im|gonna|wanna|should|might|will|to|just|going to)(\s+(?:\w+\s+)?)kys\b"),
+        r"\1\2kill myself",
+    ),
     (re.compile(r"\bunalive\s+(?:myself|me)\b"), "kill myself"),
     (re.compile(r"\bunaliv(?:e|ing)\b"), "die"),
     (re.compile(r"\b(?:ctb|catch(?:ing)? the bus)\b"), "kill myself"),

@@ -8,10 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from core.domain.safety.rules import RuleHit
+from core.domain.safety.normalize import ReadText
+from core.domain.safety.rules import RuleHit, benign_context, denies_risk, rule_hits
 
-WEAK_RULE_AGREES: Final = 0.25  # a weak rule plus a classifier this unsure is enough
-CLASSIFIER_ALONE: Final = 0.55  # the classifier on its own
+WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
+CLASSIFIER_ALONE: Final = 0.7  # the classifier on its own
+CLASSIFIER_ALONE_IN_BENIGN_CONTEXT: Final = 0.95  # …when the text is about a report, a book, a breakup, or laughs
 
 CLASSIFIER: Final = "classifier"  # the reason when no rule fired
 SECOND_OPINION: Final = "second_opinion"  # the reason when the model's second opinion fired
@@ -28,8 +30,12 @@ class SafetyVerdict:
 SAFE: Final = SafetyVerdict(crisis=False)
 
 
-def decide(hits: tuple[RuleHit, ...], probability: float | None) -> SafetyVerdict:
+def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
     """`probability` is the classifier's, or None when only the rules are asked (rules alone)."""
+    return combine(rule_hits(text), probability, denied=denies_risk(text), benign=benign_context(text))
+
+
+def combine(hits: tuple[RuleHit, ...], probability: float | None, *, denied: bool, benign: bool) -> SafetyVerdict:
     strong = [hit for hit in hits if hit.strong]
     if strong:
         return SafetyVerdict(crisis=True, reason=strong[0].signal.value)
@@ -37,6 +43,8 @@ def decide(hits: tuple[RuleHit, ...], probability: float | None) -> SafetyVerdic
         return SAFE
     if hits and probability >= WEAK_RULE_AGREES:
         return SafetyVerdict(crisis=True, reason=hits[0].signal.value)
-    if probability >= CLASSIFIER_ALONE:
+    if denied:
+        return SAFE
+    if probability >= (CLASSIFIER_ALONE_IN_BENIGN_CONTEXT if benign else CLASSIFIER_ALONE):
         return SafetyVerdict(crisis=True, reason=CLASSIFIER)
     return SAFE
