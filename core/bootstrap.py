@@ -175,6 +175,7 @@ def bootstrap(
             monthly_budget=settings.monthly_budget,
             budget_timezone=settings.default_timezone,
             history_worries=settings.history_worries,
+            second_opinion=settings.safety_second_opinion,
             price_input_per_1k=settings.llm_price_input_per_1k,
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),

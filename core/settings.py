@@ -36,6 +36,8 @@ class Settings(BaseSettings):
     budget_currency: str = "KRW"
     daily_free_worries: int = Field(default=5, ge=0)
     history_worries: int = Field(default=10, ge=0, le=50)
+    # With a model configured, also ask it for a crisis verdict beside F and T (one more call per worry).
+    safety_second_opinion: bool = False
     max_input_chars: int = Field(default=4000, ge=100)
     push_rate_per_second: dict[str, float] = Field(default_factory=dict)  # e.g. {"telegram": 25}
     push_batch_size: int = Field(default=100, ge=1, le=1000)

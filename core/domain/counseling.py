@@ -52,7 +52,8 @@ GENTLE_RULE: dict[Persona, dict[Locale, str]] = {
             "그리고 109·1577-0199에 언제든 전화할 수 있다는 것만 부드럽게 말해."
         ),
         Locale.EN: (
-            "This person recently said they were struggling with thoughts of suicide or self-harm. Give no step-by-step "
+            "This person recently said they were struggling with thoughts of suicide or self-harm. "
+            "Give no step-by-step "
             "plan or to-do list. Gently say that their safety comes first, suggest one small thing such as "
             "not being alone tonight, and that a crisis line (findahelpline.com; in Korea 109) is there at any hour."
         ),

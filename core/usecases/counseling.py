@@ -43,6 +43,7 @@ class CounselingLimits:
     monthly_budget: Decimal
     budget_timezone: str
     history_worries: int
+    second_opinion: bool  # ask the configured model for a crisis verdict beside the answers
     price_input_per_1k: Decimal
     price_output_per_1k: Decimal
 
@@ -124,8 +125,10 @@ class CounselingService:
                 ),
                 return_exceptions=True,
             )
-            if not self._llm.offline and await self._second_opinion_finds_crisis(
-                command.text, worry_id, ctx, answering
+            if (
+                self._limits.second_opinion
+                and not self._llm.offline
+                and await self._second_opinion_finds_crisis(command.text, worry_id, ctx, answering)
             ):
                 for part in parts.values():
                     await part.replace(

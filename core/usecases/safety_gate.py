@@ -115,7 +115,7 @@ class SafetyGate:
         )
         try:
             opinion, finished = await llm.complete_json(call, SecondOpinion)
-        except LanguageModelUnavailable:
-            logger.warning("safety second opinion unavailable")
+        except (LanguageModelUnavailable, ValueError) as error:  # ValueError: an answer that is not the verdict
+            logger.warning("safety second opinion unavailable: %s", type(error).__name__)
             return SafetyVerdict(crisis=False), None
         return SafetyVerdict(crisis=opinion.crisis, reason=SECOND_OPINION if opinion.crisis else None), finished

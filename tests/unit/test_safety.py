@@ -1,129 +1,164 @@
-"""The crisis gate must catch every way people say they are at risk, and stay quiet for hyperbole."""
+"""The crisis gate must catch every way people say they are at risk, and stay quiet for hyperbole.
+
+These run the layered gate as the product does: normalisation, rules by signal, and the classifier trained on
+the shipped corpus. The measured figures (5-fold cross-validation) are in test_safety_evaluation.py.
+"""
 
 from __future__ import annotations
 
 import pytest
 
-from core.domain.safety import INDIRECT, SELF_HARM, SUICIDAL_IDEATION, SafetyVerdict, assess
+from core.adapters.crisis_classifier import shipped_classifier
+from core.domain.safety import SafetyVerdict, Signal, assess_rules, decide, read, rule_hits
+from core.domain.safety.korean import attach
+
+CLASSIFIER = shipped_classifier()
+
+
+def assess(text: str) -> SafetyVerdict:
+    return decide(read(text), CLASSIFIER.probability(text) if text.strip() else 0.0)
+
+
+# The misses a new user found (issue 12), word for word, and the example of SPEC §2.
+ISSUE_PHRASES = [
+    "다 끝내고 싶다",
+    "내일이 안 왔으면 좋겠어",
+    "약을 다 모아뒀어",
+    "ㅈㅅ하고 싶다",
+    "I want to unalive myself",
+    "I don't want to wake up tomorrow",
+    "내가 없어지면 다 편할 거야",
+    "이따 밤에 한강 가서 뛰어내릴 거야",
+]
 
 CRISIS_TEXTS = [
     "죽고 싶어",
-    "죽고싶다",
     "자살하고 싶어요",
     "그냥 사라지고 싶어",
     "살고 싶지 않아",
-    "살기 싫다",
     "더 이상 살 이유가 없어",
-    "내가 없어지면 다들 편하겠지",
-    "모든 걸 끝내고 싶어",
     "손목을 그었어",
-    "자해를 했어",
     "유서를 썼어",
     "옥상에서 뛰어내리고 싶어",
     "잠들어서 영영 안 깨어났으면 좋겠어",
     "태어나지 말았어야 했어",
-    "극단적인 선택을 생각해",
     "I want to die",
     "I want to kill myself",
-    "thinking about suicide",
-    "I don't want to live anymore",
+    "I'm going to jump off the bridge tonight",
+    "I searched how to hang myself",
+    "I've been saving up my pills to take them all at once",
+    "I wrote a goodbye letter to my family",
+    "no one would notice if I vanished",
     "everyone would be better off without me",
-    "I want to end it all",
     "I've been cutting myself",
-    "I wish I could go to sleep and never wake up",
-    "there's no reason to keep living",
-    "I'm going to end my life",
+    "kms",
+    "i should kys",
 ]
 
 EVERYDAY_TEXTS = [
+    "축구하다 자살골 넣었어",
+    "쥐구멍에 숨고 싶다",
     "배고파 죽겠다",
-    "더워 죽겠어",
-    "힘들어 죽을 것 같아",
-    "웃겨 죽는 줄 알았어",
-    "보고 싶어 죽겠어",
-    "졸려 죽겠네",
-    "죽을 만큼 웃었어",
     "this homework is killing me",
-    "I'm dying to see that movie",
-    "I could die of embarrassment lol",
-    "I'd kill for a coffee",
-    "you're killing it!",
-    "my feet are killing me",
+    "I want to disappear from this meeting lol",
+    "더워 죽겠어",
+    "웃겨 죽는 줄 알았어",
     "죽이는 맛이야",
+    "I'm dying to see that movie",
+    "I'd kill for a coffee",
     "I don't want to die",
     "죽고 싶지 않아",
     "요즘 잠이 안 와요",
     "회사 가기 싫어",
-    "I'm so tired of this job",
-]
-
-SPACING_AND_CASE_VARIANTS = [
-    "죽 고 싶 어",
-    "죽고  싶어요...",
-    "살고싶지않아",
-    "자 해 했어",
-    "I WANT TO DIE",
-    "I Don\u2019t Want To Live Anymore",
-    "want   to   die",
+    "오늘 밤에 보고서 다 끝낼 거야",
+    "약 먹을 시간 알려줘",
+    "ㅈㅅㅈㅅ 늦었어",
 ]
 
 
-@pytest.mark.parametrize("text", CRISIS_TEXTS)
+@pytest.mark.parametrize("text", ISSUE_PHRASES + CRISIS_TEXTS)
 def test_risk_of_suicide_or_self_harm_is_a_crisis(text: str) -> None:
-    verdict = assess(text)
-
-    assert verdict.crisis
-    assert verdict.reason in {SUICIDAL_IDEATION, SELF_HARM, INDIRECT}
+    assert assess(text).crisis
 
 
 @pytest.mark.parametrize("text", EVERYDAY_TEXTS)
-def test_everyday_hyperbole_and_negation_are_not_a_crisis(text: str) -> None:
+def test_everyday_hyperbole_idioms_and_denials_are_not_a_crisis(text: str) -> None:
     assert assess(text) == SafetyVerdict(crisis=False, reason=None)
 
 
-@pytest.mark.parametrize("text", SPACING_AND_CASE_VARIANTS)
-def test_spacing_and_casing_do_not_hide_a_crisis(text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "죽 고 싶 어",
+        "죽고싶다ㅏㅏㅏ",
+        "ㅈㅅㅎㄱㅅㄷ",
+        "k i l l  m y s e l f",
+        "I WANT TO DIE",
+        "i want to dieeee",
+        "s*icide 하고 싶다",
+    ],
+)
+def test_spacing_repeats_jamo_and_slang_do_not_hide_a_crisis(text: str) -> None:
     assert assess(text).crisis
 
 
 @pytest.mark.parametrize(
-    ("text", "reason"),
+    ("text", "signal"),
     [
-        ("죽고 싶어", SUICIDAL_IDEATION),
-        ("I want to kill myself", SUICIDAL_IDEATION),
-        ("손목을 그었어", SELF_HARM),
-        ("I've been cutting myself", SELF_HARM),
-        ("그냥 사라지고 싶어", INDIRECT),
-        ("everyone would be better off without me", INDIRECT),
+        ("이따 밤에 한강 가서 뛰어내릴 거야", Signal.PLAN),
+        ("약을 다 모아뒀어", Signal.MEANS),
+        ("유서를 썼어", Signal.FAREWELL),
+        ("내가 없어지면 다 편할 거야", Signal.BURDEN),
+        ("내일이 안 왔으면 좋겠어", Signal.PASSIVE),
+        ("손목을 그었어", Signal.SELF_HARM),
+        ("I want to kill myself", Signal.WISH),
+        ("I searched how to hang myself", Signal.MEANS),
     ],
 )
-def test_reason_names_the_category_of_risk(text: str, reason: str) -> None:
-    assert assess(text).reason == reason
+def test_the_rules_name_the_signal_family(text: str, signal: Signal) -> None:
+    assert signal in {hit.signal for hit in rule_hits(read(text))}
 
 
-@pytest.mark.parametrize("text", CRISIS_TEXTS)
-def test_reason_never_carries_the_users_words(text: str) -> None:
-    reason = assess(text).reason
-
-    assert reason is not None
-    assert reason not in text
-    assert text not in reason
-    assert all(word not in reason for word in text.split() if len(word) > 3)
+@pytest.mark.parametrize("ending", ["뛰어내릴 거야", "뛰어내리려고", "뛰어내릴까", "뛰어내리기로 했어", "뛰어내릴래"])
+def test_korean_endings_come_from_the_stem_not_one_pattern_per_tense(ending: str) -> None:
+    assert assess_rules(f"옥상에서 {ending}").crisis
 
 
-def test_crisis_inside_a_longer_message_is_still_found() -> None:
+def test_a_fear_or_a_likelihood_is_not_a_plan() -> None:
+    assert not assess_rules("이러다 죽을 것 같아").crisis
+    assert not assess_rules("떨어질까 봐 무서워").crisis
+
+
+@pytest.mark.parametrize(
+    ("stem", "ending", "surface"),
+    [
+        ("뛰어내리", "ㄹ거", "뛰어내릴거"),
+        ("죽", "으려고", "죽으려고"),
+        ("사라지", "어ㅆ으면", "사라졌으면"),
+        ("하", "어야겠", "해야겠"),
+        ("살", "ㄴ다", "산다"),
+        ("모으", "어ㅆ어", "모았어"),
+    ],
+)
+def test_endings_attach_by_korean_morphology(stem: str, ending: str, surface: str) -> None:
+    assert attach(stem, ending) == surface
+
+
+def test_a_crisis_inside_a_longer_message_is_still_found() -> None:
     text = "오늘 회사에서 또 혼났어. 배고파 죽겠는데 밥도 못 먹었고… 솔직히 요즘은 그냥 사라지고 싶어."
 
     assert assess(text).crisis
 
 
+@pytest.mark.parametrize("text", ISSUE_PHRASES)
+def test_reason_is_a_code_never_the_users_words(text: str) -> None:
+    reason = assess(text).reason
+
+    assert reason is not None
+    assert reason.isascii()
+    assert all(word not in reason for word in text.split() if len(word) > 3)
+
+
 def test_empty_text_is_not_a_crisis() -> None:
     assert not assess("").crisis
     assert not assess("   ").crisis
-
-
-def test_verdict_is_immutable() -> None:
-    verdict = assess("죽고 싶어")
-
-    with pytest.raises(AttributeError):
-        verdict.crisis = False  # type: ignore[misc]

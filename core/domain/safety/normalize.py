@@ -47,6 +47,7 @@ _KO_SLANG: Final = (
     (re.compile(r"ㅈㅅㅎㄱㅅ[ㄷㅇㅓ]?"), "자살하고싶다"),
     (re.compile(r"ㅈㄱㅅ[ㄷㅇ]"), "죽고싶다"),
     (re.compile(r"ㅈㅅ(?=\s*(?:하|할|해|했|충동|생각|시도|각|계획|방법|ㅎ))"), "자살"),
+    (re.compile(r"ㅈㅅ"), "죄송"),  # what is left of ㅈㅅ is "sorry"
     (re.compile(r"ㅈㅎ(?=\s*(?:하|할|해|했|충동|자국|흉터|ㅎ))"), "자해"),
     (re.compile(r"듁|쥭"), "죽"),
     (re.compile(r"주거\s*(?=버리|버릴|야|ㅆ)"), "죽어"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.domain.safety.normalize import ReadText
-from core.domain.safety.rules import RuleHit, benign_context, denies_risk, rule_hits
+from core.domain.safety.rules import RuleHit, benign_context, denies_risk, rule_hits, speaks_of_risk
 
 WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
 CLASSIFIER_ALONE: Final = 0.7  # the classifier on its own
@@ -32,10 +32,16 @@ SAFE: Final = SafetyVerdict(crisis=False)
 
 def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
     """`probability` is the classifier's, or None when only the rules are asked (rules alone)."""
-    return combine(rule_hits(text), probability, denied=denies_risk(text), benign=benign_context(text))
+    return combine(
+        rule_hits(text),
+        probability,
+        denied=denies_risk(text) or not speaks_of_risk(text),
+        benign=benign_context(text),
+    )
 
 
 def combine(hits: tuple[RuleHit, ...], probability: float | None, *, denied: bool, benign: bool) -> SafetyVerdict:
+    """`denied`: the classifier may not fire alone (an explicit denial, or no word near the subject at all)."""
     strong = [hit for hit in hits if hit.strong]
     if strong:
         return SafetyVerdict(crisis=True, reason=strong[0].signal.value)

@@ -916,3 +916,33 @@ def denies_risk(text: ReadText) -> bool:
 
 def benign_context(text: ReadText) -> bool:
     return bool(_KO_BENIGN.search(text.compact) if text.korean else _EN_BENIGN.search(text.spaced)) or text.joking
+
+
+# Words near the subject at all. The classifier decides between a crisis and the many everyday uses of these
+# words; with none of them in the text it is guessing from style (short past-tense sentences), so it may not
+# fire alone.
+_KO_RISK_WORDS: Final = re.compile(
+    r"죽|자살|자해|사라|없어|끝|마지막|유서|편지|약|수면제|칼|긋|그었|그어|피|옥상|한강|다리|대교|뛰어|떨어|목|밧줄|줄|번개탄|연탄|"
+    r"살기|살고|살아|살이유|살자|사는|삶|인생|태어|깨어|깨지|안깼|잠들|떠나|가고싶|먼저|세상|희망|의미|짐|민폐|버티|버틸|포기|"
+    r"안녕|고마웠|미안|정리|흉터|상처|해치|때리|때렸|아프|고통|내일|아침|존재|지우|지워|멈추|멈췄|영원|영영|그만|미련|장례|"
+    r"보험|남은|탈퇴|삭제|나눠|농약|바다|철로|선로|기찻길|차에|트럭|사고|가야|갈게|간다|따라|편해|쉬고싶|쉬고\s*싶|준비|계획|결심|"
+    r"이유|소용|필요없|쓸모|벌|찔|데었|지졌|긁|뜯|없|하려|할거|실행|정했|박아|박았|핸들|꺾|털어|통째|증발|흔적|작별|추락|자다가|"
+    r"갔으면|잘못됐|맡길|비밀번호|클린|머리|내려올|들어갈|바닷가|산에|확실|진심|ㄹㅇ|검색|방법|법|가려|가면|가버|가기로|가고말|"
+    r"갈거|갈래|갈게|갈까|가는게|가야|데려가|데로|하늘|곁으로|날잡|총|끈|쌓아|창문|층|프사|돌려줬|쓰러|안일어|저수지|철길|베란다|"
+    r"항우울제|전해|불행|축내|폐렴|암|병|천국|저승|못오는"
+)
+_EN_RISK_WORDS: Final = re.compile(
+    r"\b(?:die|dying|died|dead|death|kill\w*|suicid\w*|self harm|end|ending|ended|over|gone|disappear\w*|vanish\w*|wake|sleep|"
+    r"asleep|born|exist\w*|alive|live|living|life|pills?|meds|medication|tablets|rope|noose|bridge|roof|ledge|jump\w*|cut\w*|"
+    r"harm\w*|hurt\w*|burn\w*|bleed\w*|bled|blade|razor|knife|gun|rifle|drown\w*|goodbye|bye|note|letter|last|burden|point|"
+    r"hope\w*|future|funeral|never|forever|tracks|train|car|crash\w*|overdos\w*|grave|heaven|pain|sorry|ready|plan\w*|"
+    r"decided|tonight|anymore|leave|leaving|go|going|stop|stopped|tired|done|nothing|nobody|no one|without me|relapse\w*|"
+    r"scars?|clean|punish\w*|deserve|worthless|stash\w*|saving|saved|will|insurance|affairs|away|fade|swallow\w*|charcoal)\b"
+)
+
+
+def speaks_of_risk(text: ReadText) -> bool:
+    """Also False for a greeting-sized text ("안녕", "bye"): the classifier is not calibrated on so little."""
+    if len(text.compact) < 8:
+        return False
+    return bool(_KO_RISK_WORDS.search(text.compact) or _EN_RISK_WORDS.search(text.spaced))
