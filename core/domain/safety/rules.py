@@ -901,7 +901,7 @@ _EN_DENIAL: Final = re.compile(
 )
 # Everyday objects of "finish", "end" and "quit": a report, a book, a relationship.
 _KO_BENIGN: Final = re.compile(
-    r"과제|숙제|보고서|프로젝트|논문|레포트|리포트|원고|챕터|시험공부|알바|출근|퇴근|회사를|회사때려|때려치|쇼핑|지름신|"
+    r"과제|숙제|보고서|프로젝트|논문|레포트|리포트|원고|챕터|시험공부|알바|출근|퇴근|회사|그만둘|때려치|쇼핑|지름신|"
     r"청소|빨래|설거지|드라마|정주행|게임|다이어트|담배|술끊|연애|남친|여친|헤어|늦잠|알람|여행|카페|캠핑|고기|요리|여행가"
 )
 _EN_BENIGN: Final = re.compile(
