@@ -37,17 +37,21 @@ def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
         probability,
         denied=denies_risk(text) or not speaks_of_risk(text),
         benign=benign_context(text),
+        joking=text.joking,
     )
 
 
-def combine(hits: tuple[RuleHit, ...], probability: float | None, *, denied: bool, benign: bool) -> SafetyVerdict:
+def combine(
+    hits: tuple[RuleHit, ...], probability: float | None, *, denied: bool, benign: bool, joking: bool
+) -> SafetyVerdict:
     """`denied`: the classifier may not fire alone (an explicit denial, or no word near the subject at all)."""
     strong = [hit for hit in hits if hit.strong]
     if strong:
         return SafetyVerdict(crisis=True, reason=strong[0].signal.value)
     if probability is None:
         return SAFE
-    if hits and probability >= WEAK_RULE_AGREES:
+    # A weak rule in a message that laughs ("disappear from this meeting lol") needs the classifier's full say.
+    if hits and probability >= (CLASSIFIER_ALONE if joking else WEAK_RULE_AGREES):
         return SafetyVerdict(crisis=True, reason=hits[0].signal.value)
     if denied:
         return SAFE
