@@ -48,7 +48,8 @@ _KO_SLANG: Final = (
     (re.compile(r"ㅈㄱㅅ[ㄷㅇ]"), "죽고싶다"),
     (re.compile(r"ㅈㅅ(?=\s*(?:하|할|해|했|충동|생각|시도|각|계획|방법|ㅎ))"), "자살"),
     (re.compile(r"ㅈㅅ"), "죄송"),  # what is left of ㅈㅅ is "sorry"
-    (re.compile(r"ㅈㅎ(?=\s*(?:하|할|해|했|충동|자국|흉터|ㅎ))"), "자해"),
+    (re.compile(r"ㅈㅎ(?=\s*(?:하|할|해|했|함|충동|자국|흉터|또|다시|\d|ㅎ|ㄱ))"), "자해"),
+    (re.compile(r"ㅁㅍㄷㄱ"), "마포대교"),
     (re.compile(r"듁|쥭"), "죽"),
     (re.compile(r"주거\s*(?=버리|버릴|야|ㅆ)"), "죽어"),
     (re.compile(r"(죽\s*고\s*)(?:십|시퍼|시프|십)"), r"\1싶"),
@@ -68,9 +69,13 @@ _EN_SLANG: Final = (
     (re.compile(r"\bunalive\s+(?:myself|me)\b"), "kill myself"),
     (re.compile(r"\bunaliv(?:e|ing)\b"), "die"),
     (re.compile(r"\b(?:ctb|catch(?:ing)? the bus)\b"), "kill myself"),
+    (re.compile(r"\bs h\b"), "sh"),
+    (re.compile(r"\bsh-?ing\b"), "self harming"),
+    (re.compile(r"\bsh'?d\b"), "self harmed"),
     (re.compile(r"\bsh\b(?=\s+(?:again|urges?|relapse|scars?|wounds?|marks|cuts|free|clean))"), "self harm"),
     (re.compile(r"\b(relapsed?|relapsing|urges? to|did|doing|clean from|to|i|on)\s+sh\b"), r"\1 self harm"),
     (re.compile(r"\bwnat\b"), "want"),
+    (re.compile(r"\b2ni(?:ght|te)\b|\btn\b|\btonite\b"), "tonight"),
     (re.compile(r"\bk[i1!]ll\b|\bki+l+\b"), "kill"),
     (re.compile(r"\bd[i1!]e\b"), "die"),
     (re.compile(r"\bwanna\b"), "want to"),
@@ -82,8 +87,11 @@ _EN_SLANG: Final = (
     (re.compile(r"\bdon'?t\b"), "do not"),
     (re.compile(r"\bcan'?t\b"), "can not"),
     (re.compile(r"\bwon'?t\b"), "will not"),
+    (re.compile(r"\b(did|would|could|should|does|is|was|were|are|has|have|had|must)n'?t\b"), r"\1 not"),
     (re.compile(r"\bno ?one\b|\bnobody\b"), "no one"),
-    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?(d|ll|re|s)\b"), r"\1 \2"),
+    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?d\b"), r"\1 would"),
+    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?ll\b"), r"\1 will"),
+    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?(re|s)\b"), r"\1 \2"),
 )
 
 

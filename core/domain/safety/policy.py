@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from typing import Final
 
 from core.domain.safety.normalize import ReadText
-from core.domain.safety.rules import RuleHit, benign_context, denies_risk, rule_hits, speaks_of_risk
+from core.domain.safety.rules import (
+    RuleHit,
+    Strength,
+    benign_context,
+    denies_risk,
+    long_enough_for_classifier,
+    rule_hits,
+)
 
 WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
 CLASSIFIER_ALONE: Final = 0.7  # the classifier on its own
@@ -35,7 +42,7 @@ def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
     return combine(
         rule_hits(text),
         probability,
-        denied=denies_risk(text) or not speaks_of_risk(text),
+        denied=denies_risk(text) or not long_enough_for_classifier(text),
         benign=benign_context(text),
         joking=text.joking,
     )
@@ -44,15 +51,18 @@ def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
 def combine(
     hits: tuple[RuleHit, ...], probability: float | None, *, denied: bool, benign: bool, joking: bool
 ) -> SafetyVerdict:
-    """`denied`: the classifier may not fire alone (an explicit denial, or no word near the subject at all)."""
+    """`denied`: the classifier may not fire alone (an explicit denial, or a text too short to judge)."""
     strong = [hit for hit in hits if hit.strong]
     if strong:
         return SafetyVerdict(crisis=True, reason=strong[0].signal.value)
     if probability is None:
         return SAFE
-    # A weak rule in a message that laughs ("disappear from this meeting lol") needs the classifier's full say.
-    if hits and probability >= (CLASSIFIER_ALONE if joking else WEAK_RULE_AGREES):
-        return SafetyVerdict(crisis=True, reason=hits[0].signal.value)
+    # A weak rule needs the classifier to lean its way; a doubtful one (someone else is the subject, or the
+    # message laughs: "disappear from this meeting lol") needs the classifier's full say.
+    if hits:
+        needed = WEAK_RULE_AGREES if hits[0].strength is Strength.WEAK and not joking else CLASSIFIER_ALONE
+        if probability >= needed:
+            return SafetyVerdict(crisis=True, reason=hits[0].signal.value)
     if denied:
         return SAFE
     if probability >= (CLASSIFIER_ALONE_IN_BENIGN_CONTEXT if benign else CLASSIFIER_ALONE):
