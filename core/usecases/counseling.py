@@ -165,7 +165,7 @@ class CounselingService:
         async with self._uow() as uow:
             await uow.counseling.mark_crisis(worry_id)
             await uow.commit()
-        await self._gate.answer_crisis(ctx, reason=verdict.reason or "second_opinion", source="worry", reply=False)
+        await self._gate.report(ctx, reason=verdict.reason or "second_opinion", source="worry")
         return True
 
     async def _reserve(

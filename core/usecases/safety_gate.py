@@ -80,7 +80,7 @@ class SafetyGate:
         await self.answer_crisis(ctx, reason=verdict.reason or "unspecified", source=source)
         return True
 
-    async def answer_crisis(self, ctx: Context, *, reason: str, source: str, reply: bool = True) -> None:
+    async def answer_crisis(self, ctx: Context, *, reason: str, source: str) -> None:
         async with self._uow() as uow:
             # A crisis is remembered as a text-less worry marked crisis: it starts the gentle window and is
             # never counted against the free quota.
@@ -88,8 +88,11 @@ class SafetyGate:
                 user_id=ctx.user.id, conversation_id=None, text=None, crisis=True, now=self._clock.now()
             )
             await uow.commit()
-        if reply:
-            await ctx.responder.send(crisis_reply(ctx))
+        await ctx.responder.send(crisis_reply(ctx))
+        await self.report(ctx, reason=reason, source=source)
+
+    async def report(self, ctx: Context, *, reason: str, source: str) -> None:
+        """The operator's alert: ids and codes only, grouped per person (never the text)."""
         await self._ops.alert(
             "crisis_gate", user=int(ctx.user.id), platform=ctx.incoming.platform, reason=reason, source=source
         )
