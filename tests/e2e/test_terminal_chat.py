@@ -164,3 +164,11 @@ def test_two_people_become_friends_share_an_entry_and_are_told_of_each_comment(t
         out = live.close()
     assert out.count("📨 → junho: 👥 친구의 새 일기") == 1
     assert "Traceback" not in out
+
+
+def test_a_stated_plan_gets_the_crisis_reply_and_the_terminal_shows_no_log_lines(tmp_path: Path) -> None:
+    out = chat(["이따 밤에 한강 가서 뛰어내릴 거야"], tmp_path)
+    assert "109" in out and "1577-0199" in out
+    assert "💗" not in out and "🧠" not in out
+    assert "WARNING" not in out and "reason=" not in out
+    assert "crisis_gate" in (tmp_path / "maeum-chat.log").read_text(encoding="utf-8")
