@@ -64,7 +64,7 @@ async def test_every_free_text_goes_through_the_same_gate_and_nothing_is_kept(
     assert await count(engine, DiaryCommentRow.id) == 0
     assert await count(engine, OutboxRow.id) == outbox_before
     assert [fields["source"] for event, fields in ops.alerts if event == "crisis_gate"] == [
-        {"/diary": "diary", "/remind": "reminder", "/comment": "comment"}[text.split()[0]]
+        {"/diary": "diary", "/remind": "reminder", "/comment": "comment"}[text.split(maxsplit=1)[0]]
     ]
 
 
