@@ -77,7 +77,7 @@ async def test_after_a_crisis_counseling_stays_gentle_costs_nothing_and_keeps_he
     assert is_crisis_reply(await say(app, "그냥 다 끝내고 싶다"))
 
     gentle = await say(app, "조금 나아진 것 같기도 해")
-    f_part, t_part = gentle.messages
+    _f_part, t_part = gentle.messages
     assert "무료 상담" not in gentle.all_text()
     assert any(b.action == "mm:help:lines" for b in t_part.current.buttons)
     assert all(call.gentle for call in llm.calls[-2:])
