@@ -19,9 +19,9 @@ from core.adapters.safety_evaluation import Evaluation, cross_validate
 RECALL_GOAL = 0.97
 FALSE_ALARM_GOAL = 0.05
 NOT_YET = pytest.mark.xfail(strict=True, reason="issue 12 goal not reached yet; see SAFETY.md")
-# Today's figures (SAFETY.md): ko recall 0.866, false alarms 0.039; en recall 0.798, false alarms 0.054.
-RECALL_FLOOR = {"ko": 0.85, "en": 0.78}
-FALSE_ALARM_CEILING = {"ko": 0.05, "en": 0.065}
+# Today's figures (SAFETY.md): ko recall 0.967, false alarms 0.034; en recall 0.963, false alarms 0.041.
+RECALL_FLOOR = {"ko": 0.96, "en": 0.955}
+FALSE_ALARM_CEILING = {"ko": 0.04, "en": 0.045}
 
 
 @functools.cache

@@ -126,7 +126,7 @@ INTENT: Final = (
     "겠음",
     "자",
 )
-ACT: Final = ("어ㅆ", "ㄴ다", "는중", "고있", "고왔", "어버렸", "어봤", "으려다")
+ACT: Final = ("어ㅆ", "ㄴ다", "는중", "고있", "고왔", "어버렸", "어봤", "으려다", "ㅁ")
 PASSIVE_WISH: Final = ("어ㅆ으면", "어버렸으면", "ㄹ수있으면", "으면좋겠")
 
 # An intention followed by these is a likelihood or a fear, not a plan: 죽을 것 같아, 뛰어내릴까 봐.

@@ -19,7 +19,7 @@ from core.domain.safety.rules import (
 )
 
 WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
-CLASSIFIER_ALONE: Final = 0.7  # the classifier on its own
+CLASSIFIER_ALONE: Final = 0.65  # the classifier on its own
 CLASSIFIER_ALONE_IN_BENIGN_CONTEXT: Final = 0.95  # …when the text is about a report, a book, a breakup, or laughs
 
 CLASSIFIER: Final = "classifier"  # the reason when no rule fired

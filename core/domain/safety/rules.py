@@ -134,7 +134,7 @@ _KO_RULES: Final = (
     ),
     _ko(
         Signal.MEANS,
-        r"(?<!에)(?<!한테)(?<!에게)목(?:을|에)?(?:매|메|매달|졸라)(?:고싶|ㄹ|려|기로|는법|는방법|을끈|끈|줄|달|면)",
+        r"(?<!에)(?<!한테)(?<!에게)목(?:을|에)?(?:매|메|매달|졸라)(?:고싶|ㄹ|려|기로|는법|는방법|을끈|끈|줄|달|면|는거|는게|는데|고|기)",
     ),
     _ko(Signal.MEANS, r"목(?:을|에)?(?:맬|멜|매려|매달려|매달아|매달고|맸|멨)"),
     _ko(
@@ -210,7 +210,7 @@ _KO_RULES: Final = (
     ),
     _ko(
         Signal.FAREWELL,
-        r"(?:사랑한다고|미안하다고|고마웠다고|잘살라고|잘지내라고|사랑해|미안해|고마웠어).{0,12}?(?:전해|말해|대신)(?:줘|줄래|주세요|줄수|달라)",
+        r"(?:사랑한다고|미안하다고|고마웠다고|감사했다고|죄송하다고|잘살라고|잘지내라고|사랑해|미안해|고마웠어).{0,12}?(?:전해|말해|대신)(?:줘|줄래|주세요|줄수|달라|주십시오|주시오)",
     ),
     _ko(
         Signal.FAREWELL,
@@ -412,6 +412,11 @@ _END_VERB: Final = r"(?:kill myself|end (?:it|it all|my life|everything|things f
 
 _EN_RULES: Final = (
     _en(
+        Signal.SELF_HARM,
+        r"self[- ]?harm(?:ing|ed)?(?! awareness| prevention| research| support group| warning| risk)",
+        strong=False,
+    ),
+    _en(
         Signal.WISH,
         r"want(?:s|ed)? to (?:just )?die",
         r"wish(?:ing)? (?:that )?i (?:was|were|could be) dead",
@@ -451,7 +456,8 @@ _EN_RULES: Final = (
     ),
     _en(
         Signal.PLAN,
-        r"(?:tonight|today|this) is (?:the night|my last (?:night|day)|the day|the end)",
+        r"(?:tonight|today) is (?:the night|my last (?:night|day)|the day|the end)",
+        r"this is (?:the night|my last (?:night|day))",
         r"(?:i have|have) (?:decided|made up my mind|picked (?:a|the) date|set a date|chosen (?:a|the) (?:date|day|place))",
         r"(?:last|final) (?:night|day) (?:on earth|alive|of my life)",
         r"(?:it|everything) ends (?:tonight|tomorrow|this weekend)",
@@ -528,10 +534,15 @@ _EN_RULES: Final = (
         r"wish i (?:could )?(?:just )?(?:stop existing|cease to exist|not exist)",
         r"(?:hope|wish) (?:it|something|cancer|this illness|this disease) (?:kills|would kill) me",
     ),
-    _en(Signal.PASSIVE, r"(?:want|wish) (?:to |i could )?(?:just )?(?:disappear|vanish)", strong=False),
+    _en(
+        Signal.PASSIVE,
+        r"(?:want|wish) (?:to |i could )?(?:just )?(?:disappear|vanish)(?! to| for the| from (?:this|the|his|her|their) (?:meeting|class|party|call|chat|life|room))",
+        strong=False,
+    ),
     _en(
         Signal.SELF_HARM,
-        r"self[- ]?harm(?:ing|ed)?(?! awareness| prevention| research| support group)",
+        r"(?:i|i have|i am|urges? to|want to|started|again) self[- ]?harm(?:ing|ed)?",
+        r"self[- ]?harm(?:ing|ed)? (?:again|tonight|every|daily)",
         r"cut(?:ting)? myself",
         r"cutting (?:again|tonight|my (?:arms?|thighs?|legs?|skin|wrists?))",
         r"(?:cut|hurt|harmed|burned|burnt|hit|punched|scratched|bit) myself",
@@ -605,7 +616,7 @@ _EN_MORE: Final = (
     ),
     _en(
         Signal.FAREWELL,
-        r"goodbye (?:everyone|world|forever|cruel world|all)",
+        r"goodbye (?:everyone|world|forever|all)(?! lol)",
         r"said my goodbyes",
         r"(?:when|after|once) (?:they|someone|my \w+|anyone|people|you) (?:find|finds) (?:me|this|my body)",
         r"whoever finds (?:me|this)",
@@ -762,7 +773,7 @@ _KO_MORE: Final = (
     _ko(
         Signal.SELF_HARM,
         r"(?:피|흉터|상처|긴팔|그었|긋|자해).{0,40}?(?:또했|다시했|또해버렸|또하고|또해)",
-        r"(?=.*(?:일부러|고의로|벌주려고|벌로|계속|멍들|피날))(?:.*?)(?:팔|손|손목|허벅지|다리|얼굴|몸|머리|손등)(?:을|를|에|도)?(?:계속|일부러|또|막|세게)?(?:찔렀|찌르|때렸|꼬집|데었|지졌|뜯었|쥐어뜯|할퀴|긁었)",
+        r"(?=.*(?:일부러|고의로|벌주려고|벌로|계속|멍들|피날|또|피))(?:.*?)(?:팔|손|손목|허벅지|다리|얼굴|몸|머리|손등)(?:을|를|에|도)?(?:계속|일부러|또|막|세게)?(?:찔렀|찌르|때렸|꼬집|데었|지졌|뜯었|쥐어뜯|할퀴|긁었)",
         r"(?:손목|팔|허벅지)(?:에|의)?(?:상처|흉터)(?:가|를|도)?(?:계속|또|점점)?(?:늘어|생기|늘었|많아)",
     ),
 )
@@ -850,7 +861,7 @@ _KO_EUPHEMISMS: Final = (
     ),
     _ko(
         Signal.PLAN,
-        r"(?:언제|어디서|어디|날|날짜|장소|시간)(?:할지|를|로|은|는)?.{0,6}?(?:정했|잡았|골랐|결정)",
+        r"(?:언제|어디서|어디|날|날짜|장소|시간)(?:할지|를|로|은|는)?.{0,6}?(?:정했|잡았|골랐|결정|정함|잡음)",
         r"(?:결정|결심)(?:끝|했어|함|완료)",
         r"넘기지않을거",
         r"(?:안|못)돌아올",
@@ -1081,9 +1092,214 @@ _EN_EUPHEMISMS: Final = (
     ),
 )
 
+# Chat shorthand: nominal endings (뛰어내림, 그음, 남김), 사투리, one-line statements of an act or a state.
+_KO_SHORTHAND: Final = (
+    _ko(
+        Signal.MEANS,
+        r"(?<![가-힣])약(?:을|들)?(?:다|전부|몽땅|한꺼번에|한통|한번에)(?:먹었|먹엇|털어넣|삼켰|삼킴|먹음|털어먹)",
+        r"농약.{0,8}?(?:사|샀|먹|마시|구했|구해|있는거)",
+        r"(?:몇층|꼭대기층|꼭대기|몇미터)(?:이면|에서|정도면)?(?:돼|되려나|될까|확실|충분|죽)",
+        r"(?:잠들듯|안아프게|편하게|고통없이|조용히)(?:이)?(?:가려면|가는법|죽으려면|가는방법|갈수|죽는)",
+        r"뛰어내림|투신함",
+    ),
+    _ko(
+        Signal.MEANS,
+        r"(?:줄|끈|밧줄|로프)(?:을|를)?(?:준비함|준비했|샀어|사왔|사옴|구함)",
+        r"확실(?:하려나|할까|하겠지)",
+        strong=False,
+    ),
+    _ko(
+        Signal.SELF_HARM,
+        r"(?<![가-힣])그음(?!악)",
+        r"(?:손등|팔|손목|허벅지|다리)(?:을|를)?(?:또)?(?:지짐|지졌|지지|그음|그엇)",
+        r"(?:벽에)(?:머리)?(?:박음|박았|박고)|머리(?:를)?(?:벽에)(?:박)",
+        r"(?:sh|에스에이치)(?:했|함|하고|충동|또)",
+        r"(?:손목|팔)에?상처(?:냈|냄|를냈|를냄)",
+    ),
+    _ko(Signal.SELF_HARM, r"빨간줄", r"팔찌.{0,12}?(?:흉터|상처)", strong=False),
+    _ko(
+        Signal.FAREWELL,
+        r"유언(?:을|도)?(?:남김|남겼|남기|써|썼|녹음)",
+        r"영정(?:사진)?",
+        r"마지막(?:대화|메시지|글(?!자)|인사)",
+        r"(?:미안하다|미안해).{0,20}?(?:잘살아라|잘살아|잘지내라|행복해라|행복하게살)",
+        r"(?:별이되면|별되러|별이될|별이되러|별이되어)",
+    ),
+    _ko(
+        Signal.FAREWELL,
+        r"먼저(?:간데이|가요|갑니더|간다|갈게|가네|감)",
+        r"다음생(?:엔|에는|에)",
+        r"떠날준비(?:끝|됐|완료|다)",
+        r"마지막여행",
+        r"(?:인사|편지|짐|유서|비번|계정)(?:를|을|도)?(?:다|전부)?(?:돌림|돌렸|남김|남겼|정리함|정리했|넘김|넘겼)",
+        r"두고갈게",
+        strong=False,
+    ),
+    _ko(
+        Signal.PLAN,
+        r"난간(?:에|위에|위로)(?:다리|몸)?(?:를|을)?(?:걸치|올라|서있|앉아)",
+        r"(?:오늘|오늘밤|이번주|주말)(?:에)?(?:간다|간데이|갈게|가겠|결행|끝낸다)",
+    ),
+    _ko(
+        Signal.PLAN,
+        r"(?:옥상|다리|대교|창문|난간|철길|선로|한강)(?:문)?(?:위야|위임|앞임|앞이야|앞이에요|위에있|앞에있|위에요)",
+        r"(?:치르고|끝나고|하고나서)(?:떠나|가)(?:려고|ㄹ거|기로)",
+        r"말든",
+        r"(?:끝내|가|하)겠습니다",
+        strong=False,
+    ),
+    _ko(
+        Signal.BURDEN,
+        r"(?:나|내가)?없는게(?:나음|나아|낫|좋|맞|효도)",
+        r"(?:내가|나는|난|나)(?:짐|민폐)(?:임|이야|이다|야|이에요)",
+        r"(?:희망|미래|답)(?:이)?(?:없음|없어|없다|없네).{0,4}?(?:끝|끝내|그만)",
+        r"조용히(?:가련다|갈게|갈래|가야지|떠날|사라질|가야겠)",
+        r"사라지는게효도",
+        r"살아(?:가)?(?:뭐하노|뭐하나|뭐하냐|뭐해)",
+    ),
+    _ko(Signal.BURDEN, r"(?:나때문임|나때문이야|다나때문)", r"짐이나(?:더라|였)", r"그만할래", strong=False),
+    _ko(
+        Signal.PASSIVE,
+        r"(?:아예|영원히)(?:멈추고싶|멈췄으면|꺼지고싶|끝나고싶|멈춰버리고)",
+        r"자다(?:가)?(?:가고싶|갔으면|죽고싶|가버리고)",
+        r"(?:잠든채로|자는채로|자면서)(?:가면|갔으면|죽)",
+        r"(?:하느님|하나님|신|부처님)(?:이|께서)?.{0,6}?(?:불러가|데려가)",
+    ),
+    _ko(Signal.PASSIVE, r"언제끝나나", r"오래살까봐", r"내가없는세상", r"(?:백살|오래)까지살면", strong=False),
+    _ko(Signal.WISH, r"죽으면(?:편할까|편하겠|끝날까|나을까|다끝)"),
+)
+
+_EN_SHORTHAND: Final = (
+    _en(
+        Signal.WISH,
+        r"want me dead",
+        r"rest(?: \w+){0,3} forever",
+        r"done living",
+        r"(?:just )?want to be dead",
+        r"why (?:should|shoud|would) i (?:even )?keep (?:living|going|breathing)",
+        r"leave permanently",
+        r"uninstalling life",
+    ),
+    _en(
+        Signal.PLAN,
+        r"not the hotel kind",
+        r"(?:going|go) out on my own terms",
+        r"the date is set",
+        r"you asked if i have a plan",
+        r"that is where it ends",
+        r"(?:becoming|become|be|going to be) a star (?:tonight|now)",
+        r"tonight i am (?:jumping|doing it|ending it|going to do it)",
+        r"i am (?:ending|doing) it(?! with| for| on| at work)",
+        r"(?:walking|walk|swim|swimming|going) (?:out )?into the (?:sea|ocean|lake|river)(?: \w+){0,3} (?:tonight|and)",
+    ),
+    _en(
+        Signal.PLAN,
+        r"(?:six|6) f(?:ee|oo)t under",
+        r"this is the end",
+        r"i have a plan",
+        r"\bat the (?:tracks|bridge|cliff|edge|roof|quarry|reservoir|train line)(?: \w+){0,2} (?:rn|right now|now|phone)",
+        r"one way trip",
+        r"no turning back",
+        r"(?:going|go|head\w*) to the (?:bridge|tracks|train line|railway|quarry|reservoir|cliffs?)(?: \w+){0,4} (?:after|at|tonight|friday|saturday|sunday|night)",
+        r"waiting to die",
+        r"still breathing",
+        strong=False,
+    ),
+    _en(
+        Signal.MEANS,
+        r"sat with (?:my|his|her|my \w+ s) (?:pistol|gun|rifle|revolver)",
+        r"(?:gun|pistol|rifle) (?:is )?in my (?:lap|hand|mouth)",
+        r"(?:car|engine) (?:s|is) running in the (?:closed )?garage",
+        r"is (?:hanging|drowning|jumping|overdosing|an overdose) painful",
+        r"(?:survive|die from) (?:falling|jumping)",
+        r"can (?:you|u|i|people) die from",
+        r"(?:sitting|standing) on the (?:balcony )?(?:rail|railing|ledge|edge)",
+        r"rope (?:s|is) tied",
+        r"(?:pills|sleeping pills) and (?:a bottle of )?(?:vodka|alcohol|whiskey|wine|booze)",
+        r"mixing (?:alcohol|vodka|booze) (?:and|with) (?:sleeping )?pills",
+    ),
+    _en(
+        Signal.MEANS,
+        r"(?:holding|got|equipped) the rope",
+        r"a rope on the way",
+        r"bottle of bleach",
+        r"strap on me",
+        r"took them all",
+        r"car in the garage",
+        strong=False,
+    ),
+    _en(
+        Signal.FAREWELL,
+        r"saying goodbye now while i (?:still )?can",
+        r"this is my farewell",
+        r"gone by (?:morning|tomorrow|tonight)",
+        r"last transmission",
+        r"note (?:is|s) written",
+        r"tell my (?:mama|mom|mum|dad|sister|brother|kids|family) i love (?:her|him|them)",
+        r"goodbye for real",
+        r"last message",
+    ),
+    _en(
+        Signal.FAREWELL,
+        r"last login",
+        r"left (?:one|the|a) letter",
+        r"standing down for good",
+        r"it was goodbye",
+        r"(?:i am )?out for good",
+        r"in the note",
+        r"note in my locker",
+        r"hugged everyone goodbye",
+        r"see you soon everyone",
+        strong=False,
+    ),
+    _en(
+        Signal.BURDEN,
+        r"(?:okay|ok|fine|better|happier|relieved) without me",
+        r"(?:run|be|do) (?:fine|better) without me",
+    ),
+    _en(
+        Signal.PASSIVE,
+        r"wish i (?:would|could|d) (?:just )?drop dead",
+        r"(?:praying|pray|hoping|hope|wish) for a (?:\w+ )?(?:heart attack|stroke|fatal)",
+        r"(?:lord|god) to (?:call|take) me",
+        r"die in (?:my|your) sleep",
+        r"if a (?:bus|car|truck|train) (?:hits|kills) me",
+        r"fade out like",
+    ),
+    _en(
+        Signal.PASSIVE,
+        r"(?:flu|virus|covid|ied|bomb|war)(?: \w+){0,2} (?:had )?(?:took|take|taken|got|gotten) me",
+        r"plane just drops",
+        strong=False,
+    ),
+    _en(
+        Signal.SELF_HARM,
+        r"cutting makes? me feel",
+        r"(?:scratched|scratching|scratch) my (?:arm|arms|skin|legs?) (?:raw|until)",
+        r"(?:not eating|starving|starve) as punishment",
+        r"hide (?:fresh|my|new) cuts",
+        r"(?:pressing|press|dig\w*) my nails into my (?:palms|skin|arms?)",
+        r"bruise myself",
+        r"hit my own face",
+        r"addicted to cutting",
+        r"cut(?:ting)? again",
+    ),
+    _en(Signal.SELF_HARM, r"bleeding (?:thru|through) my sleeve", strong=False),
+)
+
 _EN_COMPACT: Final = re.compile(r"killmyself|killingmyself|wanttodie|endmylife|goodbyeforever|hangmyself")
 
-RULES: Final = _KO_RULES + _KO_MORE + _KO_EUPHEMISMS + _EN_RULES + _EN_MORE + _EN_EVEN_MORE + _EN_EUPHEMISMS
+RULES: Final = (
+    _KO_RULES
+    + _KO_MORE
+    + _KO_EUPHEMISMS
+    + _KO_SHORTHAND
+    + _EN_RULES
+    + _EN_MORE
+    + _EN_EVEN_MORE
+    + _EN_EUPHEMISMS
+    + _EN_SHORTHAND
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -1107,7 +1323,9 @@ _KO_REPORTED_AFTER: Final = re.compile(
 
 
 def _denied_before(spaced: str, start: int) -> bool:
-    return _NEG.search(spaced, max(0, start - 30), start) is not None
+    """A "not" or "never" just before the match; "would not mind" is not a denial."""
+    denial = _NEG.search(spaced, max(0, start - 30), start)
+    return denial is not None and not spaced[denial.start() : start].startswith(("not mind", "not care"))
 
 
 # Someone else is the subject just before a match (a friend, a character, the news): maybe not the writer's risk.
@@ -1120,6 +1338,7 @@ _EN_THIRD_PARTY: Final = re.compile(
     r"kids?|teens|classmates?|coworkers?|children|students|games|characters?|depicts?|grade|"
     r"my (?:friend|sister|brother|mom|dad|son|daughter|cousin))\b"
 )
+_CLAUSE_START: Final = re.compile(r"[,.;!?]|\bthen\b|\band\b|\bbut\b|\bso\b")
 _EN_OWN_SUBJECT: Final = re.compile(r"\bi\b(?: \w+){0,3}$")
 # A joke softens a wish or a passive wish ("ugh i want to die lol"), never a plan, a means or an act.
 _SOFTENED_BY_JOKES: Final = frozenset({Signal.WISH, Signal.PASSIVE})
@@ -1144,7 +1363,7 @@ def _en_strength(pattern: re.Pattern[str], spaced: str) -> bool | None:
     for match in pattern.finditer(spaced):
         if _denied_before(spaced, match.start()):
             continue
-        window = spaced[max(0, match.start() - 30) : match.start()]
+        window = _CLAUSE_START.split(spaced[max(0, match.start() - 40) : match.start()])[-1]
         own = _EN_THIRD_PARTY.search(window) is None or _EN_OWN_SUBJECT.search(window) is not None
         found = own or bool(found)
         if own:
