@@ -16,6 +16,7 @@ from core.domain.emotion import Emotion
 from core.domain.outbox import NewPush, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
+from core.domain.safety import ReadText
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
 from core.domain.weekly_stats import ChartLabels, WeeklyStats
@@ -95,7 +96,7 @@ class LanguageModel(Protocol):
 
 
 class CrisisClassifier(Protocol):
-    def probability(self, text: str) -> float:
+    def probability(self, text: ReadText) -> float:
         """P(the writer may be at risk of suicide or self-harm), from the statistical layer of the crisis gate."""
         ...
 

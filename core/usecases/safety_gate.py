@@ -70,7 +70,8 @@ class SafetyGate:
         """Rules and classifier, combined by the policy in core.domain.safety.policy."""
         if not text.strip():
             return SafetyVerdict(crisis=False)
-        return decide(read(text), self._classifier.probability(text))
+        seen = read(text)
+        return decide(seen, self._classifier.probability(seen))
 
     async def screen(self, text: str, ctx: Context, *, source: str) -> bool:
         """True when the text was a crisis and has been answered; the caller then keeps and does nothing else."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.adapters.crisis_classifier import shipped_classifier
+from core.adapters.crisis_classifier import CharNgramCrisisClassifier, shipped_classifier, shipped_corpus
 from core.domain.safety import SafetyVerdict, Signal, assess_rules, decide, read, rule_hits
 from core.domain.safety.korean import attach
 
@@ -16,7 +16,8 @@ CLASSIFIER = shipped_classifier()
 
 
 def assess(text: str) -> SafetyVerdict:
-    return decide(read(text), CLASSIFIER.probability(text) if text.strip() else 0.0)
+    seen = read(text)
+    return decide(seen, CLASSIFIER.probability(seen) if text.strip() else 0.0)
 
 
 # The misses a new user found (issue 12), word for word, and the example of SPEC §2.
@@ -162,3 +163,11 @@ def test_reason_is_a_code_never_the_users_words(text: str) -> None:
 def test_empty_text_is_not_a_crisis() -> None:
     assert not assess("").crisis
     assert not assess("   ").crisis
+
+
+def test_the_fast_scorer_agrees_with_scikit_learn() -> None:
+    classifier = CharNgramCrisisClassifier(shipped_corpus()[::3])
+    for example in shipped_corpus()[1::97]:
+        assert classifier.probability(read(example.text)) == pytest.approx(
+            classifier.fitted_probability(example.text), abs=1e-9
+        )
