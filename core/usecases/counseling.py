@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, replace
+from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -299,26 +300,9 @@ class CounselingService:
         now = self._clock.now()
         async with self._uow() as uow:
             for answer in answers:
-                done = answer.finished
                 await uow.usage.record(
-                    UsageRecord(
-                        user_id=ctx.user.id,
-                        worry_id=worry_id,
-                        purpose=f"counsel.{answer.persona.value}",
-                        model=done.model,
-                        tokens_in=done.tokens_in,
-                        tokens_out=done.tokens_out,
-                        cost=Decimal(0)
-                        if done.offline
-                        else call_cost(
-                            tokens_in=done.tokens_in,
-                            tokens_out=done.tokens_out,
-                            price_input_per_1k=self._limits.price_input_per_1k,
-                            price_output_per_1k=self._limits.price_output_per_1k,
-                        ),
-                        latency_ms=done.latency_ms,
-                        ok=answer.ok,
-                        created_at=now,
+                    self._usage(
+                        f"counsel.{answer.persona.value}", answer.finished, ctx, worry_id, ok=answer.ok, now=now
                     )
                 )
                 if conversation_id is not None:
@@ -332,27 +316,31 @@ class CounselingService:
             await uow.counseling.mark_answered(worry_id, offline=all(a.finished.offline for a in answers))
             await uow.commit()
 
+    def _usage(
+        self, purpose: str, done: CallFinished, ctx: Context, worry_id: WorryId, *, ok: bool, now: datetime
+    ) -> UsageRecord:
+        cost = call_cost(
+            tokens_in=done.tokens_in,
+            tokens_out=done.tokens_out,
+            price_input_per_1k=self._limits.price_input_per_1k,
+            price_output_per_1k=self._limits.price_output_per_1k,
+        )
+        return UsageRecord(
+            user_id=ctx.user.id,
+            worry_id=worry_id,
+            purpose=purpose,
+            model=done.model,
+            tokens_in=done.tokens_in,
+            tokens_out=done.tokens_out,
+            cost=Decimal(0) if done.offline else cost,
+            latency_ms=done.latency_ms,
+            ok=ok,
+            created_at=now,
+        )
+
     async def _record_usage(self, purpose: str, done: CallFinished, ctx: Context, *, worry_id: WorryId) -> None:
         async with self._uow() as uow:
-            await uow.usage.record(
-                UsageRecord(
-                    user_id=ctx.user.id,
-                    worry_id=worry_id,
-                    purpose=purpose,
-                    model=done.model,
-                    tokens_in=done.tokens_in,
-                    tokens_out=done.tokens_out,
-                    cost=call_cost(
-                        tokens_in=done.tokens_in,
-                        tokens_out=done.tokens_out,
-                        price_input_per_1k=self._limits.price_input_per_1k,
-                        price_output_per_1k=self._limits.price_output_per_1k,
-                    ),
-                    latency_ms=done.latency_ms,
-                    ok=True,
-                    created_at=self._clock.now(),
-                )
-            )
+            await uow.usage.record(self._usage(purpose, done, ctx, worry_id, ok=True, now=self._clock.now()))
             await uow.commit()
 
     async def start_new(self, command: StartNewConversation, ctx: Context) -> None:
