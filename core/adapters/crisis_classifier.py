@@ -87,7 +87,7 @@ class CharNgramCrisisClassifier:
                 for v, (view, _, _) in zip(vectorizers, _VIEWS, strict=True)
             ]
         ).tocsr()
-        model = LogisticRegression(C=8.0, class_weight="balanced", max_iter=4000, random_state=SEED)
+        model = LogisticRegression(C=4.0, class_weight="balanced", max_iter=4000, random_state=SEED)
         model.fit(matrix, [int(e.crisis) for e in examples])
         self._fitted = (vectorizers, model)  # kept for the agreement check
         coefficients = model.coef_[0]

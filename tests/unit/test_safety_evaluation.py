@@ -1,11 +1,7 @@
 """The crisis gate's measured quality, rerun in CI: 5-fold cross-validation with a fixed seed on the shipped
-corpus (the classifier never scored on what it trained on), per language. SAFETY.md records the same figures
-and the per-family ones.
-
-The goals of issue 12 (recall ≥ 0.97, false alarms ≤ 0.05 per language) are NOT reached yet: those two tests
-are strict expected failures, so the day the gate reaches them they fail as "unexpectedly passing" and the
-mark must come off. Until then the floors below, just under today's figures, stop any change from making the
-gate worse."""
+corpus (the classifier never scored on what it trained on), per language, against the goals of issue 12:
+recall ≥ 0.97 and false alarms ≤ 0.05. SAFETY.md records the same figures, the per-family ones and those on
+independent held-out sets."""
 
 from __future__ import annotations
 
@@ -18,10 +14,6 @@ from core.adapters.safety_evaluation import Evaluation, cross_validate
 
 RECALL_GOAL = 0.97
 FALSE_ALARM_GOAL = 0.05
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 12 goal not reached yet; see SAFETY.md")
-# Today's figures (SAFETY.md): ko recall 0.967, false alarms 0.034; en recall 0.963, false alarms 0.041.
-RECALL_FLOOR = {"ko": 0.96, "en": 0.955}
-FALSE_ALARM_CEILING = {"ko": 0.04, "en": 0.045}
 
 
 @functools.cache
@@ -34,8 +26,8 @@ def test_the_corpus_is_large_and_balanced_across_signal_families() -> None:
     for lang in LANGUAGES:
         crisis = [e for e in corpus if e.lang == lang and e.crisis]
         safe = [e for e in corpus if e.lang == lang and not e.crisis]
-        assert len(crisis) >= 250
-        assert len(safe) >= 250
+        assert len(crisis) >= 300
+        assert len(safe) >= 300
         assert {e.family for e in crisis} == {"wish", "plan", "means", "farewell", "burden", "passive", "self_harm"}
         assert {"hyperbole", "topic", "idiom", "quit", "breakup", "cooking", "medicine", "distress"} <= {
             e.family for e in safe
@@ -43,22 +35,17 @@ def test_the_corpus_is_large_and_balanced_across_signal_families() -> None:
     assert len({e.text for e in corpus}) == len(corpus)
 
 
-@NOT_YET
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_layered_gate_meets_the_goals(lang: str) -> None:
-    score = evaluation().layered[lang]
-    assert score.recall.rate >= RECALL_GOAL
-    assert score.false_alarms.rate <= FALSE_ALARM_GOAL
+def test_the_layered_gate_meets_the_recall_goal(lang: str) -> None:
+    assert evaluation().layered[lang].recall.rate >= RECALL_GOAL
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_layered_gate_is_no_worse_than_today(lang: str) -> None:
-    score = evaluation().layered[lang]
-    assert score.recall.rate >= RECALL_FLOOR[lang]
-    assert score.false_alarms.rate <= FALSE_ALARM_CEILING[lang]
+def test_the_layered_gate_keeps_false_alarms_under_the_goal(lang: str) -> None:
+    assert evaluation().layered[lang].false_alarms.rate <= FALSE_ALARM_GOAL
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_classifier_adds_recall_over_the_rules_alone(lang: str) -> None:
     result = evaluation()
-    assert result.layered[lang].recall.rate > result.rules[lang].recall.rate
+    assert result.layered[lang].recall.rate > result.rules[lang].recall.rate + 0.2

@@ -19,7 +19,8 @@ from core.domain.safety.rules import (
 )
 
 WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
-CLASSIFIER_ALONE: Final = 0.65  # the classifier on its own
+# The classifier on its own, per language: its scores are spread differently for Korean and English text.
+CLASSIFIER_ALONE: Final = {"ko": 0.55, "en": 0.6}
 CLASSIFIER_ALONE_IN_BENIGN_CONTEXT: Final = 0.95  # …when the text is about a report, a book, a breakup, or laughs
 
 CLASSIFIER: Final = "classifier"  # the reason when no rule fired
@@ -45,11 +46,18 @@ def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
         denied=denies_risk(text) or not long_enough_for_classifier(text),
         benign=benign_context(text),
         joking=text.joking,
+        alone=CLASSIFIER_ALONE["ko" if text.korean else "en"],
     )
 
 
 def combine(
-    hits: tuple[RuleHit, ...], probability: float | None, *, denied: bool, benign: bool, joking: bool
+    hits: tuple[RuleHit, ...],
+    probability: float | None,
+    *,
+    denied: bool,
+    benign: bool,
+    joking: bool,
+    alone: float,
 ) -> SafetyVerdict:
     """`denied`: the classifier may not fire alone (an explicit denial, or a text too short to judge)."""
     strong = [hit for hit in hits if hit.strong]
@@ -60,11 +68,11 @@ def combine(
     # A weak rule needs the classifier to lean its way; a doubtful one (someone else is the subject, or the
     # message laughs: "disappear from this meeting lol") needs the classifier's full say.
     if hits:
-        needed = WEAK_RULE_AGREES if hits[0].strength is Strength.WEAK and not joking else CLASSIFIER_ALONE
+        needed = WEAK_RULE_AGREES if hits[0].strength is Strength.WEAK and not joking else alone
         if probability >= needed:
             return SafetyVerdict(crisis=True, reason=hits[0].signal.value)
     if denied:
         return SAFE
-    if probability >= (CLASSIFIER_ALONE_IN_BENIGN_CONTEXT if benign else CLASSIFIER_ALONE):
+    if probability >= (CLASSIFIER_ALONE_IN_BENIGN_CONTEXT if benign else alone):
         return SafetyVerdict(crisis=True, reason=CLASSIFIER)
     return SAFE

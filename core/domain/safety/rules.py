@@ -74,7 +74,8 @@ _END_ALL: Final = (
 )
 _NOT_ABOUT_WORK: Final = (
     r"^(?!.*(?:과제|숙제|보고서|업무|프로젝트|공부|시험공부|레포트|리포트|논문|원고|작업|정리정돈|청소|빨래|설거지|"
-    r"드라마|게임|시즌|정주행|연애|관계|연락|구독|다이어트|회사|알바|퇴사|마감|일을|일다|일은|대출|빚을|할부|말하고|얘기|헤어|사이|선넘|연락|걔랑|그사람|남친|여친|남자친구|여자친구|알바|계약|수업|학기))"
+    r"드라마|게임|시즌|정주행|연애|관계|연락|구독|다이어트|회사|알바|퇴사|마감|일을|일다|일은|대출|빚을|할부|말하고|얘기|헤어|사이|선넘|연락|걔랑|그사람|남친|여친|남자친구|여자친구|알바|계약|수업|학기|"
+    r"보러|하러|먹으러|만나러|놀러|사러|자러|씻으러|전시회|영화|공연|콘서트|여행|마트|카페|병원|학원|집에|퇴근|출근|약속|데이트))"
 )
 _PILLS: Final = r"(?:약|수면제|알약|진통제|타이레놀|수면유도제|신경안정제|항우울제|안정제|졸피뎀|약들|처방약|감기약)"
 _SELF: Final = r"(?:나를|날|내몸을?|제몸을?|스스로를?|내자신을?|나자신을?|자신을)"
@@ -987,7 +988,7 @@ _EN_EUPHEMISMS: Final = (
     ),
     _en(
         Signal.MEANS,
-        r"which is (?:quicker|faster|easier|less painful)(?: \w+){0,3} (?:pills|jumping|hanging|drowning)",
+        r"which is (?:quicker|faster|easier|less painful)[\w ,]{0,20}? (?:pills|jumping|hanging|drowning)",
         r"(?:took|take|taking) my (?:whole|entire) prescription",
         r"does (?:drowning|hanging|jumping|bleeding out) hurt",
         r"(?:swerve|swerving|drive|driving|steer|steering) into (?:the )?(?:oncoming|a tree|a wall|traffic|a truck)",
@@ -1315,10 +1316,11 @@ class RuleHit:
 # Right after a Korean match: a denial ("…싶은 건 아니야", "…할 생각은 없어") or another person's words being
 # reported ("…싶다는 말을", "…하겠다고 했대", "…하려는 사람") — not the writer's own risk.
 _KO_DENIED_AFTER: Final = re.compile(
-    r"^.{0,3}?(?:건|게|거|다거나|다는건|다는게|진|지는|지도|을정도는|을만큼은|ㄹ정도는|은)?(?:아니|아냐|않|안해|안할|없어|없다|없음|없는|없고|말아)"
+    r"^.{0,3}?(?:건|게|거|다거나|다든가|다거나그런건|다는건|다는게|진|지는|지도|을정도는|을만큼은|ㄹ정도는|은|은마음은|은생각은|마음은|생각은)?"
+    r"(?:하나도|전혀|절대)?(?:아니|아닌|아님|아냐|않|안해|안할|없어|없다|없음|없는|없고|없으|말아)"
 )
 _KO_REPORTED_AFTER: Final = re.compile(
-    r"^.{0,2}?(?:다는(?!생각|마음|충동|느낌|기분|거|게|말을누구|말을아무|말밖에)|다고(?!하면|말하면|해도|말해도)|단말|대서|대요|했대|한대|했다고|겠다고|다며|다던|는사람|는친구|려는사람|려던사람|는환자|환자|자들|률|율|예방|뉴스|기사|사건|유가족|생존자|장면|영화|드라마)"
+    r"^.{0,2}?(?:다는(?!생각|마음|충동|느낌|기분|거|게|말을누구|말을아무|말밖에)|다고(?!하면|말하면|해도|말해도)|단말|대서|대요|했대|한대|했다고|겠다고|다며|다던|는사람|는친구|려는사람|려던사람|는환자|환자|자들|률|율|예방|뉴스|기사|사건|유가족|생존자|장면|영화|드라마|냐고|냐는|있냐고|했냐고)"
 )
 
 
@@ -1334,6 +1336,7 @@ _KO_THIRD_PARTY: Final = re.compile(
     r"가수|환자|학생이|학생들|누가|사람이|사람들|후배가|선배가|동료가|언니가|오빠가|형이|누나가|걔가|걔는|그사람이|남친이|여친이|게임)"
 )
 _EN_THIRD_PARTY: Final = re.compile(
+    r"(?<!for )(?<!to )(?<!with )(?<!at )(?<!of )(?<!from )(?<!tell )(?<!told )(?<!about )"
     r"\b(?:someone|somebody|they|she|he|stranger|friends?|people|person|character|roommate|student|patient|anyone|"
     r"kids?|teens|classmates?|coworkers?|children|students|games|characters?|depicts?|grade|"
     r"my (?:friend|sister|brother|mom|dad|son|daughter|cousin))\b"
@@ -1395,7 +1398,7 @@ def rule_hits(text: ReadText) -> tuple[RuleHit, ...]:
 # An explicit denial of risk ("자살 생각은 없어", "죽고 싶은 건 아니야", "i'm not suicidal"): the classifier, which
 # cannot read negation, must not overrule it; a strong rule still can (a denial followed by a plan).
 _KO_DENIAL: Final = re.compile(
-    r"(?:죽고싶|자살|자해|해칠|사라지고싶|죽을|극단적).{0,10}?(?:은건아니|은게아니|은거아니|진않|지는않|지않|생각은없|생각없|"
+    r"(?:죽고싶|자살|자해|해칠|사라지고싶|죽을|극단적).{0,10}?(?:은건아니|은건아닌|은게아니|은거아니|진않|지는않|지않|생각은없|생각없|정도는아닌|"
     r"생각은안|건안해|거나그런건아니|다는건아니|다는게아니|정도는아니|은아니|같은건안|같은거안|계획은없|마음은없)"
 )
 _EN_DENIAL: Final = re.compile(
