@@ -23,7 +23,7 @@ def main() -> None:
     corpus = shipped_corpus()
     texts = [e.text for e in corpus]
     started = time.perf_counter()
-    classifier = CharNgramCrisisClassifier(corpus)
+    classifier = CharNgramCrisisClassifier.train(corpus)
     print(f"classifier trained in {time.perf_counter() - started:.2f} s on {len(texts)} sentences")
 
     def layered(text: str) -> object:

@@ -158,7 +158,7 @@ def bootstrap(
     messages = catalog()
 
     if crisis_classifier is None:
-        shipped = shipped_classifier()
+        shipped = shipped_classifier(settings.crisis_cache_dir)
         shipped.warm()
         crisis_classifier = shipped
     gate = SafetyGate(uow=uow, clock=clock, classifier=crisis_classifier, ops=ops)

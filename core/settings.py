@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 from decimal import Decimal
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
@@ -38,6 +39,8 @@ class Settings(BaseSettings):
     history_worries: int = Field(default=10, ge=0, le=50)
     # With a model configured, also ask it for a crisis verdict beside F and T (one more call per worry).
     safety_second_opinion: bool = False
+    # Where the crisis classifier's fitted tables are kept between runs (unset: trained in every process).
+    crisis_cache_dir: Path | None = Field(default_factory=lambda: Path.home() / ".cache" / "maeum")
     max_input_chars: int = Field(default=4000, ge=100)
     push_rate_per_second: dict[str, float] = Field(default_factory=dict)  # e.g. {"telegram": 25}
     push_batch_size: int = Field(default=100, ge=1, le=1000)

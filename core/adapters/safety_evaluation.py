@@ -62,7 +62,7 @@ def cross_validate(examples: Sequence[Example], *, folds: int = 5, seed: int = S
     strata = [f"{e.lang}:{int(e.crisis)}" for e in examples]
     evaluation = Evaluation()
     for train, test in StratifiedKFold(n_splits=folds, shuffle=True, random_state=seed).split(examples, strata):
-        classifier = CharNgramCrisisClassifier([examples[i] for i in train])
+        classifier = CharNgramCrisisClassifier.train([examples[i] for i in train])
         _score(evaluation, [examples[i] for i in test], classifier.probabilities)
     return evaluation
 
@@ -70,7 +70,7 @@ def cross_validate(examples: Sequence[Example], *, folds: int = 5, seed: int = S
 def held_out(train: Sequence[Example], test: Sequence[Example]) -> Evaluation:
     """Trained on one set, scored on another written apart from it."""
     evaluation = Evaluation()
-    _score(evaluation, test, CharNgramCrisisClassifier(train).probabilities)
+    _score(evaluation, test, CharNgramCrisisClassifier.train(train).probabilities)
     return evaluation
 
 

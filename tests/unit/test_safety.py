@@ -6,13 +6,24 @@ the shipped corpus. The measured figures (5-fold cross-validation) are in test_s
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from core.adapters.crisis_classifier import CharNgramCrisisClassifier, shipped_classifier, shipped_corpus
+from core.adapters.crisis_classifier import (
+    VIEWS,
+    CharNgramCrisisClassifier,
+    cache_key,
+    ngram_reader,
+    shipped_classifier,
+    shipped_corpus,
+    trained_or_cached,
+)
 from core.domain.safety import SafetyVerdict, Signal, assess_rules, decide, read, rule_hits
 from core.domain.safety.korean import attach
+from tests.conftest import make_settings
 
-CLASSIFIER = shipped_classifier()
+CLASSIFIER = shipped_classifier(make_settings().crisis_cache_dir)
 
 
 def assess(text: str) -> SafetyVerdict:
@@ -165,9 +176,32 @@ def test_empty_text_is_not_a_crisis() -> None:
     assert not assess("   ").crisis
 
 
-def test_the_fast_scorer_agrees_with_scikit_learn() -> None:
-    classifier = CharNgramCrisisClassifier(shipped_corpus()[::3])
+def test_the_fast_scorer_agrees_with_scikit_learn_and_survives_the_cache(tmp_path: Path) -> None:
+    classifier = CharNgramCrisisClassifier.train(shipped_corpus()[::3])
+    classifier.save(tmp_path / "tables.npz")
+    reloaded = CharNgramCrisisClassifier.load(tmp_path / "tables.npz")
     for example in shipped_corpus()[1::97]:
-        assert classifier.probability(read(example.text)) == pytest.approx(
-            classifier.fitted_probability(example.text), abs=1e-9
-        )
+        seen = read(example.text)
+        expected = classifier.fitted_probability(example.text)
+        assert classifier.probability(seen) == pytest.approx(expected, abs=1e-9)
+        assert reloaded.probability(seen) == pytest.approx(expected, abs=1e-9)
+
+
+def test_the_ngram_readers_are_scikit_learns() -> None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    for view, kind, lengths in VIEWS:
+        theirs = TfidfVectorizer(analyzer=kind, ngram_range=lengths, lowercase=False).build_analyzer()
+        ours = ngram_reader(kind, lengths)
+        for example in shipped_corpus()[::41]:
+            text = getattr(read(example.text), view)
+            assert ours(text) == theirs(text)
+
+
+def test_an_unreadable_cache_only_costs_the_training(tmp_path: Path) -> None:
+    (tmp_path / f"crisis-classifier-{cache_key()}.npz").write_bytes(b"not an archive")
+    classifier = trained_or_cached(tmp_path)
+    assert classifier.probability(read("약을 다 모아뒀어")) > 0.5
+    assert trained_or_cached(tmp_path).probability(read("약을 다 모아뒀어")) == pytest.approx(
+        classifier.probability(read("약을 다 모아뒀어"))
+    )

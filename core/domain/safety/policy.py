@@ -11,12 +11,12 @@ from typing import Final
 from core.domain.safety.normalize import ReadText
 from core.domain.safety.rules import (
     RuleHit,
-    Strength,
     benign_context,
     denies_risk,
     long_enough_for_classifier,
     rule_hits,
 )
+from core.domain.safety.signals import Strength
 
 WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
 # The classifier on its own, per language: its scores are spread differently for Korean and English text.
