@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Final
 
 _INVISIBLE: Final = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad\ufe0f]")
+# Mentions, channel names and links are addresses, not words anyone wrote about themselves.
+_ADDRESSES: Final = re.compile(r"(?:https?://|www\.)\S+|<[@#!][^>\s]*>|(?<!\w)[@#][\w.-]+")
 _WHITESPACE: Final = re.compile(r"\s+")
 _HANGUL: Final = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 
@@ -138,6 +140,7 @@ def _nfkc_keeping_jamo(text: str) -> str:
 def read(text: str) -> ReadText:
     text = _nfkc_keeping_jamo(text)
     text = _INVISIBLE.sub("", text).replace("\u2019", "'").replace("\u2018", "'").lower()
+    text = _ADDRESSES.sub(" ", text)
     korean = bool(_HANGUL.search(text))
     for emoji, (ko, en) in _EMOJI.items():
         if emoji in text:

@@ -153,9 +153,12 @@ def benign_context(text: ReadText) -> bool:
 
 # The classifier is not calibrated on greeting-sized texts ("안녕", "bye", "ㅈㅅㅈㅅ 늦었어" scored 0.8 and more):
 # below this many letters only the rules speak.
-CLASSIFIER_MIN_CHARS: Final = 8
+CLASSIFIER_MIN_LETTERS: Final = {"ko": 8, "en": 10}  # Hangul syllables carry more than Latin letters
+
+
+_LETTERS: Final = re.compile(r"[가-힣a-z]")
 
 
 def long_enough_for_classifier(text: ReadText) -> bool:
-    """Long enough for the classifier to judge on its own."""
-    return len(text.compact) >= CLASSIFIER_MIN_CHARS
+    """Enough letters for the classifier to judge on its own (emoji and digits are not evidence)."""
+    return len(_LETTERS.findall(text.compact)) >= CLASSIFIER_MIN_LETTERS["ko" if text.korean else "en"]
