@@ -21,7 +21,6 @@ from core.domain.safety.signals import Strength
 WEAK_RULE_AGREES: Final = 0.2  # a weak rule plus a classifier this unsure is enough
 # The classifier on its own, per language: its scores are spread differently for Korean and English text.
 CLASSIFIER_ALONE: Final = {"ko": 0.55, "en": 0.6}
-CLASSIFIER_ALONE_IN_BENIGN_CONTEXT: Final = 0.95  # …when the text is about a report, a book, a breakup, or laughs
 
 CLASSIFIER: Final = "classifier"  # the reason when no rule fired
 SECOND_OPINION: Final = "second_opinion"  # the reason when the model's second opinion fired
@@ -59,7 +58,7 @@ def combine(
     joking: bool,
     alone: float,
 ) -> SafetyVerdict:
-    """`denied`: the classifier may not fire alone (an explicit denial, or a text too short to judge)."""
+    """`denied` and `benign`: the classifier may not fire alone."""
     strong = [hit for hit in hits if hit.strong]
     if strong:
         return SafetyVerdict(crisis=True, reason=strong[0].signal.value)
@@ -71,8 +70,10 @@ def combine(
         needed = WEAK_RULE_AGREES if hits[0].strength is Strength.WEAK and not joking else alone
         if probability >= needed:
             return SafetyVerdict(crisis=True, reason=hits[0].signal.value)
-    if denied:
+    # Alone, the classifier never overrules an explicit denial, a text too short to judge, or an everyday object
+    # of "finish" and "quit" (a report, a breakup) or a laugh: its n-grams cannot tell those from the real thing.
+    if denied or benign:
         return SAFE
-    if probability >= (CLASSIFIER_ALONE_IN_BENIGN_CONTEXT if benign else alone):
+    if probability >= alone:
         return SafetyVerdict(crisis=True, reason=CLASSIFIER)
     return SAFE

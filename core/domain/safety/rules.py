@@ -133,8 +133,12 @@ _EN_DENIAL: Final = re.compile(
 )
 # Everyday objects of "finish", "end" and "quit": a report, a book, a relationship.
 _KO_BENIGN: Final = re.compile(
-    r"과제|숙제|보고서|프로젝트|논문|레포트|리포트|원고|챕터|시험공부|알바|출근|퇴근|회사|그만둘|때려치|쇼핑|지름신|"
-    r"청소|빨래|설거지|드라마|정주행|게임|다이어트|담배|술끊|연애|남친|여친|헤어|늦잠|알람|여행|카페|캠핑|고기|요리|여행가"
+    r"(?:과제|숙제|보고서|프로젝트|논문|레포트|리포트|원고|챕터|시험공부|알바|업무|작업|청소|빨래|설거지|드라마|시즌|"
+    r"게임|다이어트|운동|수업|학기|방학|휴가|연차|회의|발표|면접|마감)(?:을|를|도|은|는|이|가)?.{0,6}?"
+    r"(?:끝내|끝낼|끝냈|끝냄|마치|마칠|마쳤|제출)"
+    r"|놀러|먹으러|만나러|사러|씻으러"
+    r"|(?:댁|본가|고향|친구네|친구집|집|학교|회사|병원|교회|성당|마트|카페|회사|학원)(?:에|으로|로)(?:가|갈|간|왔|다녀)"
+    r"|쇼핑|지름신|늦잠|알람|캠핑|고기굽|요리|여행가|때려치|그만둘|담배끊|술끊|정주행"
 )
 _EN_BENIGN: Final = re.compile(
     r"\b(?:report|homework|essay|book|assignment|project|paper|exam|shift|subscription|series|season|streak|boyfriend|"
