@@ -131,6 +131,20 @@ def make_settings(database_url: str = "sqlite:///:memory:", **overrides: Any) ->
     return Settings(_env_file=None, database_url=database_url, **overrides)  # type: ignore[call-arg]
 
 
+def with_local_model(settings: Settings, base_url: str, *, model: str, **overrides: Any) -> Settings:
+    """`settings` pointed at the local OpenAI-compatible server, with quick retries for tests."""
+    return settings.model_copy(
+        update={
+            "llm_base_url": base_url,
+            "llm_api_key": "sk-test",
+            "llm_model": model,
+            "llm_backoff_seconds": 0.01,
+            "llm_timeout_seconds": 2.0,
+            **overrides,
+        }
+    )
+
+
 @pytest.fixture
 def settings(database: str) -> Settings:
     return make_settings(database)

@@ -131,12 +131,8 @@ class CounselingService:
                 and not self._llm.offline
                 and await self._second_opinion_finds_crisis(command.text, worry_id, ctx, answering)
             ):
-                for part in parts.values():
-                    await part.replace(
-                        crisis_reply(ctx)
-                        if part is parts[Persona.F]
-                        else Reply.text(ctx.t("crisis.instead_of_answers"))
-                    )
+                await parts[Persona.F].replace(crisis_reply(ctx))
+                await parts[Persona.T].replace(Reply.text(ctx.t("crisis.instead_of_answers")))
                 return
             outcomes = await answering
             # Whatever was generated is recorded even if showing the other part failed: the budget

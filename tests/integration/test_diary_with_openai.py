@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import DiaryEntryRow, LlmUsageRow
 from core.bootstrap import bootstrap
 from core.settings import Settings
-from tests.conftest import dm
+from tests.conftest import dm, with_local_model
 from tests.fakes import FixedClock, RecordingResponder
 from tests.servers.openai_compatible import FakeOpenAIServer, RecordedRequest, Reply
 
@@ -27,16 +27,7 @@ def server() -> Iterator[FakeOpenAIServer]:
 @pytest.fixture
 def openai_settings(settings: Settings, server: FakeOpenAIServer) -> Settings:
     server.reset()
-    return settings.model_copy(
-        update={
-            "llm_base_url": server.base_url,
-            "llm_api_key": "sk-test",
-            "llm_model": "diary-1",
-            "llm_backoff_seconds": 0.01,
-            "llm_max_retries": 0,
-            "llm_timeout_seconds": 2.0,
-        }
-    )
+    return with_local_model(settings, server.base_url, model="diary-1", llm_max_retries=0)
 
 
 async def write(settings: Settings, engine: AsyncEngine, clock: FixedClock, text: str) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import LlmUsageRow
 from core.bootstrap import bootstrap
 from core.settings import Settings
-from tests.conftest import dm
+from tests.conftest import dm, with_local_model
 from tests.fakes import FixedClock, RecordingResponder
 from tests.servers.openai_compatible import Fail, FakeOpenAIServer, RecordedRequest, Reply
 
@@ -31,15 +31,7 @@ def server() -> Iterator[FakeOpenAIServer]:
 def openai_settings(settings: Settings, server: FakeOpenAIServer) -> Settings:
     server.reset()
     server.responder = by_persona
-    return settings.model_copy(
-        update={
-            "llm_base_url": server.base_url,
-            "llm_api_key": "sk-test",
-            "llm_model": "counsel-1",
-            "llm_backoff_seconds": 0.01,
-            "llm_timeout_seconds": 2.0,
-        }
-    )
+    return with_local_model(settings, server.base_url, model="counsel-1")
 
 
 async def test_f_and_t_requests_overlap_in_time_and_stream(

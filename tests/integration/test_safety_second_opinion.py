@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import LlmUsageRow, WorryRow
 from core.bootstrap import bootstrap
 from core.settings import Settings
-from tests.conftest import dm
+from tests.conftest import dm, with_local_model
 from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder
 from tests.servers.openai_compatible import FakeOpenAIServer, RecordedRequest, Reply
 
@@ -41,15 +41,8 @@ def server() -> Iterator[FakeOpenAIServer]:
 def second_opinion_settings(settings: Settings, server: FakeOpenAIServer) -> Settings:
     server.reset()
     server.responder = responder
-    return settings.model_copy(
-        update={
-            "llm_base_url": server.base_url,
-            "llm_api_key": "sk-test",
-            "llm_model": "counsel-1",
-            "llm_backoff_seconds": 0.01,
-            "llm_timeout_seconds": 5.0,
-            "safety_second_opinion": True,
-        }
+    return with_local_model(
+        settings, server.base_url, model="counsel-1", llm_timeout_seconds=5.0, safety_second_opinion=True
     )
 
 
