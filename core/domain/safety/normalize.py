@@ -50,7 +50,7 @@ _KO_SLANG: Final = (
     (re.compile(r"ㅈㄱㅅ[ㄷㅇ]"), "죽고싶다"),
     (re.compile(r"ㅈㅅ(?=\s*(?:하|할|해|했|충동|생각|시도|각|계획|방법|ㅎ))"), "자살"),
     (re.compile(r"ㅈㅅ"), "죄송"),  # what is left of ㅈㅅ is "sorry"
-    (re.compile(r"ㅈㅎ(?=\s*(?:하|할|해|했|함|충동|자국|흉터|또|다시|\d|ㅎ|ㄱ))"), "자해"),
+    (re.compile(r"ㅈㅎ"), "자해"),  # in chat, ㅈㅎ is self-harm
     (re.compile(r"ㅁㅍㄷㄱ"), "마포대교"),
     (re.compile(r"듁|쥭"), "죽"),
     (re.compile(r"주거\s*(?=버리|버릴|야|ㅆ)"), "죽어"),
@@ -96,7 +96,6 @@ _EN_SLANG: Final = (
     (re.compile(r"\bct\b(?= myself)"), "cut"),
     (re.compile(r"\b2 b\b"), "to be"),
     (re.compile(r"\b(want|going|have|got|need) 2\b"), r"\1 to"),
-    (re.compile(r"\b(\w+)'s\b(?<!\blet's)"), r"\1 s"),
     (re.compile(r"\b2ni(?:ght|te)\b|\btn\b|\btonite\b"), "tonight"),
     (re.compile(r"\bk[i1!]ll\b|\bki+l+\b"), "kill"),
     (re.compile(r"\bd[i1!]e\b"), "die"),
@@ -111,9 +110,12 @@ _EN_SLANG: Final = (
     (re.compile(r"\bwon'?t\b"), "will not"),
     (re.compile(r"\b(did|would|could|should|does|is|was|were|are|has|have|had|must)n'?t\b"), r"\1 not"),
     (re.compile(r"\bno ?one\b|\bnobody\b"), "no one"),
-    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?d\b"), r"\1 would"),
-    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?ll\b"), r"\1 will"),
-    (re.compile(r"\b(they|she|he|we|you|it|that|there|what)'?(re|s)\b"), r"\1 \2"),
+    # the apostrophe is optional only where the bare form is no other word ("shed", "wed", "here", "its")
+    (re.compile(r"\b(?:(they|she|he|we|you|it|that|there|what)'d|(they|you|it|that)d)\b"), r"\1\2 would"),
+    (re.compile(r"\b(?:(they|she|he|we|you|it|that|there|what)'ll|(they|you|that)ll)\b"), r"\1\2 will"),
+    (re.compile(r"\b(they|we|you)'re\b|\b(they|you)re\b"), r"\1\2 are"),
+    (re.compile(r"\b(?:(she|he|it|that|there|what)'s|(that|there|what|here)s)\b"), r"\1\2 is"),
+    (re.compile(r"\b(\w+)'s\b(?<!\blet's)"), r"\1 s"),  # possessives: "dad's gun" → "dad s gun"
 )
 
 
@@ -149,6 +151,8 @@ def read(text: str) -> ReadText:
     text = _WHITESPACE.sub(" ", text).strip()
     text = _SPACED_LETTERS.sub(lambda m: m.group(0).replace(" ", ""), text)
     text = _REPEATED_LATIN.sub(r"\1", text)
+    if korean:  # "sh" among Korean words is self-harm ("sh 재발함", "오늘 두 번 함... sh")
+        text = re.sub(r"(?<![a-z])sh(?![a-z])", " 자해 ", text)
     for pattern, replacement in _KO_SLANG:
         text = pattern.sub(replacement, text)
     text = _CRYING_AND_STRAY_VOWELS.sub(" ", text.replace("ㅋ", " ").replace("ㅎ", " "))

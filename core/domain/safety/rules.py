@@ -39,7 +39,8 @@ class RuleHit:
 # Right after a Korean match: a denial ("…싶은 건 아니야", "…할 생각은 없어") or another person's words being
 # reported ("…싶다는 말을", "…하겠다고 했대", "…하려는 사람") — not the writer's own risk.
 _KO_DENIED_AFTER: Final = re.compile(
-    r"^.{0,3}?(?:건|게|거|다거나|다든가|다거나그런건|다는건|다는게|진|지는|지도|을정도는|을만큼은|ㄹ정도는|은|은마음은|은생각은|마음은|생각은)?"
+    r"^(?:지|진|지는|지도|지가|은|은건|은게|은거|은건|다|다는|다는건|다는게|다거나|다거나그런건|다든가|단건|을|을정도는|"
+    r"을만큼은|정도는|은마음은|은생각은|마음은|생각은|계획은|같은건|같은거|은아|하고싶지|하고싶진|할생각은|하고싶은건)?"
     r"(?:하나도|전혀|절대)?(?:아니|아닌|아님|아냐|않|안해|안할|없어|없다|없음|없는|없고|없으|말아)"
 )
 _KO_REPORTED_AFTER: Final = re.compile(
@@ -141,9 +142,11 @@ _KO_BENIGN: Final = re.compile(
     r"|쇼핑|지름신|늦잠|알람|캠핑|고기굽|요리|여행가|때려치|그만둘|담배끊|술끊|정주행"
 )
 _EN_BENIGN: Final = re.compile(
-    r"\b(?:report|homework|essay|book|assignment|project|paper|exam|shift|subscription|series|season|streak|boyfriend|"
-    r"girlfriend|bf|gf|ex|nap|pumpkins?|chopping|recipe|workout|gym|diet|smoking|vacation|trip|meeting|zoom|call|lol|lmao|"
-    r"grill|bbq|barbecue|party|drinks|memes?|lecture|class|semester|uni|karaoke|engagement|lasagna)\b"
+    r"\b(?:finish|finishing|finished|submit|submitting|done with|end|ending|quit|quitting|cancel|cancelling|"
+    r"drop|dropping)(?: \w+){0,2} (?:report|homework|essay|book|assignment|project|paper|exam|thesis|draft|series|"
+    r"season|subscription|"
+    r"semester|class|course|lease|job|lessons?|diet|challenge)\b"
+    r"|\b(?:nap|pumpkins?|chopping|recipe|workout|gym|bbq|barbecue|grill|karaoke|lasagna|memes?|zoom call|tax review)\b"
 )
 
 

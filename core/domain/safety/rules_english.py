@@ -18,6 +18,7 @@ _LOVED: Final = r"(?:my )?(?:grandma|grandpa|mom|mum|dad|mother|father|brother|s
 
 ENGLISH_RULES: Final[tuple[Rule, ...]] = (
     # --- a wish to die
+    en(Signal.WISH, r"rest[\w ,.]{0,20} forever", r"what is (?:even )?the point of (?:living|life|going on)"),
     en(
         Signal.WISH,
         r"want(?:s|ed)? to (?:just )?die",
@@ -304,6 +305,31 @@ ENGLISH_RULES: Final[tuple[Rule, ...]] = (
     # --- preparations and farewells
     en(
         Signal.FAREWELL,
+        r"(?:that was|this is) my goodbye",
+        r"(?:please )?do not try to (?:call|find|reach|contact) me",
+        r"(?:last|one last) (?:meal|smoke|sunset|coffee|call|trip|phone call|time)(?: \w+){0,6} (?:goodbye|then that is it|then i am done|that is it|before i go)",
+        r"remember me the way i was",
+        r"loose ends (?:tied|are tied)",
+        r"(?:the last thing on my list|last thing i (?:need|had) to do)",
+        r"by morning (?:my|i|it)",
+        r"(?:accounts|drafts|history|email)(?: \w+){0,6} so (?:nobody|no one) (?:reads|has to|sees)",
+        r"(?:birthday cards?|letters?) for the next \w+ years",
+    ),
+    en(
+        Signal.FAREWELL,
+        r"(?:take care of|look after) (?:my|him|her|them)(?: \w+){0,3}(?:$|[.,!])",
+        r"(?:can|will) have my (?:\w+ ){0,2}(?:hoodies|room|things|stuff|clothes|car|games|makeup)",
+        r"(?:passcode|passwords?|keys?|car title)(?: \w+){0,8} (?:envelope|drawer|with your name|so they)",
+        r"(?:dog|cat|rats|pet|fish)(?: \w+){0,8} (?:for a long time|happier with them|i am not|vet records)",
+        r"said goodbye to it",
+        r"hugged (?:each|every|all) of them",
+        r"(?:i will not|i won't) need it",
+        r"(?:thank|thanked) (?:\w+ ){0,4}(?:for everything|all year)",
+        r"(?:cancelled|canceled|closed) my (?:bank account|phone plan|therapy)",
+        strong=False,
+    ),
+    en(
+        Signal.FAREWELL,
         r"(?:suicide|goodbye) (?:note|letter)s?",
         r"(?:wrote|writing|write|left|leaving) (?:a |my )?(?:note|letter|notes|letters) (?:for|to) (?:my |everyone|everybody|my family)",
         r"this is my (?:last|final) (?:message|post|goodbye|words)",
@@ -473,6 +499,11 @@ ENGLISH_RULES: Final[tuple[Rule, ...]] = (
     # --- passive wishes
     en(
         Signal.PASSIVE,
+        r"hope i (?:do not|dont|dnt) (?:see|wake|wk|make it to) (?:up|tomorrow|morning)",
+        r"hp i dnt wk up",
+    ),
+    en(
+        Signal.PASSIVE,
         r"(?:do not|never) want to wake up(?! early| at| for| before| so| this early)",
         r"(?:hope|wish|pray) i (?:do not|never|would not|will not|did not) wake up",
         r"(?:go to sleep|sleep|fall asleep) and (?:never|not) wake up",
@@ -547,6 +578,33 @@ ENGLISH_RULES: Final[tuple[Rule, ...]] = (
         strong=False,
     ),
     # --- self-harm acts and urges
+    en(
+        Signal.SELF_HARM,
+        r"(?:new|fresh|hide|hiding|cover|covering|covers|explain|explaining) (?:\w+ ){0,2}(?:scars|marks|cuts)",
+        r"(?:scars|marks|cuts) (?:on|over|across) (?:my|old)",
+        r"(?:cut|cutting|cuts|scars|marks|lines) (?:\w+ ){0,3}again",
+        r"(?:broke|broken|lost|ended) my (?:clean )?streak",
+        r"(?:days|weeks|months|year) (?:without|clean from|free of) (?:self harm|cutting|sh)",
+        r"(?:first time|\d+ (?:days|weeks|months)) (?:i have|i) (?:cut|burned|hurt myself)",
+        r"miss the feeling of (?:cutting|the blade|bleeding)",
+        r"(?:burning|burned|burnt|put (?:a|my) cigarette out on) my (?:fingertips|fingers|hand|arm|skin|wrist)",
+        r"(?:slapped|hit|punched|scratched|bit) myself",
+        r"(?:head|fist) against the wall",
+        r"every bruise is from me",
+        r"(?:arm|wrist|forearm|thigh) (?:looks like a barcode|is all red lines|is covered)",
+        r"i (?:keep doing it|did my thing again|did what i always do)",
+        r"opened new ones",
+        r"(?:bleeding|blood) (?:through|on) my (?:bandaid|sleeve|sheets|shirt)",
+        r"(?:eaten|eating|starv\w+|food)(?: \w+){0,4} as (?:a )?punishment",
+    ),
+    en(
+        Signal.SELF_HARM,
+        r"(?:long sleeves|hoodie|sleeves down|watch strap|coat inside|fitness tracker)(?: \w+){0,8} (?:so nobody|so no one|know why|over the marks|covers the marks|again|tomorrow)",
+        r"(?:bandaids|gauze)(?: \w+){0,6} (?:not for|looked at me|weird)",
+        r"cat scratch excuse",
+        r"relapse",
+        strong=False,
+    ),
     en(
         Signal.SELF_HARM,
         r"self[- ]?harm(?:ing|ed)?(?! awareness| prevention| research| support group| warning| risk)",
