@@ -18,7 +18,8 @@ from core.domain.safety.rules_english import ENGLISH_RULES
 from core.domain.safety.rules_korean import KOREAN_RULES
 from core.domain.safety.signals import Signal, Strength
 
-_NEG: Final = re.compile(r"(?:\bnot|\bnever|\bno longer|\bno)\s+(?:\w+\s+){0,2}$")
+# "no one can see me jump" is not a denial
+_NEG: Final = re.compile(r"(?:\bnot|\bnever|\bno longer|\bno(?! one))\s+(?:\w+\s+){0,2}$")
 
 
 _EN_COMPACT: Final = re.compile(r"killmyself|killingmyself|wanttodie|endmylife|goodbyeforever|hangmyself")
