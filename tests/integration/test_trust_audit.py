@@ -1,0 +1,59 @@
+"""Issue 13, the trust audit: each finding has a test named after its item (test_kNN_…)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from core.adapters.crypto import FernetCipher, PlainCipher, new_key
+from core.bootstrap import App, bootstrap
+from core.settings import Settings
+from tests.conftest import dm
+from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
+from tests.integration.test_diary import befriend, entry_ids
+
+LOOKS_ENCRYPTED = "enc1:gAAAAAB-not-really"
+
+
+async def say(app: App, text: str, user: str = "minji") -> RecordingResponder:
+    responder = RecordingResponder()
+    await app.dispatcher.handle(dm(text, user=user), responder)
+    return responder
+
+
+@pytest.mark.parametrize("with_key", [False, True])
+async def test_k01_text_that_looks_like_ciphertext_is_never_read_as_ciphertext(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel, with_key: bool
+) -> None:
+    configured = settings.model_copy(update={"maeum_encryption_key": new_key() if with_key else None})
+    app = bootstrap(configured, clock=clock, llm=llm, engine=engine, ops=RecordingOpsAlerts())
+    await befriend(app)
+    await say(app, "/diary 오늘은 산책을 했어")
+    [entry] = await entry_ids(engine)
+    await say(app, f"/entry {entry} friends")
+    for junho_writes in (f"/guestbook 1 {LOOKS_ENCRYPTED}", f"/comment {entry} enc1:", "/guestbook 1 raw1:안녕"):
+        assert "사고 번호" not in (await say(app, junho_writes, user="junho")).all_text()
+
+    guestbook = (await say(app, "/guestbook")).all_text()
+    assert LOOKS_ENCRYPTED in guestbook and "raw1:안녕" in guestbook
+    assert "enc1:" in (await say(app, f"/entry {entry}")).all_text()
+    assert "사고 번호" not in (await say(app, f"{LOOKS_ENCRYPTED} 이라고 적힌 쪽지를 받았어")).all_text()
+    later = await say(app, "요즘 잠이 잘 안 와요")
+    assert "조언 (T)" in later.all_text()  # the conversation's history, with that worry in it, still reads
+
+    (attachment,) = (await say(app, "/export")).last.current.attachments
+    assert LOOKS_ENCRYPTED in json.dumps(json.loads(attachment.content), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("cipher", [PlainCipher(), FernetCipher(new_key())])
+def test_k01_every_text_round_trips_whatever_it_begins_with(cipher: PlainCipher | FernetCipher) -> None:
+    for text in ("enc1:", LOOKS_ENCRYPTED, "raw1:", "raw1:enc1:x", "평범한 글", ""):
+        assert cipher.decrypt(cipher.encrypt(text)) == text
+
+
+def test_k01_rows_encrypted_under_a_key_still_refuse_to_read_without_it() -> None:
+    stored = FernetCipher(new_key()).encrypt("비밀")
+    with pytest.raises(ValueError, match="MAEUM_ENCRYPTION_KEY"):
+        PlainCipher().decrypt(stored)
