@@ -19,7 +19,7 @@ import traceback
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 logger = logging.getLogger("maeum.ops")
 
@@ -98,19 +98,31 @@ def _frames(record: logging.LogRecord) -> tuple[str, ...]:
     return tuple(shown[-12:])
 
 
+# Loggers whose messages we wrote. A library's message may quote whatever a stranger sent (slack_bolt logs a
+# failed request's body and headers), so for any other logger only its name and the exception type go out.
+_OUR_LOGGERS: Final = ("core", "bots", "jobs", "maeum")
+_THIRD_PARTY_TEMPLATE: Final = "‹message of a third-party logger, withheld›"
+
+
+def _ours(logger_name: str) -> bool:
+    return logger_name.split(".", 1)[0] in _OUR_LOGGERS
+
+
 def alert_event(record: logging.LogRecord, *, component: str) -> AlertEvent:
     exception = record.exc_info[0].__name__ if record.exc_info and record.exc_info[0] else None
+    ours = _ours(record.name)
     frames = _frames(record)
     in_app = [f for f in frames if not f.startswith("~")]
     top = in_app[-1].rsplit(":", 1)[0] + ":" + in_app[-1].rsplit(" in ", 1)[1] if in_app else ""
-    basis = "|".join((record.name, exception or str(record.msg), top, str(getattr(record, "ops_group", ""))))
+    template = str(record.msg)[:300] if ours else _THIRD_PARTY_TEMPLATE
+    basis = "|".join((record.name, exception or template, top, str(getattr(record, "ops_group", ""))))
     return AlertEvent(
         fingerprint=hashlib.sha1(basis.encode(), usedforsecurity=False).hexdigest()[:16],
         component=component,
         logger=record.name,
         level=record.levelname,
-        template=str(record.msg)[:300],
-        args=_safe_args(record.args),
+        template=template,
+        args=_safe_args(record.args) if ours else (),
         exception=exception,
         frames=frames,
         incident=getattr(record, "incident", None),
@@ -118,18 +130,24 @@ def alert_event(record: logging.LogRecord, *, component: str) -> AlertEvent:
     )
 
 
+def _slack_escaped(text: str) -> str:
+    """Slack's own escaping: no <!channel>, <@user> or <url|label> can come out of a value, and no code span ends."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "ʼ")
+
+
 def alert_text(event: AlertEvent, *, count: int = 1) -> str:
-    """Slack mrkdwn. Every part is either ours or passed through the safe-argument filter."""
-    lines = [f":rotating_light: *{event.level}* in `{event.component}` — `{event.logger}`"]
-    where = event.frames[-1] if event.frames else "?"
-    lines.append(f"{'`' + event.exception + '` at ' if event.exception else ''}`{where}`")
+    """Slack mrkdwn. Every value is escaped, and is either ours or passed through the safe-argument filter."""
+    e = _slack_escaped
+    lines = [f":rotating_light: *{e(event.level)}* in `{e(event.component)}` — `{e(event.logger)}`"]
+    where = e(event.frames[-1]) if event.frames else "?"
+    lines.append(f"{'`' + e(event.exception) + '` at ' if event.exception else ''}`{where}`")
     if event.incident:
-        lines.append(f"incident `{event.incident}`")
-    shown_args = f"  ({', '.join(event.args)})" if event.args else ""
-    lines.append(f"message: `{event.template.replace('`', 'ʼ')}`{shown_args}")
+        lines.append(f"incident `{e(event.incident)}`")
+    shown_args = f"  ({', '.join(e(a) for a in event.args)})" if event.args else ""
+    lines.append(f"message: `{e(event.template)}`{shown_args}")
     if count > 1:
         lines.append(f"*repeated {count} times* in the last {GROUP_WINDOW_SECONDS // 60} minutes")
-    lines.append("```" + "\n".join(event.frames) + "```")
+    lines.append("```" + "\n".join(e(frame) for frame in event.frames) + "```")
     return "\n".join(lines)
 
 

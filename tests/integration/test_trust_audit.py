@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
+from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.settings import Settings
 from tests.conftest import dm
@@ -57,3 +59,25 @@ def test_k01_rows_encrypted_under_a_key_still_refuse_to_read_without_it() -> Non
     stored = FernetCipher(new_key()).encrypt("비밀")
     with pytest.raises(ValueError, match="MAEUM_ENCRYPTION_KEY"):
         PlainCipher().decrypt(stored)
+
+
+ATTACKER = "<!channel> see <https://evil.example|ops>"
+
+
+def _record(logger: str, msg: str, *args: object) -> logging.LogRecord:
+    return logging.LogRecord(logger, logging.ERROR, __file__, 1, msg, args, None)
+
+
+def test_k03_a_librarys_log_record_sends_only_its_logger_name_and_exception_type() -> None:
+    record = _record("slack_bolt.App", "Invalid request signature (timestamp: %s)", ATTACKER)
+    record.exc_info = (ValueError, ValueError(ATTACKER), None)
+    text = alert_text(alert_event(record, component="web"))
+    assert "slack_bolt.App" in text and "ValueError" in text
+    assert "evil.example" not in text and "<!channel>" not in text and "Invalid request" not in text
+
+
+def test_k03_slack_markup_in_our_own_alerts_is_escaped() -> None:
+    record = _record("bots.web", f"request rejected: {ATTACKER}")
+    text = alert_text(alert_event(record, component="web"))
+    assert "<!channel>" not in text and "<https://" not in text
+    assert "&lt;!channel&gt;" in text
