@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
+import json
 import logging
 from collections.abc import AsyncIterator, Callable
 from typing import Any
+from urllib.parse import parse_qs
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -24,6 +26,87 @@ from core.bootstrap import App
 logger = logging.getLogger(__name__)
 
 READY_TIMEOUT_SECONDS = 3.0
+
+
+MAX_BODY_BYTES = 1_000_000  # the platforms' own payloads are far smaller; anything bigger is refused unread
+
+
+class BodyLimit:
+    """Pure ASGI: a body over the limit gets 413 before any route reads it — by Content-Length when the client
+    sends one, and by counting the bytes as they arrive when it does not (or lies)."""
+
+    def __init__(self, app: Any, *, limit: int = MAX_BODY_BYTES) -> None:
+        self._app = app
+        self._limit = limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self._limit:
+            await Response(status_code=413)(scope, receive, send)
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                break
+            body += message.get("body", b"")
+            if len(body) > self._limit:
+                await Response(status_code=413)(scope, receive, send)
+                return
+            if not message.get("more_body", False):
+                break
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": bytes(body), "more_body": False}
+            return await receive()
+
+        await self._app(scope, replay, send)
+
+
+def _telegram_update(body: bytes, bot: Any) -> Any:
+    """The Update in a webhook body, or None for anything else (not JSON, or JSON that is no Update)."""
+    from telegram import Update
+
+    try:
+        data = json.loads(body)
+        if not (isinstance(data, dict) and isinstance(data.get("update_id"), int)):
+            return None
+        return Update.de_json(data, bot)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _slack_refusal(verifier: Any, headers: Any, body: bytes) -> int | None:
+    """Bolt parses the body before it checks the signature, so a stranger's malformed request would be a 500 (and
+    an ops alert): check the signature first with the SDK's own verifier (401), then the body's shape (400)."""
+    timestamp = headers.get("x-slack-request-timestamp", "")
+    signature = headers.get("x-slack-signature", "")
+    if not (timestamp.isascii() and timestamp.isdigit() and signature.isascii()):
+        return 401
+    if not verifier.is_valid(body=body, timestamp=timestamp, signature=signature):
+        return 401
+    if not _slack_body_parses(body, headers.get("content-type", "")):
+        return 400
+    return None
+
+
+def _slack_body_parses(body: bytes, content_type: str) -> bool:
+    """The shapes Slack sends: a JSON object, or a form whose `payload` (when present) is a JSON object."""
+    try:
+        text = body.decode("utf-8")
+        if content_type.startswith("application/json") or text.lstrip().startswith("{"):
+            return isinstance(json.loads(text), dict)
+        form = parse_qs(text, strict_parsing=bool(text), keep_blank_values=True)
+        return "payload" not in form or isinstance(json.loads(form["payload"][0]), dict)
+    except ValueError:
+        return False
 
 
 async def _database_ready(app: App) -> str | None:
@@ -126,11 +209,12 @@ def _start_slack(app: App) -> Any:
     if not (app.settings.slack_bot_token and app.settings.slack_signing_secret):
         return None
     from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+    from slack_sdk.signature import SignatureVerifier
 
     from bots.slack.app import build_bolt_app
 
     bolt, slack = build_bolt_app(app)
-    return AsyncSlackRequestHandler(bolt), slack
+    return AsyncSlackRequestHandler(bolt), slack, SignatureVerifier(app.settings.slack_signing_secret)
 
 
 async def _start_discord(app: App) -> Any:
@@ -211,11 +295,8 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         given = request.headers.get("x-telegram-bot-api-secret-token", "")
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
             return Response(status_code=403)
-        from telegram import Update
-
-        try:
-            update = Update.de_json(await request.json(), telegram_bot.bot)
-        except ValueError:
+        update = _telegram_update(await request.body(), telegram_bot.bot)
+        if update is None:
             return Response(status_code=400)
         # In the inbox before the 200: a crash after answering loses nothing, a repeat is handled once.
         inbox_id = await telegram_bot.accept(update)
@@ -239,8 +320,10 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
     async def slack_events(request: Request) -> Response:
         if state.get("slack") is None:
             return Response(status_code=404)
-        handler = state["slack"][0]
-        response: Response = await handler.handle(request)  # Bolt verifies the v0 signature (401 otherwise)
+        refused = _slack_refusal(state["slack"][2], request.headers, await request.body())
+        if refused is not None:
+            return Response(status_code=refused)
+        response: Response = await state["slack"][0].handle(request)
         return response
 
     async def discord_interactions(request: Request) -> Response:
@@ -251,7 +334,7 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         task = BackgroundTask(answer.after) if answer.after is not None else None
         return JSONResponse(answer.body, status_code=answer.status, background=task)
 
-    return Starlette(
+    web = Starlette(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
@@ -262,3 +345,5 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    web.add_middleware(BodyLimit)
+    return web
