@@ -37,8 +37,9 @@ def _logging(
         logging.basicConfig(level=level, format=log_format, filename=to_file, encoding="utf-8")
     else:
         logging.basicConfig(level=level, format=log_format, stream=sys.stderr)
-    # httpx logs every request URL at INFO, and Telegram's URLs carry the bot token.
-    for noisy in ("httpx", "httpcore", "telegram.ext.ExtBot"):
+    # httpx (and openai's httpx2) log every request URL at INFO: Telegram's carry the bot token, others keys in
+    # query strings. slack_bolt logs a request that fails verification, body and all, at INFO.
+    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "telegram.ext.ExtBot", "slack_bolt"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings is not None:
         from jobs.alerts import install_alert_handler

@@ -148,7 +148,9 @@ def build_tree(client: discord.Client, catalog: Catalog, receive: Receive) -> ap
         if not interaction.response.is_done():
             # A command an earlier version synced (unknown, or with other options) that discord.py cannot match:
             # the core reads the raw payload and answers (or says it does not know the command).
-            logger.info("discord: %s for %s; handed to the core", type(error).__name__, interaction.data)
+            # the command's name only: its options are what the person typed
+            command = interaction.data.get("name") if interaction.data else None
+            logger.info("discord: %s for /%s; handed to the core", type(error).__name__, command)
             await receive(interaction)
             return
         logger.error("discord: command %s failed", interaction.command and interaction.command.name, exc_info=error)

@@ -128,6 +128,14 @@ def web_client(app: App) -> AsyncWebClient:
     )
 
 
+def _quiet_bolt_logger() -> logging.Logger:
+    """Bolt logs a request that fails verification — headers and body, a DM's text — at INFO (a skewed clock or a
+    rotated secret is enough): its loggers speak from WARNING up."""
+    bolt_logger = logging.getLogger("slack_bolt")
+    bolt_logger.setLevel(logging.WARNING)
+    return bolt_logger
+
+
 def build_bolt_app(app: App, *, socket_mode: bool = False) -> tuple[AsyncApp, SlackBot]:
     """The Bolt app with maeum's listeners. Listeners record, ack, then hand over: they decide nothing."""
     settings = app.settings
@@ -137,7 +145,7 @@ def build_bolt_app(app: App, *, socket_mode: bool = False) -> tuple[AsyncApp, Sl
         client=client,
         request_verification_enabled=not socket_mode,  # Socket Mode traffic is authenticated by the app token
         process_before_response=False,
-        logger=logging.getLogger("slack_bolt"),
+        logger=_quiet_bolt_logger(),
     )
     slack = SlackBot(app, client)
 

@@ -6,8 +6,10 @@ Each check answers in plain words what is wrong and what to do, never a stack tr
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
 
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -34,7 +36,38 @@ class Check:
 
 
 def _safe_url(url: str) -> str:
-    return make_url(url).render_as_string(hide_password=True)
+    """A database URL without its password, even when SQLAlchemy cannot parse it."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 — an unparseable URL is shown with anything password-like blanked
+        return _USERINFO.sub(r"//\1:***@", url)
+
+
+_USERINFO = re.compile(r"//([^:/@\s]*):([^@/\s]*)@")
+
+
+def _safe_http_url(url: str | None) -> str:
+    """An endpoint as scheme://host:port/path: no user, password or query string (keys travel in both)."""
+    parts = urlsplit(url or "")
+    host = parts.hostname or ""
+    if parts.port is not None:
+        host = f"{host}:{parts.port}"
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _password(url: str) -> str | None:
+    try:
+        password = make_url(url).password
+        return str(password) if password else None
+    except Exception:  # noqa: BLE001 — unparseable: the userinfo pattern blanks it
+        return None
+
+
+def _without_secrets(text: str, *secrets: str | None) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return _USERINFO.sub(r"//\1:***@", text)
 
 
 async def check_database(settings: Settings) -> Check:
@@ -47,7 +80,8 @@ async def check_database(settings: Settings) -> Check:
         return Check(
             name="database",
             status=Status.FAIL,
-            detail=f"cannot connect to {_safe_url(url)}: {type(error).__name__}: {error}",
+            detail=f"cannot connect to {_safe_url(url)}: {type(error).__name__}: "
+            + _without_secrets(str(error), _password(url)),
         )
     finally:
         await engine.dispose()
@@ -99,17 +133,20 @@ async def check_language_model(settings: Settings) -> Check:
     try:
         models = [m.id async for m in client.models.list()]
     except openai.AuthenticationError:
-        return Check(name="llm", status=Status.FAIL, detail=f"{settings.llm_base_url} refused LLM_API_KEY (401)")
+        endpoint = _safe_http_url(settings.llm_base_url)
+        return Check(name="llm", status=Status.FAIL, detail=f"{endpoint} refused LLM_API_KEY (401)")
     except openai.NotFoundError:
         # Some compatible servers have no model list; reachability is what matters here.
         return Check(
             name="llm",
             status=Status.OK,
-            detail=f"{settings.llm_base_url} answers (no model list); model {settings.llm_model}",
+            detail=f"{_safe_http_url(settings.llm_base_url)} answers (no model list); model {settings.llm_model}",
         )
     except openai.OpenAIError as error:
         return Check(
-            name="llm", status=Status.FAIL, detail=f"cannot use {settings.llm_base_url}: {type(error).__name__}"
+            name="llm",
+            status=Status.FAIL,
+            detail=f"cannot use {_safe_http_url(settings.llm_base_url)}: {type(error).__name__}",
         )
     finally:
         await client.close()
@@ -119,9 +156,13 @@ async def check_language_model(settings: Settings) -> Check:
         return Check(
             name="llm",
             status=Status.FAIL,
-            detail=f"{settings.llm_base_url} does not list model(s) {', '.join(missing)}",
+            detail=f"{_safe_http_url(settings.llm_base_url)} does not list model(s) {', '.join(missing)}",
         )
-    return Check(name="llm", status=Status.OK, detail=f"{settings.llm_base_url} answers; model {settings.llm_model}")
+    return Check(
+        name="llm",
+        status=Status.OK,
+        detail=f"{_safe_http_url(settings.llm_base_url)} answers; model {settings.llm_model}",
+    )
 
 
 def check_platforms(settings: Settings) -> list[Check]:

@@ -95,3 +95,26 @@ def test_k05_bodies_over_a_megabyte_are_refused_before_any_route_reads_them(clie
 
     assert client.post(path, content=chunks()).status_code == 413
     assert client.get("/healthz").status_code == 200
+
+
+def test_k02_a_request_failing_verification_leaves_its_body_out_of_the_logs(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = '{"type":"event_callback","event":{"type":"message","text":"아무에게도 말 못 한 고민"}}'.encode()
+    stale = signed_headers(body, SLACK_SECRET, timestamp=1_600_000_000)  # a clock far off: verification fails
+    with caplog.at_level(logging.DEBUG):
+        assert client.post("/slack/events", content=body, headers=stale).status_code == 401
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "아무에게도" not in logged and SLACK_SECRET not in logged
+
+
+async def test_k02_doctor_names_endpoints_without_passwords_or_keys() -> None:
+    from core.adapters.health import check_database, check_language_model
+    from tests.conftest import make_settings
+
+    for url in ("postgresql://maeum:hunter2@127.0.0.1:1/none", "postgresql://maeum:hunter2@[bad/none?x=1"):
+        assert "hunter2" not in (await check_database(make_settings(url))).detail
+    llm = make_settings(llm_base_url="http://user:sk-inpath@127.0.0.1:9/v1?api-key=sk-inquery", llm_api_key="sk-key")
+    detail = (await check_language_model(llm)).detail
+    assert "127.0.0.1:9/v1" in detail
+    assert not any(secret in detail for secret in ("sk-inpath", "sk-inquery", "sk-key", "user:"))
