@@ -20,6 +20,7 @@ class Start(Command):
 @dataclass(frozen=True, kw_only=True)
 class SetConsent(Command):
     agree: bool
+    confirmed: bool = False  # withdrawing deletes stored worries: asked once more before it happens
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +106,7 @@ class ListDiaries(Command):
 @dataclass(frozen=True, kw_only=True)
 class ChangeEntry(Command):
     entry_id: int
-    change: str  # "friends" | "private" | "delete" | "show"
+    change: str  # "friends" | "private" | "delete" (asks first) | "delete_confirmed" | "show"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -102,6 +102,10 @@ def _consent(inv: Invocation) -> Command:
         return SetConsent(agree=True)
     if choice in {"no", "n", "아니오", "철회"}:
         return SetConsent(agree=False)
+    if choice in {"withdraw", "철회확인"}:
+        return SetConsent(agree=False, confirmed=True)
+    if choice in {"keep", "유지"}:
+        return SetConsent(agree=True)
     raise UsageError("consent.usage")
 
 
@@ -191,6 +195,8 @@ def _entry(inv: Invocation) -> Command:
     if not inv.args:
         raise UsageError("entry.usage")
     change = _ENTRY_CHANGES.get(inv.args[1].lower()) if len(inv.args) == 2 else "show" if len(inv.args) == 1 else None
+    if len(inv.args) == 3 and _ENTRY_CHANGES.get(inv.args[1].lower()) == "delete" and inv.args[2] in {"yes", "확인"}:
+        change = "delete_confirmed"
     if change is None:
         raise UsageError("entry.usage")
     return ChangeEntry(entry_id=_id(inv.args[0], "entry.usage"), change=change)

@@ -67,6 +67,19 @@ class AccountService:
         await ctx.responder.send(Reply.text(body, buttons=buttons, title=ctx.t("start.title")))
 
     async def set_consent(self, command: SetConsent, ctx: Context) -> None:
+        if command.agree and ctx.user.consented:
+            await ctx.say("consent.kept")
+            return
+        if not command.agree and ctx.user.consented and not command.confirmed:
+            # Withdrawing deletes the stored worries: one more press, as /forget asks.
+            await ctx.say(
+                "consent.withdraw_question",
+                buttons=(
+                    Button(label=ctx.t("consent.withdraw_confirm_button"), action=encode_action("consent", "withdraw")),
+                    Button(label=ctx.t("consent.keep_button"), action=encode_action("consent", "keep")),
+                ),
+            )
+            return
         async with self._uow() as uow:
             if command.agree:
                 await uow.users.set_consent(ctx.user.id, ctx.user.consented_at or self._clock.now())

@@ -307,7 +307,20 @@ class DiaryService:
                 return
             if entry.user_id != ctx.user.id:
                 raise UsageError("entry.not_yours", id=command.entry_id)
-            if command.change == "delete":
+            if command.change == "delete":  # gone for good, with friends' comments: asked once more
+                await ctx.say(
+                    "entry.delete_question",
+                    id=entry.id,
+                    buttons=(
+                        Button(
+                            label=ctx.t("entry.delete_confirm_button"),
+                            action=encode_action("entry", str(entry.id), "delete", "yes"),
+                        ),
+                        Button(label=ctx.t("entry.keep_button"), action=encode_action("entry", str(entry.id))),
+                    ),
+                )
+                return
+            if command.change == "delete_confirmed":
                 await uow.diary.delete(entry.id, owner=ctx.user.id, now=now)
                 await self._withdraw_shares(uow, entry)
                 await uow.commit()

@@ -44,6 +44,7 @@ async def test_withdrawing_consent_erases_kept_worry_text(app: App, engine: Asyn
     await ask(app, "/consent yes")
     await ask(app, "기억해 줄 고민")
     await ask(app, "/consent no")
+    await ask(app, "/consent withdraw")  # the confirm button's twin
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(WorryRow).where(WorryRow.text.is_not(None))) == 0
 

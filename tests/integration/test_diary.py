@@ -155,7 +155,7 @@ async def test_friends_see_only_shared_entries_are_notified_once_and_comment_bac
         assert await conn.scalar(select(func.count()).select_from(DiaryCommentRow)) == 1
 
     # deleted: gone for everyone, comments too
-    await say(app, f"/entry {shared_id} delete")
+    await say(app, f"/entry {shared_id} delete yes")  # the confirm button's twin
     assert "찾을 수 없어요" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
     assert "찾을 수 없어요" in (await say(app, f"/comment {shared_id} 또", user="junho")).all_text()
 
@@ -306,7 +306,7 @@ async def test_deleting_an_entry_or_forgetting_takes_back_what_friends_were_sent
     [entry_id] = await entry_ids(engine)
     await press(app, f"mm:entry:{entry_id}:friends")
     await say(app, "/guestbook 1 비밀 방명록")
-    await say(app, f"/entry {entry_id} delete")
+    await say(app, f"/entry {entry_id} delete yes")
     documents = [doc for _, doc in await pushes(engine)]
     assert not any("회사" in json.dumps(d.params, ensure_ascii=False) for d in documents)
     await say(app, "/forget")

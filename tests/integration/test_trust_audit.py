@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
+from core.adapters.db.models import WorryRow
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.settings import Settings
@@ -81,3 +84,42 @@ def test_k03_slack_markup_in_our_own_alerts_is_escaped() -> None:
     text = alert_text(alert_event(record, component="web"))
     assert "<!channel>" not in text and "<https://" not in text
     assert "&lt;!channel&gt;" in text
+
+
+async def test_k08_withdrawing_consent_asks_before_it_deletes(app: App, engine: AsyncEngine) -> None:
+    await say(app, "/consent yes")
+    await say(app, "기억해 줄 고민")
+    [withdraw] = (await say(app, "/start")).last.current.buttons
+    question = await press(app, withdraw.action)
+    assert "되돌릴 수 없어요" in question.all_text()
+    assert await kept_worry_texts(engine) == 1
+    confirm, keep = question.last.current.buttons
+    assert "지금처럼" in (await press(app, keep.action)).all_text()
+    assert await kept_worry_texts(engine) == 1
+    await press(app, confirm.action)
+    assert await kept_worry_texts(engine) == 0
+
+
+async def test_k08_deleting_an_entry_asks_first(app: App, engine: AsyncEngine) -> None:
+    await say(app, "/consent yes")
+    await say(app, "/diary 오늘은 산책을 했어")
+    [entry] = await entry_ids(engine)
+    question = await say(app, f"/entry {entry} delete")
+    assert "되돌릴 수 없어요" in question.all_text()
+    assert await entry_ids(engine) == [entry]
+    confirm, keep = question.last.current.buttons
+    await press(app, keep.action)
+    assert "#" in (await say(app, f"/entry {entry}")).all_text()
+    await press(app, confirm.action)
+    assert "찾을 수 없어요" in (await say(app, f"/entry {entry}")).all_text()
+
+
+async def press(app: App, action: str, user: str = "minji") -> RecordingResponder:
+    responder = RecordingResponder()
+    await app.dispatcher.handle(replace(dm(None, user=user), action=action), responder)
+    return responder
+
+
+async def kept_worry_texts(engine: AsyncEngine) -> int:
+    async with engine.connect() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(WorryRow).where(WorryRow.text.is_not(None))))
