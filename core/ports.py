@@ -271,6 +271,10 @@ class Outbox(Protocol):
 
     async def pending_of(self, user_id: UserId, kind: str) -> list[PushItem]: ...
 
+    async def all_of(self, user_id: UserId, kind: str) -> list[PushItem]:
+        """Every push of this kind to the user, whatever its state (for their export)."""
+        ...
+
     async def cancel(self, push_id: int) -> bool: ...
 
     async def withdraw(self, key_prefix: str) -> int:

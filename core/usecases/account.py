@@ -39,6 +39,7 @@ from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import encode_action, listed_verbs
 from core.usecases.context import Context
+from core.usecases.reminders import KIND as REMINDER_KIND
 
 logger = logging.getLogger(__name__)
 
@@ -294,6 +295,11 @@ class AccountService:
                     for kind in ScheduleKind
                     if (found := await uow.schedules.get(user_id=user.id, kind=kind)) is not None
                 ],
+                "reminders": [
+                    {"text": p.document.text, "due_at": p.due_at.isoformat(), "state": p.state.value}
+                    for p in await uow.outbox.all_of(user.id, REMINDER_KIND)
+                ],
+                "quiet_hours": user.quiet_hours.shown() if user.quiet_hours else None,
                 "points": [
                     {"at": p.created_at.isoformat(), "delta": p.delta, "reason": p.reason, "balance": p.balance_after}
                     for p in await _whole_ledger(uow, user.id)

@@ -123,3 +123,14 @@ async def press(app: App, action: str, user: str = "minji") -> RecordingResponde
 async def kept_worry_texts(engine: AsyncEngine) -> int:
     async with engine.connect() as conn:
         return int(await conn.scalar(select(func.count()).select_from(WorryRow).where(WorryRow.text.is_not(None))))
+
+
+async def test_k15_export_holds_reminders_and_quiet_hours(app: App) -> None:
+    await say(app, "/remind 10m 약 먹기")
+    await say(app, "/quiet 23:00-08:00")
+    (attachment,) = (await say(app, "/export")).last.current.attachments
+    data = json.loads(attachment.content)
+    assert [r["text"] for r in data["reminders"]] == ["약 먹기"]
+    assert data["reminders"][0]["state"] == "pending"
+    assert "23:00" in data["quiet_hours"] and "08:00" in data["quiet_hours"]
+    assert data["identities"]  # linked accounts: one identity per platform account

@@ -598,6 +598,12 @@ class SqlAlchemyOutbox:
         )
         return [self._item(r) for r in rows]
 
+    async def all_of(self, user_id: UserId, kind: str) -> list[PushItem]:
+        rows = await self._session.scalars(
+            select(OutboxRow).where(OutboxRow.user_id == user_id, OutboxRow.kind == kind).order_by(OutboxRow.id)
+        )
+        return [self._item(r) for r in rows]
+
     async def cancel(self, push_id: int) -> bool:
         result = await self._session.execute(
             update(OutboxRow)
