@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import replace
@@ -134,3 +135,27 @@ async def test_k15_export_holds_reminders_and_quiet_hours(app: App) -> None:
     assert data["reminders"][0]["state"] == "pending"
     assert "23:00" in data["quiet_hours"] and "08:00" in data["quiet_hours"]
     assert data["identities"]  # linked accounts: one identity per platform account
+
+
+async def test_k11_a_hung_redis_costs_a_message_a_moment_never_its_answer(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    from redis.asyncio import Redis
+
+    from core.adapters.metrics import RedisMetrics
+
+    async def never_answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(-1)  # takes the command, says nothing
+
+    server = await asyncio.start_server(never_answer, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    hung = Redis(host="127.0.0.1", port=port)
+    try:
+        app = bootstrap(settings, clock=clock, engine=engine, metrics=RedisMetrics(hung), ops=RecordingOpsAlerts())
+        started = asyncio.get_running_loop().time()
+        answer = await say(app, "/help")
+        assert "/worry" in answer.all_text()
+        assert asyncio.get_running_loop().time() - started < 2
+    finally:
+        await hung.aclose()
+        server.close()
