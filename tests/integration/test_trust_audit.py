@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -16,17 +15,10 @@ from core.adapters.db.models import WorryRow
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.settings import Settings
-from tests.conftest import dm
-from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
-from tests.integration.test_diary import befriend, entry_ids
+from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
+from tests.integration.test_diary import befriend, entry_ids, press, say
 
 LOOKS_ENCRYPTED = "enc1:gAAAAAB-not-really"
-
-
-async def say(app: App, text: str, user: str = "minji") -> RecordingResponder:
-    responder = RecordingResponder()
-    await app.dispatcher.handle(dm(text, user=user), responder)
-    return responder
 
 
 @pytest.mark.parametrize("with_key", [False, True])
@@ -113,12 +105,6 @@ async def test_k08_deleting_an_entry_asks_first(app: App, engine: AsyncEngine) -
     assert "#" in (await say(app, f"/entry {entry}")).all_text()
     await press(app, confirm.action)
     assert "찾을 수 없어요" in (await say(app, f"/entry {entry}")).all_text()
-
-
-async def press(app: App, action: str, user: str = "minji") -> RecordingResponder:
-    responder = RecordingResponder()
-    await app.dispatcher.handle(replace(dm(None, user=user), action=action), responder)
-    return responder
 
 
 async def kept_worry_texts(engine: AsyncEngine) -> int:
