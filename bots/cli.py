@@ -161,6 +161,46 @@ def announce(text: str, announcement_id: str | None) -> None:
     click.echo(f"pushes queued: {added} (delivered by {where})")
 
 
+@main.group()
+def deadletters() -> None:
+    """Pushes that failed every attempt (the operator was alerted for each)."""
+
+
+@deadletters.command("list")
+def deadletters_list() -> None:
+    """One line per dead letter: id, kind, recipient, attempts, last error."""
+    from jobs.runtime import with_app
+
+    settings = _settings()
+    _logging(logging.WARNING, settings=settings, component="deadletters")
+    letters = asyncio.run(with_app(lambda app: app.dead_letters.letters()))
+    if not letters:
+        click.echo("no dead letters")
+        return
+    for letter in letters:
+        recipient = f"user {letter.user_id}" if letter.user_id is not None else f"{letter.platform} chat"
+        click.echo(
+            f"{letter.id}\t{letter.kind}\t{recipient}\tattempts {letter.attempts}\t"
+            f"due {letter.due_at:%Y-%m-%d %H:%M}Z\t{letter.last_error or '-'}"
+        )
+
+
+@deadletters.command("retry")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Retry every dead letter.")
+def deadletters_retry(ids: tuple[int, ...], everything: bool) -> None:
+    """Send dead letters again (by ID, or --all): back to pending with fresh attempts."""
+    from jobs.runtime import with_app
+
+    if bool(ids) == everything:
+        click.echo("usage: maeum deadletters retry ID [ID …] | --all", err=True)
+        sys.exit(2)
+    settings = _settings()
+    _logging(logging.WARNING, settings=settings, component="deadletters")
+    revived = asyncio.run(with_app(lambda app: app.dead_letters.retry(None if everything else list(ids))))
+    click.echo(f"dead letters sent back to the queue: {revived}")
+
+
 def _run_until_signalled(settings: Settings, run: Callable[[Any, asyncio.Event], Awaitable[None]]) -> None:
     """Run a long-lived adapter (`run(app, stop)`) until SIGTERM or SIGINT sets `stop`."""
     from jobs.runtime import with_app

@@ -46,6 +46,7 @@ from core.usecases.account import AccountService
 from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
 from core.usecases.counseling import CounselingLimits, CounselingService
+from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
 from core.usecases.diary import DiaryLimits, DiaryService
 from core.usecases.friends import FriendsService
@@ -66,6 +67,7 @@ class App:
     catalog: Catalog
     delivery: DeliveryService
     announcements: AnnouncementService
+    dead_letters: DeadLettersService
     schedules: SchedulesService
     queue: JobQueue
     metrics: Metrics
@@ -260,6 +262,7 @@ def bootstrap(
         catalog=messages,
         delivery=delivery,
         announcements=AnnouncementService(uow=uow, clock=clock),
+        dead_letters=DeadLettersService(uow=uow, clock=clock),
         schedules=schedules,
         queue=queue,
         metrics=metrics,

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
-from core.domain.outbox import NewPush, PushItem, PushState
+from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
 from core.domain.safety import ReadText
@@ -282,6 +282,12 @@ class Outbox(Protocol):
         ...
 
     async def count_by_state(self) -> dict[str, int]: ...
+
+    async def dead_letters(self, *, limit: int) -> list[DeadLetter]: ...
+
+    async def revive(self, ids: list[int] | None, *, now: datetime) -> int:
+        """Dead letters (these, or all when None) go back to pending with fresh attempts; returns how many."""
+        ...
 
 
 class Leases(Protocol):

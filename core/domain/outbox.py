@@ -19,6 +19,19 @@ class PushState(StrEnum):
     CANCELLED = "cancelled"
 
 
+@dataclass(frozen=True, kw_only=True)
+class DeadLetter:
+    """A push every attempt failed for, as the operator sees it (ids and codes; the text stays in the row)."""
+
+    id: int
+    kind: str
+    user_id: int | None
+    platform: str | None
+    attempts: int
+    due_at: datetime
+    last_error: str | None
+
+
 FINAL_STATES = frozenset({PushState.SENT, PushState.DEAD, PushState.UNREACHABLE, PushState.CANCELLED})
 
 MAX_ATTEMPTS = 6

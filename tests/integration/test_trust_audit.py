@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
-from core.adapters.db.models import WorryRow
+from core.adapters.db.models import UserRow, WorryRow
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
+from core.domain.outbox import PushState
 from core.settings import Settings
 from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
 from tests.integration.test_diary import befriend, entry_ids, press, say
@@ -145,3 +147,41 @@ async def test_k11_a_hung_redis_costs_a_message_a_moment_never_its_answer(
     finally:
         await hung.aclose()
         server.close()
+
+
+async def test_k14_dead_letters_are_listed_and_sent_again(app: App, engine: AsyncEngine, clock: FixedClock) -> None:
+    await say(app, "/remind 10m 약 먹기")
+    async with app.uow() as uow:
+        [push] = await uow.outbox.pending_of(next(iter(await _user_ids(engine))), "reminder")
+        await uow.outbox.finish(push.id, PushState.DEAD, now=clock.now(), error="Forbidden")
+        await uow.commit()
+
+    [letter] = await app.dead_letters.letters()
+    assert (letter.id, letter.kind, letter.last_error) == (push.id, "reminder", "Forbidden")
+    assert await app.dead_letters.retry([push.id + 1000]) == 0  # not a dead letter: nothing happens
+    assert await app.dead_letters.retry(None) == 1
+    assert await app.dead_letters.letters() == []
+    async with app.uow() as uow:
+        [again] = await uow.outbox.pending_of(letter.user_id, "reminder")  # type: ignore[arg-type]
+    assert again.id == push.id and again.attempts == 0
+
+
+def test_k14_the_cli_lists_and_retries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from bots.cli import main
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'm.db'}")
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["migrate"]).exit_code == 0
+    listed = runner.invoke(main, ["deadletters", "list"])
+    assert listed.exit_code == 0 and "no dead letters" in listed.output
+    assert runner.invoke(main, ["deadletters", "retry"]).exit_code == 2  # neither ids nor --all: usage
+    retried = runner.invoke(main, ["deadletters", "retry", "--all"])
+    assert retried.exit_code == 0 and "sent back to the queue: 0" in retried.output
+
+
+async def _user_ids(engine: AsyncEngine) -> list[int]:
+    async with engine.connect() as conn:
+        return list((await conn.scalars(select(UserRow.id))).all())

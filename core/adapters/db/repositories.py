@@ -33,7 +33,7 @@ from core.adapters.db.models import (
     UserRow,
     WorryRow,
 )
-from core.domain.outbox import NewPush, PushDocument, PushItem, PushState
+from core.domain.outbox import DeadLetter, NewPush, PushDocument, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
@@ -631,6 +631,34 @@ class SqlAlchemyOutbox:
     async def count_by_state(self) -> dict[str, int]:
         rows = await self._session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
         return {state: int(count) for state, count in rows}
+
+    async def dead_letters(self, *, limit: int) -> list[DeadLetter]:
+        rows = await self._session.scalars(
+            select(OutboxRow).where(OutboxRow.state == PushState.DEAD.value).order_by(OutboxRow.id).limit(limit)
+        )
+        return [
+            DeadLetter(
+                id=r.id,
+                kind=r.kind,
+                user_id=r.user_id,
+                platform=r.platform,
+                attempts=r.attempts,
+                due_at=r.due_at,
+                last_error=r.last_error,
+            )
+            for r in rows
+        ]
+
+    async def revive(self, ids: list[int] | None, *, now: datetime) -> int:
+        chosen = OutboxRow.state == PushState.DEAD.value
+        if ids is not None:
+            chosen = and_(chosen, OutboxRow.id.in_(ids))
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(chosen)
+            .values(state=PushState.PENDING.value, attempts=0, next_attempt_at=now, lease_until=None, job_id=None)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
     def _item(self, row: OutboxRow) -> PushItem:
         return PushItem(
