@@ -26,6 +26,7 @@ from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.dispatch import Dispatcher, Handler
+from core.domain.budget import BudgetLimits
 from core.domain.outbox import QUEUE_GRACE
 from core.i18n import Catalog, catalog
 from core.ports import (
@@ -48,8 +49,9 @@ from core.usecases.clock import ClockService
 from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
-from core.usecases.diary import DiaryLimits, DiaryService
+from core.usecases.diary import DiaryService
 from core.usecases.friends import FriendsService
+from core.usecases.model_budget import ModelBudget
 from core.usecases.points import PointsService
 from core.usecases.reminders import RemindersService
 from core.usecases.safety_gate import SafetyGate
@@ -164,6 +166,17 @@ def bootstrap(
         shipped.warm()
         crisis_classifier = shipped
     gate = SafetyGate(uow=uow, clock=clock, classifier=crisis_classifier, ops=ops)
+    budget = ModelBudget(
+        clock=clock,
+        limits=BudgetLimits(
+            monthly_budget=settings.monthly_budget,
+            budget_timezone=settings.default_timezone,
+            user_daily_calls=settings.user_daily_model_calls,
+            user_monthly_share=settings.user_monthly_budget_share,
+            price_input_per_1k=settings.llm_price_input_per_1k,
+            price_output_per_1k=settings.llm_price_output_per_1k,
+        ),
+    )
     account = AccountService(uow=uow, clock=clock, encrypted_at_rest=bool(settings.maeum_encryption_key))
     counseling = CounselingService(
         uow=uow,
@@ -172,14 +185,11 @@ def bootstrap(
         fallback=OfflineCounselor(),
         locks=locks,
         gate=gate,
+        budget=budget,
         limits=CounselingLimits(
             daily_free_worries=settings.daily_free_worries,
-            monthly_budget=settings.monthly_budget,
-            budget_timezone=settings.default_timezone,
             history_worries=settings.history_worries,
             second_opinion=settings.safety_second_opinion,
-            price_input_per_1k=settings.llm_price_input_per_1k,
-            price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
     reminders = RemindersService(uow=uow, clock=clock, gate=gate)
@@ -188,12 +198,7 @@ def bootstrap(
         clock=clock,
         llm=llm,
         gate=gate,
-        limits=DiaryLimits(
-            monthly_budget=settings.monthly_budget,
-            budget_timezone=settings.default_timezone,
-            price_input_per_1k=settings.llm_price_input_per_1k,
-            price_output_per_1k=settings.llm_price_output_per_1k,
-        ),
+        budget=budget,
     )
     friends = FriendsService(uow=uow, clock=clock, gate=gate)
     stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())

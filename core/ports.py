@@ -198,7 +198,7 @@ class Counseling(Protocol):
     async def mark_answered(self, worry_id: WorryId, *, offline: bool) -> None: ...
 
     async def count_worries_since(self, user_id: UserId, since: datetime) -> int:
-        """Worries that count against the quota (crisis texts never do)."""
+        """Worries that count against the quota (crisis texts and worries answered offline never do)."""
         ...
 
     async def add_turn(
@@ -242,6 +242,14 @@ class Usage(Protocol):
         ...
 
     async def cost_since(self, since: datetime) -> Decimal: ...
+
+    async def user_cost_since(self, user_id: UserId, since: datetime) -> Decimal:
+        """What one person's model calls cost since `since`, safety-gate calls left out."""
+        ...
+
+    async def user_calls_since(self, user_id: UserId, since: datetime) -> int:
+        """Model calls one person caused since `since`: offline answers and safety-gate calls left out."""
+        ...
 
     async def of_user(self, user_id: UserId) -> list[UsageRecord]: ...
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     monthly_budget: Decimal = Field(default=Decimal("100000"), ge=0)
     budget_currency: str = "KRW"
     daily_free_worries: int = Field(default=5, ge=0)
+    # One person's model calls per local day, all features together; past it the offline path answers.
+    user_daily_model_calls: int = Field(default=30, ge=0)
+    user_monthly_budget_share: Decimal = Field(default=Decimal("0.02"), ge=0, le=1)  # of MONTHLY_BUDGET
     history_worries: int = Field(default=10, ge=0, le=50)
     # With a model configured, also ask it for a crisis verdict beside F and T (one more call per worry).
     safety_second_opinion: bool = False

@@ -9,12 +9,13 @@ import time
 from collections.abc import AsyncIterator, Mapping
 from typing import Final
 
+from core.domain.budget import OFFLINE_MODEL
 from core.domain.emotion import Emotion, EmotionReading, classify
 from core.domain.values import Locale, Persona
 from core.errors import LanguageModelUnavailable
 from core.ports import CallFinished, ModelCall, SchemaT, StreamEvent, TextDelta
 
-MODEL_NAME: Final = "offline"
+MODEL_NAME: Final = OFFLINE_MODEL
 
 # None stands for "no clear feeling": a general answer reads better than guessing one.
 _ScriptKey = tuple[Emotion | None, Persona]

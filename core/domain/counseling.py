@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
-from enum import StrEnum
 
 from core.domain.records import Turn
 from core.domain.values import Locale, Persona
@@ -102,21 +100,6 @@ def build_prompt(
     return tuple(messages)
 
 
-def call_cost(*, tokens_in: int, tokens_out: int, price_input_per_1k: Decimal, price_output_per_1k: Decimal) -> Decimal:
-    return (Decimal(tokens_in) * price_input_per_1k + Decimal(tokens_out) * price_output_per_1k) / Decimal(1000)
-
-
-class Gate(StrEnum):
-    """What happens to a (non-crisis) worry before any model is asked."""
-
-    ANSWER = "answer"
-    OVER_QUOTA = "over_quota"
-    BUDGET_SPENT = "budget_spent"
-
-
-def gate(*, worries_today: int, daily_free: int, spent_this_month: Decimal, monthly_budget: Decimal) -> Gate:
-    if spent_this_month >= monthly_budget:
-        return Gate.BUDGET_SPENT
-    if worries_today >= daily_free:
-        return Gate.OVER_QUOTA
-    return Gate.ANSWER
+def over_quota(*, worries_today: int, daily_free: int) -> bool:
+    """Past the free worries of the day a worry the model answers costs points (an offline answer never does)."""
+    return worries_today >= daily_free

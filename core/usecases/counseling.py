@@ -6,15 +6,14 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, replace
-from datetime import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from core.commands import AskWorry, MarkHelpful, StartNewConversation
-from core.domain.counseling import Gate, build_prompt, call_cost, gate
+from core.domain.budget import Room
+from core.domain.counseling import build_prompt, over_quota
 from core.domain.diary import POINTS_EXTRA_WORRY
-from core.domain.records import PointEntry, Turn, UsageRecord
-from core.domain.timekeeping import start_of_local_day, start_of_local_month
+from core.domain.records import PointEntry, Turn
+from core.domain.timekeeping import start_of_local_day
 from core.domain.values import ConversationId, Persona, WorryId
 from core.errors import LanguageModelUnavailable
 from core.ports import (
@@ -31,6 +30,7 @@ from core.ports import (
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
+from core.usecases.model_budget import ModelBudget
 from core.usecases.safety_gate import SafetyGate, crisis_reply, help_lines_button
 
 logger = logging.getLogger(__name__)
@@ -41,12 +41,20 @@ WORRY_LOCK_SECONDS = 180  # longer than two answers can take, so a crashed holde
 @dataclass(frozen=True, kw_only=True)
 class CounselingLimits:
     daily_free_worries: int
-    monthly_budget: Decimal
-    budget_timezone: str
     history_worries: int
     second_opinion: bool  # ask the configured model for a crisis verdict beside the answers
-    price_input_per_1k: Decimal
-    price_output_per_1k: Decimal
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reserved:
+    """A worry recorded and paid for (if it had to be), about to be answered by `model`."""
+
+    worry_id: WorryId
+    conversation_id: ConversationId | None
+    history: list[Turn]
+    model: LanguageModel
+    capped: Room | None  # the person's own cap sent this worry to the offline counselor
+    spent: PointEntry | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -92,6 +100,7 @@ class CounselingService:
         fallback: LanguageModel,
         locks: Locks,
         gate: SafetyGate,
+        budget: ModelBudget,
         limits: CounselingLimits,
     ) -> None:
         self._uow = uow
@@ -100,6 +109,7 @@ class CounselingService:
         self._fallback = fallback
         self._locks = locks
         self._gate = gate
+        self._budget = budget
         self._limits = limits
 
     async def ask(self, command: AskWorry, ctx: Context) -> None:
@@ -117,11 +127,11 @@ class CounselingService:
             reserved = await self._reserve(command, ctx, gentle=gentle)
             if reserved is None:
                 return
-            worry_id, conversation_id, history = reserved
-            parts = {persona: await self._open_part(persona, ctx) for persona in (Persona.F, Persona.T)}
+            worry_id = reserved.worry_id
+            parts = {persona: await self._open_part(persona, reserved, ctx) for persona in (Persona.F, Persona.T)}
             answering = asyncio.gather(
                 *(
-                    self._answer(persona, command.text, worry_id, history, ctx, part=parts[persona], gentle=gentle)
+                    self._answer(persona, command.text, reserved, ctx, part=parts[persona], gentle=gentle)
                     for persona in (Persona.F, Persona.T)
                 ),
                 return_exceptions=True,
@@ -139,7 +149,7 @@ class CounselingService:
             # must count every call that was paid for.
             answers = tuple(o for o in outcomes if isinstance(o, Answer))
             if answers:
-                await self._record(worry_id, conversation_id, answers, ctx)
+                await self._record(reserved, answers, ctx)
             for outcome in outcomes:
                 if isinstance(outcome, BaseException):
                     raise outcome
@@ -165,28 +175,29 @@ class CounselingService:
         await self._gate.report(ctx, reason=verdict.reason or "second_opinion", source="worry")
         return True
 
-    async def _reserve(
-        self, command: AskWorry, ctx: Context, *, gentle: bool
-    ) -> tuple[WorryId, ConversationId | None, list[Turn]] | None:
+    async def _reserve(self, command: AskWorry, ctx: Context, *, gentle: bool) -> Reserved | None:
         """Check quota and budget and record the worry, in one short transaction before any model call."""
         now = self._clock.now()
         async with self._uow() as uow:
             user = await uow.users.get(ctx.user.id, for_update=True)
             if user is None:
                 return None
-            decision = gate(
-                worries_today=await uow.counseling.count_worries_since(
-                    user.id, start_of_local_day(now, ZoneInfo(user.timezone))
-                ),
-                daily_free=self._limits.daily_free_worries,
-                spent_this_month=await uow.usage.cost_since(
-                    start_of_local_month(now, ZoneInfo(self._limits.budget_timezone))
-                ),
-                monthly_budget=self._limits.monthly_budget,
-            )
-            if decision is Gate.BUDGET_SPENT:
+            room = await self._budget.room(uow, user, calls=2)  # F and T
+            if room is Room.SPENT:
                 await ctx.say("worry.resting")
                 return None
+            model = self._fallback if room.capped else self._llm
+            # Only an answer from the model is paid for: offline ones are free, whatever the quota says.
+            pays = (
+                not model.offline
+                and not gentle  # soon after a crisis nobody is asked to pay
+                and over_quota(
+                    worries_today=await uow.counseling.count_worries_since(
+                        user.id, start_of_local_day(now, ZoneInfo(user.timezone))
+                    ),
+                    daily_free=self._limits.daily_free_worries,
+                )
+            )
             conversation_id: ConversationId | None = None
             history: list[Turn] = []
             if user.consented:
@@ -202,7 +213,7 @@ class CounselingService:
                 now=now,
             )
             spent: PointEntry | None = None
-            if decision is Gate.OVER_QUOTA and not gentle:  # soon after a crisis nobody is asked to pay
+            if pays:
                 # Past the free quota a worry costs points, taken in the same transaction that records it (keyed
                 # by the worry, so it is charged once); without enough points nothing of it is kept.
                 spent = await uow.points.spend(
@@ -224,33 +235,43 @@ class CounselingService:
             await uow.commit()
         if spent is not None:
             await ctx.say("worry.paid_with_points", cost=-spent.delta, balance=spent.balance_after)
-        return worry_id, conversation_id, history
-
-    def _section(self, persona: Persona, ctx: Context) -> Section:
-        return Section(
-            title=ctx.t(f"persona.{persona.value}.title"),
-            body=ctx.t("worry.thinking"),
-            note=ctx.t("worry.offline_note") if self._llm.offline else None,
+        return Reserved(
+            worry_id=worry_id,
+            conversation_id=conversation_id,
+            history=history,
+            model=model,
+            capped=room if room.capped else None,
+            spent=spent,
         )
 
-    async def _open_part(self, persona: Persona, ctx: Context) -> _StreamedPart:
+    def _section(self, persona: Persona, reserved: Reserved, ctx: Context) -> Section:
+        note: str | None = None
+        if reserved.capped is not None:
+            note = ctx.t(f"worry.capped_note.{reserved.capped.value}")
+        elif reserved.model.offline:
+            note = ctx.t("worry.offline_note")
+        return Section(title=ctx.t(f"persona.{persona.value}.title"), body=ctx.t("worry.thinking"), note=note)
+
+    async def _open_part(self, persona: Persona, reserved: Reserved, ctx: Context) -> _StreamedPart:
         return _StreamedPart(
-            ctx, await ctx.responder.send(Reply(sections=(self._section(persona, ctx),), pending=True))
+            ctx, await ctx.responder.send(Reply(sections=(self._section(persona, reserved, ctx),), pending=True))
         )
 
     async def _answer(
         self,
         persona: Persona,
         worry: str,
-        worry_id: WorryId,
-        history: list[Turn],
+        reserved: Reserved,
         ctx: Context,
         *,
         part: _StreamedPart,
         gentle: bool,
     ) -> Answer:
-        section = self._section(persona, ctx)
-        prompt = build_prompt(persona=persona, locale=ctx.locale, history=history, worry=worry, gentle=gentle)
+        worry_id = reserved.worry_id
+        section = self._section(persona, reserved, ctx)
+        prompt = build_prompt(
+            persona=persona, locale=ctx.locale, history=reserved.history, worry=worry, gentle=gentle
+        )
         call = ModelCall(
             purpose=f"counsel.{persona.value}",
             messages=tuple(ChatMessage(role=m.role, content=m.content) for m in prompt),  # type: ignore[arg-type]
@@ -261,7 +282,7 @@ class CounselingService:
         )
         ok = True
         try:
-            text, finished = await self._stream_into(self._llm, call, part, section)
+            text, finished = await self._stream_into(reserved.model, call, part, section)
         except LanguageModelUnavailable:
             logger.warning("language model unavailable for worry %s persona %s; offline fallback", worry_id, persona)
             ok = False
@@ -290,53 +311,44 @@ class CounselingService:
             raise LanguageModelUnavailable("the model finished without an answer")
         return text, finished
 
-    async def _record(
-        self, worry_id: WorryId, conversation_id: ConversationId | None, answers: tuple[Answer, ...], ctx: Context
-    ) -> None:
+    async def _record(self, reserved: Reserved, answers: tuple[Answer, ...], ctx: Context) -> None:
         now = self._clock.now()
+        worry_id = reserved.worry_id
+        offline = all(a.finished.offline for a in answers)
+        refund: PointEntry | None = None
         async with self._uow() as uow:
             for answer in answers:
                 await uow.usage.record(
-                    self._usage(
-                        f"counsel.{answer.persona.value}", answer.finished, ctx, worry_id, ok=answer.ok, now=now
+                    self._budget.usage(
+                        f"counsel.{answer.persona.value}",
+                        answer.finished,
+                        user_id=ctx.user.id,
+                        worry_id=worry_id,
+                        ok=answer.ok,
+                        now=now,
                     )
                 )
-                if conversation_id is not None:
+                if reserved.conversation_id is not None:
                     await uow.counseling.add_turn(
-                        conversation_id=conversation_id,
+                        conversation_id=reserved.conversation_id,
                         worry_id=worry_id,
                         role=answer.persona.value,
                         text=answer.text,
                         now=now,
                     )
-            await uow.counseling.mark_answered(worry_id, offline=all(a.finished.offline for a in answers))
+            await uow.counseling.mark_answered(worry_id, offline=offline)
+            if offline and reserved.spent is not None:
+                # The model failed and the offline counselor answered: what was paid for this worry goes back.
+                refund = await uow.points.earn(
+                    ctx.user.id, -reserved.spent.delta, reason="refund.worry", ref=f"worry:{worry_id}", now=now
+                )
             await uow.commit()
-
-    def _usage(
-        self, purpose: str, done: CallFinished, ctx: Context, worry_id: WorryId, *, ok: bool, now: datetime
-    ) -> UsageRecord:
-        cost = call_cost(
-            tokens_in=done.tokens_in,
-            tokens_out=done.tokens_out,
-            price_input_per_1k=self._limits.price_input_per_1k,
-            price_output_per_1k=self._limits.price_output_per_1k,
-        )
-        return UsageRecord(
-            user_id=ctx.user.id,
-            worry_id=worry_id,
-            purpose=purpose,
-            model=done.model,
-            tokens_in=done.tokens_in,
-            tokens_out=done.tokens_out,
-            cost=Decimal(0) if done.offline else cost,
-            latency_ms=done.latency_ms,
-            ok=ok,
-            created_at=now,
-        )
+        if refund is not None:
+            await ctx.say("worry.points_refunded", points=refund.delta, balance=refund.balance_after)
 
     async def _record_usage(self, purpose: str, done: CallFinished, ctx: Context, *, worry_id: WorryId) -> None:
         async with self._uow() as uow:
-            await uow.usage.record(self._usage(purpose, done, ctx, worry_id, ok=True, now=self._clock.now()))
+            await uow.usage.record(self._budget.usage(purpose, done, user_id=ctx.user.id, worry_id=worry_id))
             await uow.commit()
 
     async def start_new(self, command: StartNewConversation, ctx: Context) -> None:

@@ -4,16 +4,15 @@ writer wants, paged back through; points for writing."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError
 
 from core.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
-from core.domain.counseling import call_cost, delimit
+from core.domain.budget import Room
+from core.domain.counseling import delimit
 from core.domain.diary import (
     FRIENDS_PUSH_KIND,
     MAX_ENTRY_CHARS,
@@ -30,9 +29,7 @@ from core.domain.diary import (
 )
 from core.domain.emotion import Emotion, classify
 from core.domain.outbox import NewPush, PushDocument
-from core.domain.records import UsageRecord
-from core.domain.timekeeping import start_of_local_month
-from core.domain.values import Locale, UserId
+from core.domain.values import Locale
 from core.domain.weeks import day_streak
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
 from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
@@ -40,6 +37,7 @@ from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
 from core.usecases.friends import display_name
+from core.usecases.model_budget import ModelBudget
 from core.usecases.safety_gate import SafetyGate
 from core.usecases.schedules import SchedulesService
 
@@ -79,14 +77,6 @@ class DiaryReading(BaseModel):
     comment: str = Field(min_length=1, max_length=800)
 
 
-@dataclass(frozen=True, kw_only=True)
-class DiaryLimits:
-    monthly_budget: Decimal
-    budget_timezone: str
-    price_input_per_1k: Decimal
-    price_output_per_1k: Decimal
-
-
 def intensity_dots(intensity: int) -> str:
     return "●" * intensity + "○" * (5 - intensity)
 
@@ -104,13 +94,13 @@ class DiaryService:
         clock: Clock,
         llm: LanguageModel,
         gate: SafetyGate,
-        limits: DiaryLimits,
+        budget: ModelBudget,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._llm = llm
         self._gate = gate
-        self._limits = limits
+        self._budget = budget
 
     # --- writing -------------------------------------------------------------------------------------------
 
@@ -139,7 +129,7 @@ class DiaryService:
             )
             return
         await ctx.responder.show_typing()
-        emotion, intensity, comment = await self._read(text, ctx)
+        emotion, intensity, comment, capped = await self._read(text, ctx)
         now = self._clock.now()
         today = now.astimezone(ZoneInfo(ctx.user.timezone)).date()
         earned: list[tuple[str, int]] = []
@@ -163,6 +153,8 @@ class DiaryService:
             await SchedulesService.ensure_weekly_digest(uow, ctx.user.id, ctx.user.timezone, now)
             await uow.commit()
         notes = [ctx.t("diary.private_note")]
+        if capped is not None:
+            notes.append(ctx.t(f"diary.capped_note.{capped.value}"))
         for reason, amount in earned:
             notes.append(ctx.t(f"points.earned.{reason}", points=amount, days=STREAK_DAYS))
         if earned:
@@ -187,10 +179,15 @@ class DiaryService:
             )
         )
 
-    async def _read(self, text: str, ctx: Context) -> tuple[Emotion, int, str]:
+    async def _read(self, text: str, ctx: Context) -> tuple[Emotion, int, str, Room | None]:
         """The feeling and a comment: from the model when one is configured and the budget allows, else (or
-        when it fails or answers out of shape) from the offline reading and scripted comments."""
-        if not self._llm.offline and await self._budget_left():
+        when it fails or answers out of shape) from the offline reading and scripted comments. The last item
+        is the person's cap when it is what kept the model out."""
+        room = Room.SPENT
+        if not self._llm.offline:
+            async with self._uow() as uow:
+                room = await self._budget.room(uow, ctx.user, calls=1)
+        if room is Room.OPEN:
             call = ModelCall(
                 purpose="diary",
                 messages=(
@@ -206,43 +203,13 @@ class DiaryService:
             except (LanguageModelUnavailable, ValidationError):
                 logger.warning("diary reading by the model failed or was out of shape; offline reading used")
             else:
-                await self._record_usage(
-                    ctx.user.id, finished.model, finished.tokens_in, finished.tokens_out, finished.latency_ms
-                )
-                return Emotion(reading.emotion), reading.intensity, reading.comment.strip()
+                async with self._uow() as uow:
+                    await uow.usage.record(self._budget.usage("diary", finished, user_id=ctx.user.id))
+                    await uow.commit()
+                return Emotion(reading.emotion), reading.intensity, reading.comment.strip(), None
         offline = classify(text)
-        return offline.emotion, offline.intensity, ctx.t(f"diary.comment.{offline.emotion.value}")
-
-    async def _budget_left(self) -> bool:
-        since = start_of_local_month(self._clock.now(), ZoneInfo(self._limits.budget_timezone))
-        async with self._uow() as uow:
-            return await uow.usage.cost_since(since) < self._limits.monthly_budget
-
-    async def _record_usage(
-        self, user_id: UserId, model: str, tokens_in: int, tokens_out: int, latency_ms: int
-    ) -> None:
-        cost = call_cost(
-            tokens_in=tokens_in,
-            tokens_out=tokens_out,
-            price_input_per_1k=self._limits.price_input_per_1k,
-            price_output_per_1k=self._limits.price_output_per_1k,
-        )
-        async with self._uow() as uow:
-            await uow.usage.record(
-                UsageRecord(
-                    user_id=user_id,
-                    worry_id=None,
-                    purpose="diary",
-                    model=model,
-                    tokens_in=tokens_in,
-                    tokens_out=tokens_out,
-                    cost=cost,
-                    latency_ms=latency_ms,
-                    ok=True,
-                    created_at=self._clock.now(),
-                )
-            )
-            await uow.commit()
+        capped = room if room.capped else None
+        return offline.emotion, offline.intensity, ctx.t(f"diary.comment.{offline.emotion.value}"), capped
 
     def _entry_buttons(self, entry_id: int, visibility: Visibility, ctx: Context) -> tuple[Button, ...]:
         toggle = (

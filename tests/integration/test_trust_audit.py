@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
-from core.adapters.db.models import UserRow, WorryRow
+from core.adapters.db.models import PointLedgerRow, UserRow, WorryRow
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.domain.outbox import PushState
+from core.domain.records import UsageRecord
+from core.ports import ModelCall
 from core.settings import Settings
 from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
 from tests.integration.test_diary import befriend, entry_ids, press, say
@@ -185,3 +188,104 @@ def test_k14_the_cli_lists_and_retries(tmp_path: Path, monkeypatch: pytest.Monke
 async def _user_ids(engine: AsyncEngine) -> list[int]:
     async with engine.connect() as conn:
         return list((await conn.scalars(select(UserRow.id))).all())
+
+
+def _reads_diaries(call: ModelCall) -> str:
+    if call.purpose == "diary":
+        return '{"emotion": "calm", "intensity": 2, "comment": "모델이 남긴 코멘트"}'
+    return f"{call.persona} 답변: 모델이 천천히 함께 생각해요"
+
+
+async def test_k06_past_the_daily_model_calls_the_offline_path_answers_and_charges_nothing(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    llm = ScriptedLanguageModel(_reads_diaries)
+    capped = settings.model_copy(update={"user_daily_model_calls": 3, "daily_free_worries": 0})
+    app = bootstrap(capped, clock=clock, llm=llm, engine=engine, ops=RecordingOpsAlerts())
+    await say(app, "/consent yes")
+    await say(app, "/diary 첫 번째 일기")  # 1 call, +10 points
+    clock.advance(days=1)
+    await say(app, "/diary 두 번째 일기")  # the new day's first call, +10 points
+    paid = await say(app, "/worry 회사 일이 너무 많아요")  # 3 calls today: both answers fit under the cap
+    assert "20점을 써서" in paid.all_text() and "모델이 천천히" in paid.all_text()
+    assert len(llm.calls) == 4
+
+    offline = await say(app, "/worry 그래도 또 걱정이 돼요")  # needs 2 more: past the cap
+    assert len(llm.calls) == 4 and "모델이 천천히" not in offline.all_text()
+    assert "자정까지는 준비된 답변" in offline.all_text() and "조언 (T)" in offline.all_text()
+    assert "점을 써서" not in offline.all_text()  # over the free quota, yet an offline answer is free
+    diary = await say(app, "/diary 세 번째 일기")
+    assert len(llm.calls) == 4 and "준비해 둔 말" in diary.all_text()
+    async with engine.connect() as conn:
+        deltas = (await conn.scalars(select(PointLedgerRow.delta).order_by(PointLedgerRow.id))).all()
+    assert list(deltas) == [10, 10, -20]
+
+    clock.advance(days=1)  # a new local day: the model reads her diary again
+    assert "모델이 남긴 코멘트" in (await say(app, "/diary 오늘은 좀 나아요")).all_text()
+
+
+async def test_k06_one_person_uses_at_most_their_share_of_the_monthly_budget(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel
+) -> None:
+    # 100 tokens in and 50 out cost 0.06 at the default prices; a 1.0 budget with a 10 % share is 0.1 each.
+    shared = settings.model_copy(update={"monthly_budget": Decimal("1.0"), "user_monthly_budget_share": Decimal("0.1")})
+    app = bootstrap(shared, clock=clock, llm=llm, engine=engine, ops=RecordingOpsAlerts())
+    assert "답변:" in (await say(app, "/worry 첫 고민")).all_text()  # 0.12 spent: past 0.1
+    english = await say(app, "/lang en")
+    assert english.all_text()
+    second = await say(app, "/worry another one")
+    assert "답변:" not in second.all_text() and "share of AI answers" in second.all_text()
+    assert "답변:" in (await say(app, "/worry 제 고민도 들어 주세요", user="junho")).all_text()
+
+
+async def test_k06_safety_gate_calls_never_count_against_a_person(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel
+) -> None:
+    app = bootstrap(
+        settings.model_copy(update={"user_daily_model_calls": 2, "user_monthly_budget_share": Decimal("0.000001")}),
+        clock=clock,
+        llm=llm,
+        engine=engine,
+        ops=RecordingOpsAlerts(),
+    )
+    await say(app, "/start")
+    async with app.uow() as uow:
+        user = await uow.users.by_identity("terminal", "minji")
+        assert user is not None
+        for _ in range(5):
+            await uow.usage.record(
+                UsageRecord(
+                    user_id=user.id,
+                    worry_id=None,
+                    purpose="safety.second_opinion",
+                    model="scripted",
+                    tokens_in=1000,
+                    tokens_out=1000,
+                    cost=Decimal(5),
+                    latency_ms=5,
+                    ok=True,
+                    created_at=clock.now(),
+                )
+            )
+        await uow.commit()
+    assert "답변:" in (await say(app, "/worry 안전 확인은 제 몫이 아니죠")).all_text()
+
+
+async def test_k06_a_worry_paid_for_and_answered_offline_gets_its_points_back(
+    app: App, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel
+) -> None:
+    await say(app, "/consent yes")
+    await say(app, "/diary 첫째 날")
+    clock.advance(days=1)
+    await say(app, "/diary 둘째 날")  # 20 points
+    for n in range(app.settings.daily_free_worries):
+        await say(app, f"/worry 고민 {n}")
+    llm.fail = True
+    answered = await say(app, "/worry 모델이 쉬는 날의 고민")
+    assert "20점을 써서" in answered.all_text() and "20점은 돌려드렸어요" in answered.all_text()
+    async with engine.connect() as conn:
+        deltas = (await conn.scalars(select(PointLedgerRow.delta).order_by(PointLedgerRow.id))).all()
+    assert list(deltas) == [10, 10, -20, 20]
+    llm.fail = False
+    # the offline answer did not use up a free worry either: the next one is paid again, not refused
+    assert "20점을 써서" in (await say(app, "/worry 다시 물어볼게요")).all_text()

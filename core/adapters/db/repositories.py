@@ -33,6 +33,7 @@ from core.adapters.db.models import (
     UserRow,
     WorryRow,
 )
+from core.domain.budget import OFFLINE_MODEL, SAFETY_PURPOSE_PREFIX
 from core.domain.outbox import DeadLetter, NewPush, PushDocument, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
@@ -273,7 +274,12 @@ class SqlAlchemyCounseling:
         count = await self._session.scalar(
             select(func.count())
             .select_from(WorryRow)
-            .where(WorryRow.user_id == user_id, WorryRow.created_at >= since, WorryRow.crisis.is_(False))
+            .where(
+                WorryRow.user_id == user_id,
+                WorryRow.created_at >= since,
+                WorryRow.crisis.is_(False),
+                WorryRow.answered_offline.is_(False),  # offline answers are free and do not use up the quota
+            )
         )
         return int(count or 0)
 
@@ -405,6 +411,27 @@ class SqlAlchemyUsage:
             select(func.coalesce(func.sum(LlmUsageRow.cost_micros), 0)).where(LlmUsageRow.created_at >= since)
         )
         return Decimal(int(total or 0)) / MICROS
+
+    def _charged_to(self, user_id: UserId, since: datetime) -> tuple[Any, ...]:
+        return (
+            LlmUsageRow.user_id == user_id,
+            LlmUsageRow.created_at >= since,
+            LlmUsageRow.purpose.not_like(f"{SAFETY_PURPOSE_PREFIX}%"),
+        )
+
+    async def user_cost_since(self, user_id: UserId, since: datetime) -> Decimal:
+        total = await self._session.scalar(
+            select(func.coalesce(func.sum(LlmUsageRow.cost_micros), 0)).where(*self._charged_to(user_id, since))
+        )
+        return Decimal(int(total or 0)) / MICROS
+
+    async def user_calls_since(self, user_id: UserId, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(LlmUsageRow)
+            .where(*self._charged_to(user_id, since), LlmUsageRow.model != OFFLINE_MODEL)
+        )
+        return int(count or 0)
 
     async def of_user(self, user_id: UserId) -> list[UsageRecord]:
         rows = await self._session.scalars(
