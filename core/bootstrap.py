@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -73,6 +73,8 @@ class App:
     schedules: SchedulesService
     queue: JobQueue
     metrics: Metrics
+    # The clock's periodic steps that every process running the clock takes (the leader only).
+    housekeeping: tuple[Callable[[], Awaitable[object]], ...] = ()
     engine: AsyncEngine | None = None
     redis: Any = None
 
@@ -177,7 +179,6 @@ def bootstrap(
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
-    account = AccountService(uow=uow, clock=clock, encrypted_at_rest=bool(settings.maeum_encryption_key))
     counseling = CounselingService(
         uow=uow,
         clock=clock,
@@ -199,6 +200,12 @@ def bootstrap(
         llm=llm,
         gate=gate,
         budget=budget,
+    )
+    account = AccountService(
+        uow=uow,
+        clock=clock,
+        encrypted_at_rest=bool(settings.maeum_encryption_key),
+        consent_hooks=(diary.after_consent,),
     )
     friends = FriendsService(uow=uow, clock=clock, gate=gate)
     stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())
@@ -271,6 +278,7 @@ def bootstrap(
         schedules=schedules,
         queue=queue,
         metrics=metrics,
+        housekeeping=(schedules.materialize_due, diary.purge_pending),
         engine=engine,
         redis=redis,
     )

@@ -13,6 +13,9 @@ from core.domain.values import UserId
 
 MAX_ENTRY_CHARS: Final = 4_000
 MAX_NOTE_CHARS: Final = 500  # comments and guestbook notes
+# An entry written before consent waits this long for the answer to the consent question, then is deleted.
+PENDING_DIARY_TTL: Final = timedelta(minutes=15)
+MAX_PENDING_DIARIES: Final = 5  # held per person; more are not kept
 INVITE_TTL: Final = timedelta(hours=24)
 LINK_TTL: Final = timedelta(minutes=10)  # /link codes: typed on another device right away
 INVITE_ALPHABET: Final = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed without doubt

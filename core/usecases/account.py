@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -45,11 +46,21 @@ logger = logging.getLogger(__name__)
 
 FORGET_CONFIRM_WINDOW = timedelta(minutes=10)
 
+ConsentHook = Callable[[bool, Context], Awaitable[None]]  # told whether the person agreed
+
 
 class AccountService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, encrypted_at_rest: bool) -> None:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        encrypted_at_rest: bool,
+        consent_hooks: Sequence[ConsentHook] = (),
+    ) -> None:
         self._uow = uow
         self._clock = clock
+        self._consent_hooks = tuple(consent_hooks)
         self._encrypted = encrypted_at_rest
 
     async def start(self, command: Start, ctx: Context) -> None:
@@ -89,6 +100,8 @@ class AccountService:
                 await uow.counseling.redact_texts(ctx.user.id)
             await uow.commit()
         await ctx.say("consent.agreed" if command.agree else "consent.declined")
+        for hook in self._consent_hooks:  # what other products held for this answer
+            await hook(command.agree, ctx)
 
     async def help(self, command: ShowHelp, ctx: Context) -> None:
         if command.lines_only:
@@ -282,6 +295,9 @@ class AccountService:
                         ],
                     }
                     for e in await uow.diary.entries_of(user.id)
+                ],
+                "diary_awaiting_consent": [
+                    {"text": text, "at": at.isoformat()} for text, at in await uow.diary.pending_of(user.id)
                 ],
                 "guestbook": [
                     {"by": n.author_name, "text": n.text, "at": n.created_at.isoformat()}

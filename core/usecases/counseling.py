@@ -269,9 +269,7 @@ class CounselingService:
     ) -> Answer:
         worry_id = reserved.worry_id
         section = self._section(persona, reserved, ctx)
-        prompt = build_prompt(
-            persona=persona, locale=ctx.locale, history=reserved.history, worry=worry, gentle=gentle
-        )
+        prompt = build_prompt(persona=persona, locale=ctx.locale, history=reserved.history, worry=worry, gentle=gentle)
         call = ModelCall(
             purpose=f"counsel.{persona.value}",
             messages=tuple(ChatMessage(role=m.role, content=m.content) for m in prompt),  # type: ignore[arg-type]

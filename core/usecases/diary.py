@@ -17,7 +17,9 @@ from core.domain.diary import (
     FRIENDS_PUSH_KIND,
     MAX_ENTRY_CHARS,
     MAX_NOTE_CHARS,
+    MAX_PENDING_DIARIES,
     PAGE_SIZE,
+    PENDING_DIARY_TTL,
     STREAK_DAYS,
     DiaryEntry,
     Note,
@@ -113,21 +115,58 @@ class DiaryService:
         if await self._gate.screen(text, ctx, source="diary"):
             return  # the same gate as counseling: help first; the entry is not kept, nor commented on by a model
         if not ctx.user.consented:
-            # A diary is its text: it is kept only with consent (SPEC §1), so ask first and keep nothing.
-            await ctx.responder.send(
-                Reply(
-                    sections=(
-                        Section(
-                            title=ctx.t("diary.consent_title"),
-                            body=ctx.t("diary.needs_consent"),
-                            buttons=(
-                                Button(label=ctx.t("consent.agree_button"), action=encode_action("consent", "yes")),
-                            ),
+            await self._hold_until_consent(text, ctx)
+            return
+        await self._save(text, ctx)
+
+    async def _hold_until_consent(self, text: str, ctx: Context) -> None:
+        """A diary is its text: it is kept only with consent (SPEC §1). The entry waits, held apart, for the
+        answer to the consent question: saved on yes, deleted on no or when PENDING_DIARY_TTL has passed."""
+        async with self._uow() as uow:
+            held = await uow.diary.hold_pending(user_id=ctx.user.id, text=text, now=self._clock.now())
+            if held > MAX_PENDING_DIARIES:
+                await uow.rollback()
+            else:
+                await uow.commit()
+        minutes = int(PENDING_DIARY_TTL.total_seconds() // 60)
+        await ctx.responder.send(
+            Reply(
+                sections=(
+                    Section(
+                        title=ctx.t("diary.consent_title"),
+                        body=ctx.t("diary.needs_consent", minutes=minutes)
+                        if held <= MAX_PENDING_DIARIES
+                        else ctx.t("diary.needs_consent_not_held", limit=MAX_PENDING_DIARIES),
+                        buttons=(
+                            Button(label=ctx.t("consent.agree_button"), action=encode_action("consent", "yes")),
+                            Button(label=ctx.t("diary.decline_button"), action=encode_action("consent", "no")),
                         ),
-                    )
+                    ),
                 )
             )
+        )
+
+    async def after_consent(self, agreed: bool, ctx: Context) -> None:
+        """The consent question was answered: the entries held for it are saved (yes) or deleted (no)."""
+        now = self._clock.now()
+        async with self._uow() as uow:
+            texts = await uow.diary.take_pending(ctx.user.id, since=now - PENDING_DIARY_TTL)
+            await uow.commit()
+        if not agreed:
+            if texts:
+                await ctx.say("diary.pending_dropped", count=len(texts))
             return
+        for text in texts:
+            await self._save(text, ctx)
+
+    async def purge_pending(self) -> int:
+        """Delete entries held for a consent that never came (a clock step)."""
+        async with self._uow() as uow:
+            purged = await uow.diary.purge_pending(before=self._clock.now() - PENDING_DIARY_TTL)
+            await uow.commit()
+        return purged
+
+    async def _save(self, text: str, ctx: Context) -> None:
         await ctx.responder.show_typing()
         emotion, intensity, comment, capped = await self._read(text, ctx)
         now = self._clock.now()

@@ -77,10 +77,11 @@ async def minji_agreed(app: App) -> None:
 
 async def test_without_consent_a_diary_entry_is_not_kept_and_consent_is_asked(app: App, engine: AsyncEngine) -> None:
     asked = await say(app, "/diary 동의 안 한 사람의 일기", user="nobody")
-    assert "동의가 필요해요" in asked.all_text() and "저장하지 않았어요" in asked.all_text()
-    assert [b.action for b in asked.last.current.buttons] == ["mm:consent:yes"]
-    assert await entry_ids(engine) == []
-    await press(app, "mm:consent:yes", user="nobody")
+    assert "동의가 필요해요" in asked.all_text() and "따로 보관" in asked.all_text()
+    assert [b.action for b in asked.last.current.buttons] == ["mm:consent:yes", "mm:consent:no"]
+    assert await entry_ids(engine) == []  # held apart, not a diary entry until the answer
+    agreed = await press(app, "mm:consent:yes", user="nobody")
+    assert "일기를 적었어요" in agreed.all_text() and len(await entry_ids(engine)) == 1
     assert "일기를 적었어요" in (await say(app, "/diary 이제는 저장돼요", user="nobody")).all_text()
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
-from core.adapters.db.models import PointLedgerRow, UserRow, WorryRow
+from core.adapters.db.models import DiaryEntryRow, PendingDiaryRow, PointLedgerRow, UserRow, WorryRow
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.domain.outbox import PushState
@@ -289,3 +289,46 @@ async def test_k06_a_worry_paid_for_and_answered_offline_gets_its_points_back(
     llm.fail = False
     # the offline answer did not use up a free worry either: the next one is paid again, not refused
     assert "20점을 써서" in (await say(app, "/worry 다시 물어볼게요")).all_text()
+
+
+async def test_k09_a_diary_written_before_consent_is_held_and_saved_on_yes(app: App, engine: AsyncEngine) -> None:
+    asked = await say(app, "/diary 동의 전에 쓴 소중한 일기")
+    assert "15분 동안만 따로 보관" in asked.all_text()
+    assert [b.action for b in asked.last.current.buttons] == ["mm:consent:yes", "mm:consent:no"]
+    exported = (await say(app, "/export")).last.current.attachments[0].content
+    assert "동의 전에 쓴 소중한 일기" in json.loads(exported)["diary_awaiting_consent"][0]["text"]
+
+    agreed = await press(app, "mm:consent:yes")
+    assert "고마워요" in agreed.all_text() and "일기를 적었어요" in agreed.all_text()
+    diaries = (await say(app, "/diaries")).all_text()
+    assert "동의 전에 쓴 소중한 일기" in diaries
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(PendingDiaryRow)) == 0
+
+
+async def test_k09_a_held_diary_is_deleted_on_no_and_after_fifteen_minutes(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    async def held_diaries() -> int:
+        async with engine.connect() as conn:
+            return int(await conn.scalar(select(func.count()).select_from(PendingDiaryRow)) or 0)
+
+    await say(app, "/diary 지워질 일기", user="junho")
+    declined = await press(app, "mm:consent:no", user="junho")
+    assert "일기 1편은 저장하지 않고 지웠어요" in declined.all_text()
+
+    await say(app, "/diary 너무 늦게 동의한 일기")
+    clock.advance(minutes=14)
+    assert await held_diaries() == 1
+    for step in app.housekeeping:  # the clock's steps: the entry is still waiting
+        await step()
+    assert await held_diaries() == 1
+    clock.advance(minutes=2)
+    for step in app.housekeeping:
+        await step()
+    assert await held_diaries() == 0
+    late = await press(app, "mm:consent:yes")
+    assert "고마워요" in late.all_text() and "일기를 적었어요" not in late.all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(PendingDiaryRow)) == 0
+        assert await conn.scalar(select(func.count()).select_from(DiaryEntryRow)) == 0

@@ -14,6 +14,7 @@ from core.adapters.db.models import (
     FriendshipRow,
     GuestbookNoteRow,
     IdentityRow,
+    PendingDiaryRow,
     ScheduleRow,
     UserRow,
 )
@@ -203,6 +204,33 @@ class SqlAlchemyDiary:
             text=self._cipher.decrypt(row.text),
             created_at=row.created_at,
         )
+
+    async def hold_pending(self, *, user_id: UserId, text: str, now: datetime) -> int:
+        self._session.add(PendingDiaryRow(user_id=user_id, text=self._cipher.encrypt(text), created_at=now))
+        await self._session.flush()
+        count = await self._session.scalar(
+            select(func.count()).select_from(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id)
+        )
+        return int(count or 0)
+
+    async def take_pending(self, user_id: UserId, *, since: datetime) -> list[str]:
+        rows = (
+            await self._session.scalars(
+                select(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id).order_by(PendingDiaryRow.id)
+            )
+        ).all()
+        await self._session.execute(delete(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id))
+        return [self._cipher.decrypt(row.text) for row in rows if row.created_at >= since]
+
+    async def pending_of(self, user_id: UserId) -> list[tuple[str, datetime]]:
+        rows = await self._session.scalars(
+            select(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id).order_by(PendingDiaryRow.id)
+        )
+        return [(self._cipher.decrypt(row.text), row.created_at) for row in rows]
+
+    async def purge_pending(self, *, before: datetime) -> int:
+        result = await self._session.execute(delete(PendingDiaryRow).where(PendingDiaryRow.created_at < before))
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def entries_of(self, user_id: UserId) -> list[DiaryEntry]:
         """Every entry, oldest first (for /export)."""

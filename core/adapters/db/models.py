@@ -252,6 +252,18 @@ class FriendshipRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class PendingDiaryRow(Base):
+    """A diary entry written before its writer agreed to storing text: held for the consent question's answer
+    (saved on yes, deleted on no) and never longer than PENDING_DIARY_TTL."""
+
+    __tablename__ = "pending_diary_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class DiaryCommentRow(Base):
     __tablename__ = "diary_comments"
     __table_args__ = (Index("ix_diary_comments_entry", "entry_id", "id"),)

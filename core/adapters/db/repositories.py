@@ -26,6 +26,7 @@ from core.adapters.db.models import (
     LinkCodeRow,
     LlmUsageRow,
     OutboxRow,
+    PendingDiaryRow,
     PointBalanceRow,
     PointLedgerRow,
     ScheduleRow,
@@ -172,7 +173,7 @@ class SqlAlchemyUsers:
 
     async def fold_into(self, source: UserId, target: UserId) -> None:
         """Move `source`'s accounts, worries, conversations and pending pushes to `target`, then delete it."""
-        for model in (IdentityRow, ConversationRow, WorryRow, FeedbackRow, LlmUsageRow, OutboxRow):
+        for model in (IdentityRow, ConversationRow, WorryRow, FeedbackRow, LlmUsageRow, OutboxRow, PendingDiaryRow):
             await self._session.execute(update(model).where(model.user_id == source).values(user_id=target))
         await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == source))
         await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == source))
@@ -201,6 +202,7 @@ class SqlAlchemyUsers:
             delete(DiaryCommentRow).where(or_(DiaryCommentRow.author_id == user_id, DiaryCommentRow.entry_id.in_(mine)))
         )
         await self._session.execute(delete(DiaryEntryRow).where(DiaryEntryRow.user_id == user_id))
+        await self._session.execute(delete(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id))
         await self._session.execute(
             delete(GuestbookNoteRow).where(
                 or_(GuestbookNoteRow.owner_id == user_id, GuestbookNoteRow.author_id == user_id)
