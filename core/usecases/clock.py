@@ -105,18 +105,56 @@ class ClockService:
         return released
 
 
+def outage_backoff(failures: int, *, tick_seconds: float, max_seconds: float) -> float:
+    """How long the clock waits after `failures` ticks in a row failed: doubling from one tick, capped, so an
+    outage is not hammered four times a second."""
+    if failures <= 0:
+        return tick_seconds
+    return min(max_seconds, tick_seconds * 2.0 ** min(failures, 32))
+
+
+class _Outage:
+    """Ticks failing in a row: logged once (with the trace) when it begins and once, summed up, when it ends."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self.failures = 0
+        self._began = 0.0
+        self._last = ""
+
+    def failed(self, error: Exception) -> None:
+        if self.failures == 0:
+            self._began = self._loop.time()
+            logger.error("clock tick failed; backing off until it works again", exc_info=error)
+        self.failures += 1
+        self._last = f"{type(error).__name__}: {error}"[:300]
+
+    def worked(self) -> None:
+        if self.failures:
+            logger.warning(
+                "clock working again after %d failed ticks over %.1f s (last error: %s)",
+                self.failures,
+                self._loop.time() - self._began,
+                self._last,
+            )
+        self.failures = 0
+
+
 async def run_clock(
     service: ClockService,
     *,
     stop: asyncio.Event,
     tick_seconds: float = 0.25,
     recover_seconds: float = 5.0,
+    max_backoff_seconds: float = 30.0,
     periodic: Sequence[Callable[[], Awaitable[object]]] = (),
 ) -> None:
     """The clock loop: renew the lease, recover at start and every few seconds (with the `periodic` steps,
-    such as folding alert counts and checking thresholds), and dispatch what is due."""
+    such as folding alert counts and checking thresholds), and dispatch what is due. While ticks fail (the
+    database is down) it backs off and logs the outage once, then once more when it is over."""
     loop = asyncio.get_running_loop()
     next_recovery = 0.0
+    outage = _Outage(loop)
     try:
         while not stop.is_set():
             try:
@@ -127,10 +165,13 @@ async def run_clock(
                             await step()
                         next_recovery = loop.time() + recover_seconds
                     await service.dispatch_due()
-            except Exception:
-                logger.exception("clock tick failed")
+            except Exception as error:  # noqa: BLE001 — any failure: the next tick tries again
+                outage.failed(error)
+            else:
+                outage.worked()
+            wait = outage_backoff(outage.failures, tick_seconds=tick_seconds, max_seconds=max_backoff_seconds)
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), timeout=tick_seconds)
+                await asyncio.wait_for(stop.wait(), timeout=wait)
     finally:
         with contextlib.suppress(Exception):
             await service.step_down()

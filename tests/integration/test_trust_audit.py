@@ -332,3 +332,52 @@ async def test_k09_a_held_diary_is_deleted_on_no_and_after_fifteen_minutes(
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(PendingDiaryRow)) == 0
         assert await conn.scalar(select(func.count()).select_from(DiaryEntryRow)) == 0
+
+
+class _FlakyClockWork:
+    """A clock whose database is down for `down` ticks, then back."""
+
+    def __init__(self, down: int, stop: asyncio.Event) -> None:
+        self.down = down
+        self.ticks = 0
+        self.worked = 0
+        self._stop = stop
+
+    async def hold_lease(self) -> bool:
+        self.ticks += 1
+        if self.ticks <= self.down:
+            raise ConnectionRefusedError("database at 127.0.0.1:5432 refused the connection")
+        return True
+
+    async def recover(self) -> int:
+        return 0
+
+    async def dispatch_due(self) -> int:
+        self.worked += 1
+        if self.worked == 3:
+            self._stop.set()
+        return 0
+
+    async def step_down(self) -> None:
+        return None
+
+
+async def test_k11_a_database_outage_is_logged_once_backed_off_and_summed_up_when_over(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from core.usecases.clock import outage_backoff, run_clock
+
+    stop = asyncio.Event()
+    work = _FlakyClockWork(down=12, stop=stop)
+    with caplog.at_level(logging.INFO, logger="core.usecases.clock"):
+        await run_clock(work, stop=stop, tick_seconds=0.0001, max_backoff_seconds=0.002)  # type: ignore[arg-type]
+    records = [r for r in caplog.records if r.name == "core.usecases.clock"]
+    errors = [r for r in records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and errors[0].exc_info is not None  # one trace for the whole outage
+    [summary] = [r for r in records if "working again" in r.getMessage()]
+    assert "12 failed ticks" in summary.getMessage() and "ConnectionRefusedError" in summary.getMessage()
+    assert work.worked == 3
+
+    # 0.25 s ticks: 0.5, 1, 2 … seconds apart while it lasts, never more than the cap
+    waits = [outage_backoff(n, tick_seconds=0.25, max_seconds=30) for n in range(12)]
+    assert waits[:4] == [0.25, 0.5, 1.0, 2.0] and max(waits) == 30 and waits == sorted(waits)
