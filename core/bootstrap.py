@@ -54,6 +54,7 @@ from core.usecases.friends import FriendsService
 from core.usecases.model_budget import ModelBudget
 from core.usecases.points import PointsService
 from core.usecases.reminders import RemindersService
+from core.usecases.retention import RetentionService
 from core.usecases.safety_gate import SafetyGate
 from core.usecases.schedules import SchedulesService
 from core.usecases.stats import StatsService
@@ -220,6 +221,7 @@ def bootstrap(
         rate_overrides=settings.push_rate_per_second,
         lease=timedelta(seconds=settings.push_lease_seconds),
     )
+    retention = RetentionService(uow=uow, clock=clock, keep=timedelta(days=settings.retention_days))
     if queue is None:
         queue = RqJobQueue(settings.redis_url) if settings.redis_url else InProcessJobQueue(delivery.deliver)
     handlers: dict[type[c.Command], Handler] = {
@@ -278,7 +280,7 @@ def bootstrap(
         schedules=schedules,
         queue=queue,
         metrics=metrics,
-        housekeeping=(schedules.materialize_due, diary.purge_pending),
+        housekeeping=(schedules.materialize_due, diary.purge_pending, retention.sweep),
         engine=engine,
         redis=redis,
     )

@@ -297,6 +297,11 @@ class Outbox(Protocol):
         """Dead letters (these, or all when None) go back to pending with fresh attempts; returns how many."""
         ...
 
+    async def blank_finished(self, *, before: datetime, now: datetime, limit: int) -> int:
+        """Blank the documents of up to `limit` finished pushes (sent, dead, unreachable, cancelled) that finished
+        before `before`; returns how many. Blanked dead letters are not sent again."""
+        ...
+
 
 class Leases(Protocol):
     async def acquire(self, name: str, *, holder: str, now: datetime, ttl: timedelta) -> bool: ...
@@ -312,6 +317,10 @@ class Inbox(Protocol):
     async def done(self, inbox_id: int, *, now: datetime, failed: bool = False) -> None: ...
 
     async def unfinished(self, *, platform: str, received_before: datetime, limit: int = 100) -> list[int]: ...
+
+    async def purge_processed(self, *, before: datetime, limit: int) -> int:
+        """Delete up to `limit` rows handled (or given up on) before `before`; returns how many."""
+        ...
 
 
 class Points(Protocol):

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     max_input_chars: int = Field(default=4000, ge=100)
     push_rate_per_second: dict[str, float] = Field(default_factory=dict)  # e.g. {"telegram": 25}
     push_batch_size: int = Field(default=100, ge=1, le=1000)
+    retention_days: int = Field(default=30, ge=1)  # sent pushes' texts blanked, handled inbox rows purged after
     push_lease_seconds: float = Field(default=30.0, gt=0, le=600)  # a dead worker's pushes go again after this
     ops_backlog_threshold: int = Field(default=5000, ge=1)  # queued jobs
     ops_cpu_threshold: float = Field(default=0.9, gt=0)  # 1-minute load per core

@@ -13,7 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
-from core.adapters.db.models import DiaryEntryRow, PendingDiaryRow, PointLedgerRow, UserRow, WorryRow
+from core.adapters.db.models import (
+    DiaryEntryRow,
+    InboxRow,
+    OutboxRow,
+    PendingDiaryRow,
+    PointLedgerRow,
+    UserRow,
+    WorryRow,
+)
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.domain.outbox import PushState
@@ -381,3 +389,49 @@ async def test_k11_a_database_outage_is_logged_once_backed_off_and_summed_up_whe
     # 0.25 s ticks: 0.5, 1, 2 … seconds apart while it lasts, never more than the cap
     waits = [outage_backoff(n, tick_seconds=0.25, max_seconds=30) for n in range(12)]
     assert waits[:4] == [0.25, 0.5, 1.0, 2.0] and max(waits) == 30 and waits == sorted(waits)
+
+
+async def test_k15_after_retention_days_sent_texts_are_blanked_and_handled_updates_purged(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await say(app, "/remind 10m 오래된 약 먹기")
+    await say(app, "/remind 10m 지금 보낼 약")
+    await say(app, "/remind 40d 아주 나중의 약속")
+    [user_id] = await _user_ids(engine)
+    async with app.uow() as uow:
+        old, recent, later = await uow.outbox.pending_of(user_id, "reminder")
+        await uow.outbox.finish(old.id, PushState.SENT, now=clock.now())
+        await uow.outbox.finish(recent.id, PushState.DEAD, now=clock.now(), error="Forbidden")
+        handled = await uow.inbox.accept(platform="slack", event_id="Ev-old", payload="{}", now=clock.now())
+        assert handled is not None
+        await uow.inbox.take(handled, now=clock.now(), lease_until=clock.now())
+        await uow.inbox.done(handled, now=clock.now())
+        await uow.commit()
+
+    async def sweep() -> None:
+        for step in app.housekeeping:
+            await step()
+
+    clock.advance(days=29)
+    await sweep()  # not yet
+    async with app.uow() as uow:
+        texts = {p.id: p.document.text for p in await uow.outbox.all_of(user_id, "reminder")}
+    assert texts[old.id] == "오래된 약 먹기"
+
+    clock.advance(days=2)
+    async with app.uow() as uow:
+        fresh = await uow.inbox.accept(platform="slack", event_id="Ev-new", payload="{}", now=clock.now())
+        assert fresh is not None
+        await uow.inbox.take(fresh, now=clock.now(), lease_until=clock.now())
+        await uow.inbox.done(fresh, now=clock.now())
+        await uow.commit()
+    await sweep()
+    async with app.uow() as uow:
+        texts = {p.id: p.document.text for p in await uow.outbox.all_of(user_id, "reminder")}
+    assert texts[old.id] is None and texts[recent.id] is None  # sent and dead: blanked
+    assert texts[later.id] == "아주 나중의 약속"  # not sent yet: kept, whatever its age
+    assert await app.dead_letters.retry(None) == 0  # a blanked dead letter is not sent again
+    async with engine.connect() as conn:
+        assert list((await conn.scalars(select(InboxRow.event_id))).all()) == ["Ev-new"]
+        documents = (await conn.scalars(select(OutboxRow.document))).all()
+    assert not any("약 먹기" in d for d in documents)

@@ -173,6 +173,7 @@ class OutboxRow(Base):
     platform_message_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
     last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    blanked_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)  # text gone (retention)
 
 
 class InboxRow(Base):

@@ -35,7 +35,7 @@ from core.adapters.db.models import (
     WorryRow,
 )
 from core.domain.budget import OFFLINE_MODEL, SAFETY_PURPOSE_PREFIX
-from core.domain.outbox import DeadLetter, NewPush, PushDocument, PushItem, PushState
+from core.domain.outbox import FINAL_STATES, DeadLetter, NewPush, PushDocument, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
@@ -657,6 +657,26 @@ class SqlAlchemyOutbox:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
+    async def blank_finished(self, *, before: datetime, now: datetime, limit: int) -> int:
+        chosen = (
+            select(OutboxRow.id)
+            .where(
+                OutboxRow.state.in_([state.value for state in FINAL_STATES]),
+                OutboxRow.blanked_at.is_(None),
+                func.coalesce(OutboxRow.sent_at, OutboxRow.created_at) < before,
+            )
+            .limit(limit)
+        )
+        ids = list((await self._session.scalars(chosen)).all())
+        if not ids:
+            return 0
+        await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(ids))
+            .values(document=self._cipher.encrypt(PushDocument(key="push.expired").to_json()), blanked_at=now)
+        )
+        return len(ids)
+
     async def count_by_state(self) -> dict[str, int]:
         rows = await self._session.execute(select(OutboxRow.state, func.count()).group_by(OutboxRow.state))
         return {state: int(count) for state, count in rows}
@@ -679,7 +699,7 @@ class SqlAlchemyOutbox:
         ]
 
     async def revive(self, ids: list[int] | None, *, now: datetime) -> int:
-        chosen = OutboxRow.state == PushState.DEAD.value
+        chosen = and_(OutboxRow.state == PushState.DEAD.value, OutboxRow.blanked_at.is_(None))
         if ids is not None:
             chosen = and_(chosen, OutboxRow.id.in_(ids))
         result = await self._session.execute(
@@ -767,6 +787,21 @@ class SqlAlchemyInbox:
         row = await self._session.get(InboxRow, inbox_id, populate_existing=True)
         assert row is not None
         return row.platform, self._cipher.decrypt(row.payload)
+
+    async def purge_processed(self, *, before: datetime, limit: int) -> int:
+        chosen = (
+            select(InboxRow.id)
+            .where(
+                InboxRow.processed_at.is_not(None),
+                InboxRow.processed_at < before,
+                InboxRow.state.not_in(("pending", "processing")),
+            )
+            .limit(limit)
+        )
+        ids = list((await self._session.scalars(chosen)).all())
+        if ids:
+            await self._session.execute(delete(InboxRow).where(InboxRow.id.in_(ids)))
+        return len(ids)
 
     async def done(self, inbox_id: int, *, now: datetime, failed: bool = False) -> None:
         # The payload is dropped once handled: it may hold user text we have no reason to keep.

@@ -1,4 +1,4 @@
-"""pending diary entries: text written before consent, held until the answer (or 15 minutes)
+"""pending diary entries (text written before consent, held for the answer) and outbox.blanked_at (retention)
 
 Revision ID: 0006
 Revises: 0005
@@ -31,9 +31,13 @@ def upgrade() -> None:
     with op.batch_alter_table("pending_diary_entries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_pending_diary_entries_user_id"), ["user_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_pending_diary_entries_created_at"), ["created_at"], unique=False)
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("blanked_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("blanked_at")
     with op.batch_alter_table("pending_diary_entries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_pending_diary_entries_created_at"))
         batch_op.drop_index(batch_op.f("ix_pending_diary_entries_user_id"))
