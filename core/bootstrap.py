@@ -26,6 +26,7 @@ from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.dispatch import Dispatcher, Handler
+from core.domain.accounts import CodeLimits
 from core.domain.outbox import QUEUE_GRACE
 from core.i18n import Catalog, catalog
 from core.ports import (
@@ -45,6 +46,7 @@ from core.settings import Settings
 from core.usecases.account import AccountService
 from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
+from core.usecases.code_guard import CodeGuard
 from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
@@ -164,7 +166,16 @@ def bootstrap(
         shipped.warm()
         crisis_classifier = shipped
     gate = SafetyGate(uow=uow, clock=clock, classifier=crisis_classifier, ops=ops)
-    account = AccountService(uow=uow, clock=clock, encrypted_at_rest=bool(settings.maeum_encryption_key))
+    guard = CodeGuard(
+        uow=uow,
+        clock=clock,
+        limits=CodeLimits(
+            wrong_tries=settings.code_wrong_tries,
+            window=timedelta(minutes=settings.code_wrong_tries_minutes),
+            codes_per_day=settings.codes_per_day,
+        ),
+    )
+    account = AccountService(uow=uow, clock=clock, encrypted_at_rest=bool(settings.maeum_encryption_key), guard=guard)
     counseling = CounselingService(
         uow=uow,
         clock=clock,
@@ -195,7 +206,7 @@ def bootstrap(
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
-    friends = FriendsService(uow=uow, clock=clock, gate=gate)
+    friends = FriendsService(uow=uow, clock=clock, gate=gate, guard=guard)
     stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())
     schedules = SchedulesService(uow=uow, clock=clock, digest=stats.digest)
     delivery = DeliveryService(
@@ -219,6 +230,8 @@ def bootstrap(
         c.SetTimezone: account.set_timezone,
         c.SetQuietHours: account.set_quiet_hours,
         c.LinkAccount: account.link,
+        c.ListLinkedAccounts: account.list_linked,
+        c.UnlinkAccount: account.unlink,
         c.ExportData: account.export,
         c.RequestForget: account.request_forget,
         c.ConfirmForget: account.confirm_forget,

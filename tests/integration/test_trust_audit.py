@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,12 +15,14 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
-from core.adapters.db.models import UserRow, WorryRow
+from core.adapters.db.models import IdentityRow, UserRow, WorryRow
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
 from core.domain.outbox import PushState
 from core.settings import Settings
-from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
+from tests.conftest import dm
+from tests.fakes import FixedClock, RecordingMessenger, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
+from tests.integration.test_delivery import run_clock_once
 from tests.integration.test_diary import befriend, entry_ids, press, say
 
 LOOKS_ENCRYPTED = "enc1:gAAAAAB-not-really"
@@ -185,3 +190,186 @@ def test_k14_the_cli_lists_and_retries(tmp_path: Path, monkeypatch: pytest.Monke
 async def _user_ids(engine: AsyncEngine) -> list[int]:
     async with engine.connect() as conn:
         return list((await conn.scalars(select(UserRow.id))).all())
+
+
+# --- k07: /link tells the account that made the code, /link list and /unlink; wrong codes pause; daily codes ---
+
+
+async def _on(
+    app: App, text: str | None, user: str, platform: str, *, action: str | None = None, locale: str | None = None
+) -> RecordingResponder:
+    """A message (or a button press) from one platform account."""
+    responder = RecordingResponder()
+    incoming = dm(text, user=user, platform=platform, locale=locale)
+    await app.dispatcher.handle(replace(incoming, action=action) if action else incoming, responder)
+    return responder
+
+
+def _code(reply: RecordingResponder) -> str:
+    found = re.search(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}\b", reply.all_text())
+    assert found, reply.all_text()
+    return found.group()
+
+
+async def _linked(app: App) -> None:
+    """민지 keeps a diary on Telegram and joins her Discord account to it."""
+    await _on(app, "/consent yes", "tg-minji", "telegram")
+    await _on(app, "/diary 텔레그램에서 쓴 일기", "tg-minji", "telegram")
+    code = _code(await _on(app, "/link", "tg-minji", "telegram"))
+    assert "연결됐어요" in (await _on(app, f"/link {code}", "dc-minji", "discord")).all_text()
+
+
+@pytest.fixture
+def recorders() -> dict[str, RecordingMessenger]:
+    return {name: RecordingMessenger(name) for name in ("telegram", "discord", "terminal")}
+
+
+@pytest.fixture
+def pushing(
+    settings: Settings,
+    engine: AsyncEngine,
+    clock: FixedClock,
+    llm: ScriptedLanguageModel,
+    recorders: dict[str, RecordingMessenger],
+) -> App:
+    return bootstrap(settings, clock=clock, llm=llm, engine=engine, messengers=recorders, ops=RecordingOpsAlerts())
+
+
+async def test_k07_the_account_that_made_the_code_is_told_which_account_joined(
+    pushing: App, recorders: dict[str, RecordingMessenger]
+) -> None:
+    await _linked(pushing)
+    await run_clock_once(pushing)
+    ((recipient, reply, _),) = recorders["telegram"].pushed  # on the platform of the account that made the code
+    assert recipient.user_external_id == "tg-minji"
+    assert reply.sections[0].title == "🔗 새 계정이 연결됐어요"
+    assert "디스코드의 'dc-minji' 계정" in reply.plain_text and "/unlink" in reply.plain_text
+    assert recorders["discord"].pushed == []  # the account that typed the code got its answer in the chat
+
+
+async def test_k07_link_list_shows_the_linked_accounts_and_which_one_is_speaking(app: App) -> None:
+    alone = await _on(app, "/link list", "tg-minji", "telegram")
+    assert "이 계정 하나만" in alone.all_text()
+    await _linked(app)
+    listed = (await _on(app, "/link list", "dc-minji", "discord")).all_text()
+    assert "1. 텔레그램 · tg-minji\n2. 디스코드 · dc-minji ← 지금 이 계정" in listed
+    assert "/unlink" in listed
+    await _on(app, "/lang en", "tg-minji", "telegram")
+    english = (await _on(app, "/link list", "tg-minji", "telegram")).all_text()
+    assert "1. Telegram · tg-minji ← this one\n2. Discord · dc-minji" in english
+
+
+async def test_k07_unlink_asks_first_and_the_account_taken_out_starts_fresh(
+    pushing: App, engine: AsyncEngine, recorders: dict[str, RecordingMessenger]
+) -> None:
+    await _linked(pushing)
+    await run_clock_once(pushing)
+    recorders["telegram"].pushed.clear()
+    question = await _on(pushing, "/unlink discord", "tg-minji", "telegram")
+    assert "디스코드의 'dc-minji' 계정 연결을 끊을까요?" in question.all_text()
+    confirm, keep = question.last.current.buttons
+    assert "그대로 뒀어요" in (await _on(pushing, None, "tg-minji", "telegram", action=keep.action)).all_text()
+    assert len(await _identities_of(engine, "tg-minji")) == 2  # asking changed nothing
+
+    done = await _on(pushing, None, "tg-minji", "telegram", action=confirm.action)
+    assert "연결을 끊었어요" in done.all_text()
+    assert await _identities_of(engine, "tg-minji") == ["tg-minji"]
+    fresh = (await _on(pushing, "/diaries", "dc-minji", "discord")).all_text()
+    assert "텔레그램에서 쓴 일기" not in fresh
+    assert "텔레그램에서 쓴 일기" in (await _on(pushing, "/diaries", "tg-minji", "telegram")).all_text()
+    await run_clock_once(pushing)
+    ((recipient, told, _),) = recorders["discord"].pushed  # the account taken out hears it on its own platform
+    assert recipient.user_external_id == "dc-minji" and "새 계정이 됐어요" in told.plain_text
+    assert recorders["telegram"].pushed == []  # the one who pressed the button got the answer in the chat
+
+    last = await _on(pushing, "/unlink 1 yes", "tg-minji", "telegram")
+    assert "하나뿐이라 끊을 수 없어요" in last.all_text()
+    assert "사용법: /unlink" in (await _on(pushing, "/unlink mastodon", "tg-minji", "telegram")).all_text()
+
+
+async def test_k07_unlinking_the_account_in_use_tells_the_others(
+    pushing: App, engine: AsyncEngine, recorders: dict[str, RecordingMessenger]
+) -> None:
+    await _linked(pushing)
+    await run_clock_once(pushing)
+    recorders["telegram"].pushed.clear()
+    assert "지금 쓰고 있는 이 계정" in (await _on(pushing, "/unlink 2", "dc-minji", "discord")).all_text()
+    done = await _on(pushing, "/unlink 2 yes", "dc-minji", "discord")  # the typed twin of the confirm button
+    assert "이 계정의 연결을 끊었어요" in done.all_text()
+    await run_clock_once(pushing)
+    ((recipient, told, _),) = recorders["telegram"].pushed
+    assert recipient.user_external_id == "tg-minji"
+    assert "디스코드의 'dc-minji' 계정 연결이 끊겼어요" in told.plain_text
+    assert "이 계정 하나만" in (await _on(pushing, "/link list", "dc-minji", "discord")).all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(func.count()).select_from(UserRow)) == 2
+
+
+async def test_k07_wrong_codes_pause_link_and_friend_accept_then_the_window_passes(
+    app: App, settings: Settings, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    link_code = _code(await say(app, "/link"))
+    friend_code = _code(await say(app, "/friend invite"))
+    for verb in ("/link", "/link", "/link", "/friend accept", "/friend accept"):  # one count for both verbs
+        wrong = await say(app, f"{verb} AAAA-AAAA", user="guesser")
+        assert "이미 쓰였거나" in wrong.all_text()
+
+    paused = (await say(app, f"/friend accept {friend_code}", user="guesser")).all_text()  # right, but paused
+    assert "10분 안에 5번" in paused and "10분 뒤에 다시" in paused
+    assert "10분 뒤에 다시" in (await say(app, f"/link {link_code}", user="guesser")).all_text()
+    other_process = bootstrap(settings, clock=clock, engine=engine, ops=RecordingOpsAlerts())
+    clock.advance(minutes=4)
+    assert "6분 뒤에 다시" in (await say(other_process, "/link AAAA-AAAA", user="guesser")).all_text()
+    await say(app, "/lang en", user="guesser")
+    assert "try again in 6 min" in (await say(app, "/link AAAA-AAAA", user="guesser")).all_text()
+
+    clock.advance(minutes=6)
+    assert "friends now" in (await say(app, f"/friend accept {friend_code}", user="guesser")).all_text()
+    assert "Usage" in (await say(app, "/link 12", user="guesser")).all_text()  # not a code: not a guess either
+
+
+async def test_k07_right_codes_are_not_counted_as_wrong(app: App) -> None:
+    for _ in range(6):
+        own = _code(await say(app, "/friend invite"))
+        assert "내가 만든 코드" in (await say(app, f"/friend accept {own}")).all_text()
+    own_link = _code(await say(app, "/link"))
+    assert "같은 계정" in (await say(app, f"/link {own_link}")).all_text()
+
+
+async def test_k07_link_and_friend_codes_are_limited_per_local_day(app: App, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 11, 26, 14, 50, tzinfo=UTC))  # 23:50 in Seoul
+    for _ in range(10):
+        _code(await say(app, "/link"))
+        _code(await say(app, "/friend invite"))
+    assert "연결 코드는 하루에 10개까지" in (await say(app, "/link")).all_text()
+    assert "초대 코드는 하루에 10개까지" in (await say(app, "/friend invite")).all_text()
+    clock.advance(minutes=11)  # 00:01 the next day in Seoul: a new day, though not 24 hours later
+    _code(await say(app, "/link"))
+    _code(await say(app, "/friend invite"))
+
+
+async def test_k07_export_lists_linked_accounts_their_codes_and_wrong_tries(app: App) -> None:
+    await _on(app, "/link ZZZZ-ZZZZ", "dc-minji", "discord")  # a typo before the right code
+    await _linked(app)
+    (attachment,) = (await _on(app, "/export", "dc-minji", "discord")).last.current.attachments
+    data = json.loads(attachment.content)
+    assert sorted((i["platform"], i["name"]) for i in data["identities"]) == [
+        ("discord", "dc-minji"),
+        ("telegram", "tg-minji"),
+    ]
+    [made] = data["link_codes"]
+    assert made["used_at"] is not None and "code" not in made
+    assert [t["kind"] for t in data["wrong_code_tries"]] == ["link"]
+
+
+async def _identities_of(engine: AsyncEngine, external_id: str) -> list[str]:
+    """The accounts of the user that `external_id` belongs to."""
+    async with engine.connect() as conn:
+        owner = select(IdentityRow.user_id).where(IdentityRow.external_id == external_id).scalar_subquery()
+        return list(
+            (
+                await conn.scalars(
+                    select(IdentityRow.external_id).where(IdentityRow.user_id == owner).order_by(IdentityRow.id)
+                )
+            ).all()
+        )
