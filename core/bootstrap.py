@@ -26,6 +26,7 @@ from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.dispatch import Dispatcher, Handler
+from core.domain.accounts import CodeLimits
 from core.domain.budget import BudgetLimits
 from core.domain.outbox import QUEUE_GRACE
 from core.i18n import Catalog, catalog
@@ -46,6 +47,7 @@ from core.settings import Settings
 from core.usecases.account import AccountService
 from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
+from core.usecases.code_guard import CodeGuard
 from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
@@ -180,6 +182,15 @@ def bootstrap(
             price_output_per_1k=settings.llm_price_output_per_1k,
         ),
     )
+    guard = CodeGuard(
+        uow=uow,
+        clock=clock,
+        limits=CodeLimits(
+            wrong_tries=settings.code_wrong_tries,
+            window=timedelta(minutes=settings.code_wrong_tries_minutes),
+            codes_per_day=settings.codes_per_day,
+        ),
+    )
     counseling = CounselingService(
         uow=uow,
         clock=clock,
@@ -206,9 +217,10 @@ def bootstrap(
         uow=uow,
         clock=clock,
         encrypted_at_rest=bool(settings.maeum_encryption_key),
+        guard=guard,
         consent_hooks=(diary.after_consent,),
     )
-    friends = FriendsService(uow=uow, clock=clock, gate=gate)
+    friends = FriendsService(uow=uow, clock=clock, gate=gate, guard=guard)
     stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())
     schedules = SchedulesService(uow=uow, clock=clock, digest=stats.digest)
     delivery = DeliveryService(
@@ -233,6 +245,8 @@ def bootstrap(
         c.SetTimezone: account.set_timezone,
         c.SetQuietHours: account.set_quiet_hours,
         c.LinkAccount: account.link,
+        c.ListLinkedAccounts: account.list_linked,
+        c.UnlinkAccount: account.unlink,
         c.ExportData: account.export,
         c.RequestForget: account.request_forget,
         c.ConfirmForget: account.confirm_forget,

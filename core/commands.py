@@ -177,3 +177,15 @@ class SetQuietHours(Command):
 @dataclass(frozen=True, kw_only=True)
 class LinkAccount(Command):
     code: str | None  # None: make a code here; a code: join this account to the user who made it
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListLinkedAccounts(Command):
+    """`/link list`: the platform accounts joined to this user, and which one is speaking."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnlinkAccount(Command):
+    position: int | None = None  # as numbered by /link list
+    platform: str | None = None  # or the platform, when the user has one account there
+    answer: str = "ask"  # "ask" | "yes" (the confirm button and `/unlink N yes`) | "no"

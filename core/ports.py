@@ -11,6 +11,7 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from core.domain.accounts import CodeTry, IssuedCode
 from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
 from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
@@ -168,6 +169,16 @@ class Users(Protocol):
     async def create_link_code(self, user_id: UserId, *, code: str, now: datetime, expires_at: datetime) -> None: ...
 
     async def take_link_code(self, code: str, *, now: datetime) -> UserId | None: ...
+
+    async def link_codes_since(self, user_id: UserId, since: datetime) -> int:
+        """Link codes the user made since `since` (the daily limit)."""
+        ...
+
+    async def link_codes_of(self, user_id: UserId) -> list[IssuedCode]: ...
+
+    async def detach_identity(self, identity_id: int, *, now: datetime) -> UserId:
+        """Move one linked account out to a new user of its own; that user's id."""
+        ...
 
     async def has_own_records(self, user_id: UserId) -> bool: ...
 
@@ -416,6 +427,20 @@ class Friends(Protocol):
     async def remove(self, a: UserId, b: UserId) -> bool: ...
 
 
+class CodeTries(Protocol):
+    """/link and /friend accept codes typed that were not right (or are still being checked)."""
+
+    async def add(self, user_id: UserId, *, kind: str, now: datetime) -> int: ...
+
+    async def since(self, user_id: UserId, since: datetime) -> list[datetime]: ...
+
+    async def remove(self, try_id: int) -> None: ...
+
+    async def prune(self, user_id: UserId, *, before: datetime) -> None: ...
+
+    async def of_user(self, user_id: UserId) -> list[CodeTry]: ...
+
+
 class Schedules(Protocol):
     """Recurring pushes (one per user and kind)."""
 
@@ -468,6 +493,9 @@ class UnitOfWork(Protocol):
 
     @property
     def schedules(self) -> Schedules: ...
+
+    @property
+    def code_tries(self) -> CodeTries: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -19,6 +19,7 @@ from core.commands import (
     LinkAccount,
     ListDiaries,
     ListFriends,
+    ListLinkedAccounts,
     ListReminders,
     MarkHelpful,
     RemoveFriend,
@@ -37,9 +38,11 @@ from core.commands import (
     ShowStats,
     Start,
     StartNewConversation,
+    UnlinkAccount,
     WriteDiary,
     WriteGuestbook,
 )
+from core.domain.accounts import PLATFORM_WORDS
 from core.domain.timekeeping import parse_timezone
 from core.domain.values import ChatKind, Locale, Persona, WorryId
 from core.errors import UsageError
@@ -231,6 +234,29 @@ def _guestbook(inv: Invocation) -> Command:
     return WriteGuestbook(position=_id(parts[0], "guestbook.usage"), text=parts[1].strip())
 
 
+def _link(inv: Invocation) -> Command:
+    if len(inv.args) == 1 and inv.args[0].lower() in {"list", "목록"}:
+        return ListLinkedAccounts()
+    return LinkAccount(code="".join(inv.args) or None)
+
+
+_UNLINK_ANSWERS = {"yes": "yes", "확인": "yes", "네": "yes", "no": "no", "keep": "no", "취소": "no", "아니오": "no"}
+
+
+def _unlink(inv: Invocation) -> Command:
+    if not inv.args:
+        return ListLinkedAccounts()  # the list says how to choose one
+    if len(inv.args) > 2 or (len(inv.args) == 2 and inv.args[1].lower() not in _UNLINK_ANSWERS):
+        raise UsageError("unlink.usage")
+    answer = _UNLINK_ANSWERS[inv.args[1].lower()] if len(inv.args) == 2 else "ask"
+    which = inv.args[0].lower().removeprefix("#")
+    if which.isdecimal() and len(which) < 4 and int(which) > 0:
+        return UnlinkAccount(position=int(which), answer=answer)
+    if which in PLATFORM_WORDS:
+        return UnlinkAccount(platform=PLATFORM_WORDS[which], answer=answer)
+    raise UsageError("unlink.usage")
+
+
 def _stats(inv: Invocation) -> Command:
     return ShowStats(week=inv.rest.strip() or None)  # "last week", "지난 주" are two words
 
@@ -254,11 +280,19 @@ VERBS: tuple[Verb, ...] = (
     Verb(name="lang", parse=_lang, usage_key="lang.usage", summary_key="lang.summary", aliases=("language",)),
     Verb(
         name="link",
-        parse=lambda inv: LinkAccount(code="".join(inv.args) or None),
+        parse=_link,
         usage_key="link.usage",
         summary_key="link.summary",
         where=_DIRECT,
         aliases=("연결",),
+    ),
+    Verb(
+        name="unlink",
+        parse=_unlink,
+        usage_key="unlink.usage",
+        summary_key="unlink.summary",
+        where=_DIRECT,
+        aliases=("연결끊기", "연결해제"),
     ),
     Verb(
         name="quiet",

@@ -49,6 +49,11 @@ class Settings(BaseSettings):
     push_batch_size: int = Field(default=100, ge=1, le=1000)
     retention_days: int = Field(default=30, ge=1)  # sent pushes' texts blanked, handled inbox rows purged after
     push_lease_seconds: float = Field(default=30.0, gt=0, le=600)  # a dead worker's pushes go again after this
+    # /link CODE and /friend accept CODE: this many wrong codes (one count for both) within the window, then a
+    # pause until the oldest leaves it; and how many link codes, and friend codes, a person may make a local day.
+    code_wrong_tries: int = Field(default=5, ge=1, le=100)
+    code_wrong_tries_minutes: int = Field(default=10, ge=1, le=1440)
+    codes_per_day: int = Field(default=10, ge=1, le=1000)
     ops_backlog_threshold: int = Field(default=5000, ge=1)  # queued jobs
     ops_cpu_threshold: float = Field(default=0.9, gt=0)  # 1-minute load per core
     ops_memory_threshold: float = Field(default=0.9, gt=0, le=1)  # share of memory in use

@@ -53,6 +53,7 @@ OPTIONS: dict[str, OptionSpec] = {
     "stats": OptionSpec("week", required=False, max_length=20),
     "quiet": OptionSpec("window", required=False, max_length=20),
     "link": OptionSpec("code", required=False, max_length=20),
+    "unlink": OptionSpec("account", required=False, max_length=20),
 }
 
 

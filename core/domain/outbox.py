@@ -80,6 +80,7 @@ class NewPush:
     document: PushDocument
     due_at: datetime
     user_id: int | None = None  # a person: delivered to their direct chat
+    identity_id: int | None = None  # …on this one of their linked accounts (else the newest)
     platform: str | None = None  # or a group chat on one platform
     chat_id: str | None = None
 
@@ -96,3 +97,4 @@ class PushItem:
     user_id: int | None
     platform: str | None
     chat_id: str | None
+    identity_id: int | None = None

@@ -27,6 +27,7 @@ class User:
 
 @dataclass(frozen=True, kw_only=True)
 class Identity:
+    id: int
     user_id: UserId
     platform: str
     external_id: str

@@ -6,7 +6,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +14,7 @@ from core.commands import (
     ConfirmForget,
     ExportData,
     LinkAccount,
+    ListLinkedAccounts,
     RequestForget,
     SetConsent,
     SetLanguage,
@@ -22,7 +23,9 @@ from core.commands import (
     ShowHelp,
     ShowHome,
     Start,
+    UnlinkAccount,
 )
+from core.domain.accounts import ACCOUNT_PUSH_KIND, PLATFORMS, linked_key, unlinked_key
 from core.domain.diary import (
     LINK_TTL,
     new_invite_code,
@@ -30,15 +33,17 @@ from core.domain.diary import (
     pushes_written_by,
     show_invite_code,
 )
+from core.domain.outbox import NewPush, PushDocument
 from core.domain.quiet_hours import parse_quiet_hours
-from core.domain.records import PointEntry
+from core.domain.records import Identity, PointEntry
 from core.domain.schedules import ScheduleKind, next_occurrence
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import UserId
-from core.errors import UsageError
+from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import encode_action, listed_verbs
+from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
 from core.usecases.reminders import KIND as REMINDER_KIND
 
@@ -56,12 +61,15 @@ class AccountService:
         uow: UnitOfWorkFactory,
         clock: Clock,
         encrypted_at_rest: bool,
+        guard: CodeGuard,
         consent_hooks: Sequence[ConsentHook] = (),
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._consent_hooks = tuple(consent_hooks)
         self._encrypted = encrypted_at_rest
+        self._guard = guard
+        self._limits = guard.limits
 
     async def start(self, command: Start, ctx: Context) -> None:
         consent_line = ctx.t("start.consented") if ctx.user.consented else ctx.t("start.not_consented")
@@ -158,32 +166,162 @@ class AccountService:
 
     async def link(self, command: LinkAccount, ctx: Context) -> None:
         """`/link` makes a one-time code; `/link CODE` on another platform account joins that account to the
-        user who made it (same diary, points and friends from then on)."""
+        user who made it (same diary, points and friends from then on), and the accounts already there are told."""
         now = self._clock.now()
         if command.code is None:
-            code = new_invite_code()
-            async with self._uow() as uow:
-                await uow.users.create_link_code(ctx.user.id, code=code, now=now, expires_at=now + LINK_TTL)
-                await uow.commit()
-            minutes = int(LINK_TTL.total_seconds() // 60)
-            await ctx.say("link.code", code=show_invite_code(code), minutes=minutes)
+            await self._make_link_code(ctx, now)
             return
         typed = normalize_invite_code(command.code)
         if typed is None:
             raise UsageError("link.usage")
+        try_id = await self._guard.reserve(ctx.user.id, kind="link")
+        refused = ""
         async with self._uow() as uow:
             target = await uow.users.take_link_code(typed, now=now)
             if target is None:
-                raise UsageError("link.unknown")
+                raise UsageError("link.unknown")  # the try stays counted: a wrong guess
             if target == ctx.user.id:
-                raise UsageError("link.same")
-            if await uow.users.has_own_records(ctx.user.id):
-                raise UsageError("link.has_records")  # the code stays unused: nothing is committed
-            await uow.users.fold_into(ctx.user.id, target)
-            platforms = sorted({i.platform for i in await uow.users.identities(target)})
-            await uow.commit()
+                refused = "link.same"
+            elif await uow.users.has_own_records(ctx.user.id):
+                refused = "link.has_records"  # the code stays unused: nothing is committed
+            else:
+                await uow.code_tries.remove(try_id)
+                mine = await uow.users.identities(ctx.user.id)
+                joining = _speaking(mine, ctx) or mine[-1]
+                told = await uow.users.identities(target)
+                await uow.users.fold_into(ctx.user.id, target)
+                for identity in told:  # every account already there hears which one joined, on its own platform
+                    await uow.outbox.add(
+                        NewPush(
+                            dedupe_key=linked_key(typed, identity.id),
+                            kind=ACCOUNT_PUSH_KIND,
+                            document=PushDocument(
+                                key="account.push.linked",
+                                title_key="account.push.linked_title",
+                                params={"platform_key": _platform_key(joining.platform), "name": joining.display_name},
+                            ),
+                            due_at=now,
+                            user_id=target,
+                            identity_id=identity.id,
+                        ),
+                        now=now,
+                    )
+                platforms = sorted({i.platform for i in await uow.users.identities(target)})
+                await uow.commit()
+        if refused:
+            await self._guard.release(try_id)
+            raise UsageError(refused)
         logger.info("user %s folded into %s by /link", ctx.user.id, target)
-        await ctx.say("link.done", platforms=", ".join(platforms))
+        await ctx.say("link.done", platforms=", ".join(ctx.t(_platform_key(p)) for p in platforms))
+
+    async def _make_link_code(self, ctx: Context, now: datetime) -> None:
+        code = new_invite_code()
+        today = start_of_local_day(now, ZoneInfo(ctx.user.timezone))
+        async with self._uow() as uow:
+            if await uow.users.link_codes_since(ctx.user.id, today) >= self._limits.codes_per_day:
+                raise LimitExceeded("link.too_many_codes", limit=self._limits.codes_per_day)
+            await uow.users.create_link_code(ctx.user.id, code=code, now=now, expires_at=now + LINK_TTL)
+            await uow.commit()
+        minutes = int(LINK_TTL.total_seconds() // 60)
+        await ctx.say("link.code", code=show_invite_code(code), minutes=minutes)
+
+    async def list_linked(self, command: ListLinkedAccounts, ctx: Context) -> None:
+        async with self._uow() as uow:
+            identities = await uow.users.identities(ctx.user.id)
+        if len(identities) <= 1:
+            await ctx.say("link.list_only_one")
+            return
+        here = _speaking(identities, ctx)
+        lines = []
+        for number, identity in enumerate(identities, start=1):
+            line = ctx.t(
+                "link.list_line",
+                number=number,
+                platform=ctx.t(_platform_key(identity.platform)),
+                name=_shown_name(identity),
+            )
+            if here is not None and identity.id == here.id:
+                line += " " + ctx.t("link.list_here")
+            lines.append(line)
+        await ctx.responder.send(
+            Reply(
+                sections=(Section(title=ctx.t("link.list_title"), body="\n".join(lines), note=ctx.t("link.list_hint")),)
+            )
+        )
+
+    async def unlink(self, command: UnlinkAccount, ctx: Context) -> None:
+        """Take one account out of this user: it starts as a new user of its own, the data stays here, and the
+        accounts on both sides are told. Never the last one (that is /forget), and only after a confirm."""
+        if command.answer == "no":
+            await ctx.say("unlink.kept")
+            return
+        now = self._clock.now()
+        async with self._uow() as uow:
+            await uow.users.get(ctx.user.id, for_update=True)  # two unlinks at once cannot leave nobody
+            identities = await uow.users.identities(ctx.user.id)
+            if len(identities) <= 1:
+                raise UsageError("unlink.last")
+            chosen = _choose(identities, command, ctx)
+            speaking = _speaking(identities, ctx)
+            here = speaking is not None and speaking.id == chosen.id
+            if command.answer == "yes":
+                await self._detach(uow, chosen=chosen, identities=identities, speaking=speaking, ctx=ctx, now=now)
+                await uow.commit()
+        platform, name = ctx.t(_platform_key(chosen.platform)), _shown_name(chosen)
+        if command.answer == "yes":
+            logger.info("identity %s of user %s unlinked", chosen.id, ctx.user.id)
+            await ctx.say("unlink.done_here" if here else "unlink.done", platform=platform, name=name)
+            return
+        which = str(identities.index(chosen) + 1)
+        await ctx.say(
+            "unlink.question_here" if here else "unlink.question",
+            platform=platform,
+            name=name,
+            buttons=(
+                Button(label=ctx.t("unlink.confirm_button"), action=encode_action("unlink", which, "yes")),
+                Button(label=ctx.t("unlink.keep_button"), action=encode_action("unlink", which, "no")),
+            ),
+        )
+
+    async def _detach(
+        self,
+        uow: UnitOfWork,
+        *,
+        chosen: Identity,
+        identities: list[Identity],
+        speaking: Identity | None,
+        ctx: Context,
+        now: datetime,
+    ) -> None:
+        fresh = await uow.users.detach_identity(chosen.id, now=now)
+        params = {"platform_key": _platform_key(chosen.platform), "name": chosen.display_name}
+        told = [i for i in identities if i.id != chosen.id and (speaking is None or i.id != speaking.id)]
+        for identity in told:  # the accounts that stay, except the one being answered right here
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=unlinked_key(chosen.id, now, identity.id),
+                    kind=ACCOUNT_PUSH_KIND,
+                    document=PushDocument(
+                        key="account.push.unlinked", title_key="account.push.unlinked_title", params=params
+                    ),
+                    due_at=now,
+                    user_id=ctx.user.id,
+                    identity_id=identity.id,
+                ),
+                now=now,
+            )
+        if speaking is None or speaking.id != chosen.id:  # the account taken out hears it too, as its new user
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=unlinked_key(chosen.id, now, chosen.id),
+                    kind=ACCOUNT_PUSH_KIND,
+                    document=PushDocument(key="account.push.detached", title_key="account.push.unlinked_title"),
+                    due_at=now,
+                    user_id=fresh,
+                    identity_id=chosen.id,
+                ),
+                now=now,
+            )
 
     async def set_quiet_hours(self, command: SetQuietHours, ctx: Context) -> None:
         if command.window is None:
@@ -249,6 +387,17 @@ class AccountService:
                         "linked_at": i.created_at.isoformat(),
                     }
                     for i in await uow.users.identities(user.id)
+                ],
+                "link_codes": [  # codes made with /link (not the codes themselves)
+                    {
+                        "made_at": c.made_at.isoformat(),
+                        "expires_at": c.expires_at.isoformat(),
+                        "used_at": c.used_at.isoformat() if c.used_at else None,
+                    }
+                    for c in await uow.users.link_codes_of(user.id)
+                ],
+                "wrong_code_tries": [
+                    {"kind": t.kind, "at": t.at.isoformat()} for t in await uow.code_tries.of_user(user.id)
                 ],
                 "worries": [
                     {
@@ -360,6 +509,36 @@ class AccountService:
             await uow.commit()
         logger.info("user %s forgotten", ctx.user.id)
         await ctx.say("forget.done")
+
+
+def _platform_key(platform: str) -> str:
+    return f"platform.{platform}" if platform in PLATFORMS else "platform.other"
+
+
+def _shown_name(identity: Identity) -> str:
+    """A name a person recognises, with the platform's id when that is something else (a number, U123…)."""
+    if identity.external_id == identity.display_name:
+        return identity.display_name
+    return f"{identity.display_name} ({identity.external_id})"
+
+
+def _speaking(identities: list[Identity], ctx: Context) -> Identity | None:
+    """The account this message came from (None only if it was unlinked a moment ago)."""
+    sender = (ctx.incoming.platform, ctx.incoming.sender.external_id)
+    return next((i for i in identities if (i.platform, i.external_id) == sender), None)
+
+
+def _choose(identities: list[Identity], command: UnlinkAccount, ctx: Context) -> Identity:
+    if command.position is not None:
+        if not 0 < command.position <= len(identities):
+            raise UsageError("unlink.no_such", position=command.position)
+        return identities[command.position - 1]
+    platform = command.platform or ""
+    on_platform = [i for i in identities if i.platform == platform]
+    if len(on_platform) != 1:
+        key = "unlink.ambiguous" if on_platform else "unlink.no_platform"
+        raise UsageError(key, platform=ctx.t(_platform_key(platform)))
+    return on_platform[0]
 
 
 async def _whole_ledger(uow: UnitOfWork, user_id: UserId) -> list[PointEntry]:

@@ -141,7 +141,11 @@ class DeliveryService:
         identities = await work.users.identities(UserId(item.user_id)) if user else []
         if user is None or not identities:
             return None
-        identity = identities[-1]  # the newest account; linked accounts choose later (/link)
+        if item.identity_id is not None:  # meant for one linked account ("an account was linked to this one")
+            identities = [i for i in identities if i.id == item.identity_id]
+            if not identities:
+                return None  # that account was unlinked or forgotten since: the notice is not for the others
+        identity = identities[-1]  # otherwise the newest account
         recipient = Recipient(
             platform=identity.platform, user_external_id=identity.external_id, display_name=identity.display_name
         )
@@ -151,6 +155,9 @@ class DeliveryService:
     def _render(self, item: PushItem, locale: Locale) -> Reply:
         document = item.document
         params = dict(document.params)
+        for name, value in document.params.items():  # "platform_key": "platform.discord" → {platform}, translated
+            if name.endswith("_key") and isinstance(value, str):
+                params[name.removesuffix("_key")] = self._catalog.text(locale, value)
         if document.text is not None:
             params["text"] = document.text
         title = self._catalog.text(locale, document.title_key) if document.title_key else None

@@ -3,7 +3,6 @@ through the outbox, written in the same transaction as the change, so it survive
 
 from __future__ import annotations
 
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
@@ -20,14 +19,14 @@ from core.domain.diary import (
     show_invite_code,
 )
 from core.domain.outbox import NewPush, PushDocument
+from core.domain.timekeeping import start_of_local_day
 from core.domain.values import UserId
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply, Section
+from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
 from core.usecases.safety_gate import SafetyGate
-
-MAX_INVITES_PER_DAY = 20
 
 
 async def display_name(uow: UnitOfWork, user_id: UserId) -> str:
@@ -36,17 +35,20 @@ async def display_name(uow: UnitOfWork, user_id: UserId) -> str:
 
 
 class FriendsService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate, guard: CodeGuard) -> None:
         self._uow = uow
         self._clock = clock
         self._gate = gate
+        self._guard = guard
 
     async def invite(self, command: InviteFriend, ctx: Context) -> None:
         now = self._clock.now()
         code = new_invite_code()
+        today = start_of_local_day(now, ZoneInfo(ctx.user.timezone))
+        per_day = self._guard.limits.codes_per_day
         async with self._uow() as uow:
-            if await uow.friends.invites_since(ctx.user.id, now - timedelta(days=1)) >= MAX_INVITES_PER_DAY:
-                raise LimitExceeded("friend.too_many_invites", limit=MAX_INVITES_PER_DAY)
+            if await uow.friends.invites_since(ctx.user.id, today) >= per_day:
+                raise LimitExceeded("friend.too_many_invites", limit=per_day)
             await uow.friends.create_invite(inviter=ctx.user.id, code=code, now=now, expires_at=now + INVITE_TTL)
             await uow.commit()
         shown = show_invite_code(code)
@@ -65,10 +67,13 @@ class FriendsService:
         code = normalize_invite_code(command.code)
         if code is None:
             raise UsageError("friend.bad_code")
+        try_id = await self._guard.reserve(ctx.user.id, kind="friend")
         now = self._clock.now()
         theirs = ""
         async with self._uow() as uow:
             outcome, inviter = await uow.friends.redeem(code, user=ctx.user.id, now=now)
+            if outcome is not InviteOutcome.UNKNOWN:  # a real code, whatever came of it: not a wrong guess
+                await uow.code_tries.remove(try_id)
             if outcome is InviteOutcome.ACCEPTED and inviter is not None:
                 mine = await display_name(uow, ctx.user.id)
                 theirs = await display_name(uow, inviter)

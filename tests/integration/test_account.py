@@ -269,7 +269,7 @@ async def test_link_joins_a_second_platform_account_to_the_same_diary_and_points
     await ask(app, "요즘 잠이 안 와요", user="dc-minji", platform="discord")  # a worry first: it moves along
     assert "사용법: /link" in (await ask(app, "/link 12", user="dc-minji", platform="discord")).all_text()
     joined = await ask(app, f"/link {code.group()}", user="dc-minji", platform="discord")
-    assert "연결됐어요" in joined.all_text() and "discord, telegram" in joined.all_text()
+    assert "연결됐어요" in joined.all_text() and "디스코드, 텔레그램" in joined.all_text()
     assert "텔레그램에서 쓴 일기" in (await ask(app, "/diaries", user="dc-minji", platform="discord")).all_text()
     assert "이미 쓰였거나" in (await ask(app, f"/link {code.group()}", user="x", platform="slack")).all_text()
     async with engine.connect() as conn:

@@ -160,6 +160,8 @@ class OutboxRow(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
     platform: Mapped[str | None] = mapped_column(String(16), nullable=True)  # set for group/channel pushes
     chat_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # one of the person's linked accounts (identities.id) when the push is for that one, not the newest
+    identity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     kind: Mapped[str] = mapped_column(String(32))
     document: Mapped[str] = mapped_column(Text)  # JSON push document; ciphertext when a key is set
     due_at: Mapped[datetime] = mapped_column(UtcDateTime())
@@ -347,3 +349,16 @@ class LinkCodeRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class CodeTryRow(Base):
+    """A /link or /friend accept code someone typed that was not right (or is still being checked): the count in
+    the last minutes decides whether they may try again yet. Rows older than the window are of no use."""
+
+    __tablename__ = "code_tries"
+    __table_args__ = (Index("ix_code_tries_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # link | friend
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

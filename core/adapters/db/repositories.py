@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import (
+    CodeTryRow,
     ConversationRow,
     DiaryCommentRow,
     DiaryEntryRow,
@@ -34,6 +35,7 @@ from core.adapters.db.models import (
     UserRow,
     WorryRow,
 )
+from core.domain.accounts import CodeTry, IssuedCode
 from core.domain.budget import OFFLINE_MODEL, SAFETY_PURPOSE_PREFIX
 from core.domain.outbox import FINAL_STATES, DeadLetter, NewPush, PushDocument, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
@@ -136,6 +138,7 @@ class SqlAlchemyUsers:
         )
         return [
             Identity(
+                id=r.id,
                 user_id=UserId(r.user_id),
                 platform=r.platform,
                 external_id=r.external_id,
@@ -159,6 +162,32 @@ class SqlAlchemyUsers:
         )
         return UserId(owner) if owner is not None else None
 
+    async def link_codes_since(self, user_id: UserId, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count())
+            .select_from(LinkCodeRow)
+            .where(LinkCodeRow.user_id == user_id, LinkCodeRow.created_at >= since)
+        )
+        return int(count or 0)
+
+    async def link_codes_of(self, user_id: UserId) -> list[IssuedCode]:
+        rows = await self._session.scalars(
+            select(LinkCodeRow).where(LinkCodeRow.user_id == user_id).order_by(LinkCodeRow.id)
+        )
+        return [IssuedCode(made_at=r.created_at, expires_at=r.expires_at, used_at=r.used_at) for r in rows]
+
+    async def detach_identity(self, identity_id: int, *, now: datetime) -> UserId:
+        """Move one linked account out to a new user of its own (same language and zone, nothing else)."""
+        identity = await self._session.get(IdentityRow, identity_id)
+        assert identity is not None
+        old = await self._session.get(UserRow, identity.user_id)
+        assert old is not None
+        fresh = UserRow(locale=old.locale, timezone=old.timezone, created_at=now)
+        self._session.add(fresh)
+        await self._session.flush()
+        await self._session.execute(update(IdentityRow).where(IdentityRow.id == identity_id).values(user_id=fresh.id))
+        return UserId(fresh.id)
+
     async def has_own_records(self, user_id: UserId) -> bool:
         """Whether the account keeps a diary, points or friends of its own (then it cannot be folded into
         another user without choosing whose to keep)."""
@@ -173,7 +202,16 @@ class SqlAlchemyUsers:
 
     async def fold_into(self, source: UserId, target: UserId) -> None:
         """Move `source`'s accounts, worries, conversations and pending pushes to `target`, then delete it."""
-        for model in (IdentityRow, ConversationRow, WorryRow, FeedbackRow, LlmUsageRow, OutboxRow, PendingDiaryRow):
+        for model in (
+            IdentityRow,
+            ConversationRow,
+            WorryRow,
+            FeedbackRow,
+            LlmUsageRow,
+            OutboxRow,
+            PendingDiaryRow,
+            CodeTryRow,
+        ):
             await self._session.execute(update(model).where(model.user_id == source).values(user_id=target))
         await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == source))
         await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == source))
@@ -217,10 +255,46 @@ class SqlAlchemyUsers:
         await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == user_id))
         await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == user_id))
         await self._session.execute(delete(LinkCodeRow).where(LinkCodeRow.user_id == user_id))
+        await self._session.execute(delete(CodeTryRow).where(CodeTryRow.user_id == user_id))
         await self._session.execute(delete(PointLedgerRow).where(PointLedgerRow.user_id == user_id))
         await self._session.execute(delete(PointBalanceRow).where(PointBalanceRow.user_id == user_id))
         await self._session.execute(delete(IdentityRow).where(IdentityRow.user_id == user_id))
         await self._session.execute(delete(UserRow).where(UserRow.id == user_id))
+
+
+class SqlAlchemyCodeTries:
+    """Code tries that were not right, per user (see core.domain.accounts.paused_until)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, user_id: UserId, *, kind: str, now: datetime) -> int:
+        row = CodeTryRow(user_id=user_id, kind=kind, created_at=now)
+        self._session.add(row)
+        await self._session.flush()
+        return row.id
+
+    async def since(self, user_id: UserId, since: datetime) -> list[datetime]:
+        rows = await self._session.scalars(
+            select(CodeTryRow.created_at)
+            .where(CodeTryRow.user_id == user_id, CodeTryRow.created_at > since)
+            .order_by(CodeTryRow.created_at)
+        )
+        return list(rows.all())
+
+    async def remove(self, try_id: int) -> None:
+        await self._session.execute(delete(CodeTryRow).where(CodeTryRow.id == try_id))
+
+    async def prune(self, user_id: UserId, *, before: datetime) -> None:
+        await self._session.execute(
+            delete(CodeTryRow).where(CodeTryRow.user_id == user_id, CodeTryRow.created_at <= before)
+        )
+
+    async def of_user(self, user_id: UserId) -> list[CodeTry]:
+        rows = await self._session.scalars(
+            select(CodeTryRow).where(CodeTryRow.user_id == user_id).order_by(CodeTryRow.id)
+        )
+        return [CodeTry(kind=r.kind, at=r.created_at) for r in rows]
 
 
 class SqlAlchemyCounseling:
@@ -472,6 +546,7 @@ class SqlAlchemyOutbox:
         statement = dialect_insert(self._session, OutboxRow).values(
             dedupe_key=push.dedupe_key,
             user_id=push.user_id,
+            identity_id=push.identity_id,
             platform=push.platform,
             chat_id=push.chat_id,
             kind=push.kind,
@@ -721,6 +796,7 @@ class SqlAlchemyOutbox:
             user_id=row.user_id,
             platform=row.platform,
             chat_id=row.chat_id,
+            identity_id=row.identity_id,
         )
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core.adapters.db.diary import SqlAlchemyDiary, SqlAlchemyFriends, SqlAlchemySchedules
 from core.adapters.db.points import SqlAlchemyPoints
 from core.adapters.db.repositories import (
+    SqlAlchemyCodeTries,
     SqlAlchemyCounseling,
     SqlAlchemyInbox,
     SqlAlchemyLeases,
@@ -32,6 +33,7 @@ class SqlAlchemyUnitOfWork:
     diary: SqlAlchemyDiary
     friends: SqlAlchemyFriends
     schedules: SqlAlchemySchedules
+    code_tries: SqlAlchemyCodeTries
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -50,6 +52,7 @@ class SqlAlchemyUnitOfWork:
         self.diary = SqlAlchemyDiary(self._session, self._cipher)
         self.friends = SqlAlchemyFriends(self._session)
         self.schedules = SqlAlchemySchedules(self._session)
+        self.code_tries = SqlAlchemyCodeTries(self._session)
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
