@@ -163,18 +163,22 @@ def announce(text: str, announcement_id: str | None) -> None:
 
 @main.group()
 def deadletters() -> None:
-    """Pushes that failed every attempt (the operator was alerted for each)."""
+    """Pushes, and platform updates, that failed every attempt (the operator was alerted for each)."""
 
 
 @deadletters.command("list")
 def deadletters_list() -> None:
-    """One line per dead letter: id, kind, recipient, attempts, last error."""
+    """One line per dead letter: id, kind, recipient, attempts, last error; then dead updates ("update ID")."""
     from jobs.runtime import with_app
 
     settings = _settings()
     _logging(logging.WARNING, settings=settings, component="deadletters")
-    letters = asyncio.run(with_app(lambda app: app.dead_letters.letters()))
-    if not letters:
+
+    async def both(app: Any) -> tuple[list[Any], list[Any]]:
+        return await app.dead_letters.letters(), await app.dead_letters.updates()
+
+    letters, updates = asyncio.run(with_app(both))
+    if not letters and not updates:
         click.echo("no dead letters")
         return
     for letter in letters:
@@ -183,22 +187,38 @@ def deadletters_list() -> None:
             f"{letter.id}\t{letter.kind}\t{recipient}\tattempts {letter.attempts}\t"
             f"due {letter.due_at:%Y-%m-%d %H:%M}Z\t{letter.last_error or '-'}"
         )
+    for update in updates:
+        click.echo(
+            f"update {update.id}\t{update.platform} {update.event_id}\tattempts {update.attempts}\t"
+            f"received {update.received_at:%Y-%m-%d %H:%M}Z\t{update.last_error or '-'}"
+        )
 
 
 @deadletters.command("retry")
 @click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "everything", is_flag=True, help="Retry every dead letter.")
-def deadletters_retry(ids: tuple[int, ...], everything: bool) -> None:
-    """Send dead letters again (by ID, or --all): back to pending with fresh attempts."""
+@click.option("--all", "everything", is_flag=True, help="Retry every dead letter and every dead update.")
+@click.option("--updates", "updates", is_flag=True, help="The IDs are dead updates (`update ID` in the list).")
+def deadletters_retry(ids: tuple[int, ...], everything: bool, updates: bool) -> None:
+    """Try dead letters again (by ID, or --all): back to pending with fresh attempts."""
     from jobs.runtime import with_app
 
     if bool(ids) == everything:
-        click.echo("usage: maeum deadletters retry ID [ID …] | --all", err=True)
+        click.echo("usage: maeum deadletters retry [--updates] ID [ID …] | --all", err=True)
         sys.exit(2)
     settings = _settings()
     _logging(logging.WARNING, settings=settings, component="deadletters")
-    revived = asyncio.run(with_app(lambda app: app.dead_letters.retry(None if everything else list(ids))))
-    click.echo(f"dead letters sent back to the queue: {revived}")
+    chosen = None if everything else list(ids)
+
+    async def retry(app: Any) -> tuple[int, int]:
+        pushes = 0 if updates and not everything else await app.dead_letters.retry(chosen)
+        inbox = await app.dead_letters.retry_updates(chosen) if updates or everything else 0
+        return pushes, inbox
+
+    pushes, inbox = asyncio.run(with_app(retry))
+    if not updates or everything:
+        click.echo(f"dead letters sent back to the queue: {pushes}")
+    if updates or everything:
+        click.echo(f"dead updates sent back to the inbox: {inbox}")
 
 
 def _run_until_signalled(settings: Settings, run: Callable[[Any, asyncio.Event], Awaitable[None]]) -> None:

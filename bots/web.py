@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bots.shared.inbox import recover_forever
 from core.bootstrap import App
 
 logger = logging.getLogger(__name__)
@@ -190,9 +191,6 @@ async def gather_metrics(app: App) -> bytes:
     return generate_latest(registry)
 
 
-INBOX_RECOVERY_SECONDS = 30.0
-
-
 async def _start_telegram(app: App) -> Any:
     if not app.settings.telegram_bot_token:
         return None
@@ -243,18 +241,6 @@ async def _start_discord(app: App) -> Any:
     return InteractionsEndpoint(bot, SignatureChecker(settings.discord_public_key)), bot
 
 
-async def _recover_inbox_forever(handlers: list[Any], stop: asyncio.Event) -> None:
-    """Updates accepted just before a crash are handled by the next web process, a minute later."""
-    while not stop.is_set():
-        for handler in handlers:
-            try:
-                await handler.recover_inbox()
-            except Exception:
-                logger.exception("inbox recovery failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=INBOX_RECOVERY_SECONDS)
-
-
 def create_web_app(build_app: Callable[[], App]) -> Starlette:
     """`build_app` runs at startup, inside the server's event loop (an async engine belongs to one loop)."""
     state: dict[str, Any] = {}
@@ -266,8 +252,8 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         state["slack"] = web.state.slack = _start_slack(app)
         state["discord"] = web.state.discord = await _start_discord(app)
         stop = asyncio.Event()
-        recoverers = [
-            h
+        intakes = [
+            h.inbox
             for h in (
                 state["telegram"],
                 state["slack"][1] if state["slack"] else None,
@@ -275,7 +261,8 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
             )
             if h
         ]
-        recovery = asyncio.create_task(_recover_inbox_forever(recoverers, stop))
+        # Failed updates after their backoff, and ones a crashed web process left, every third of a lease.
+        recovery = asyncio.create_task(recover_forever(intakes, stop))
         try:
             yield
         finally:

@@ -42,3 +42,7 @@ class IncomingMessage:
     non_text: bool = False  # a sticker, photo or voice note: in a direct chat the user is asked to write
     message_id: str | None = None
     extras: dict[str, str] = field(default_factory=dict)
+    # The platform update this came from (`telegram:500000001`), when it came through the inbox. Effects of
+    # handling it (a worry, its quota count and points, a reminder) are keyed by it, so that handling the same
+    # update again after a crash or a failure repeats none of them.
+    update_key: str | None = None

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from core.domain.accounts import CodeTry, IssuedCode
 from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
+from core.domain.inbox import DeadUpdate, DueUpdate, TakenUpdate
 from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
@@ -135,8 +136,10 @@ class OpsAlerts(Protocol):
 
 
 class Locks(Protocol):
-    def hold(self, key: str, *, ttl_seconds: int) -> AbstractAsyncContextManager[bool]:
-        """Try to take `key`; yields False at once if another holder has it."""
+    def hold(self, key: str, *, ttl_seconds: int, owner: str | None = None) -> AbstractAsyncContextManager[bool]:
+        """Try to take `key`; yields False at once if another holder has it. A holder that names an `owner` (the
+        platform update being handled) takes the key over from an earlier holder with the same owner: the same
+        update handled again after a crash must not wait for the crashed attempt's lock to expire."""
         ...
 
 
@@ -203,8 +206,19 @@ class Counseling(Protocol):
     async def close_conversations(self, user_id: UserId, now: datetime) -> int: ...
 
     async def add_worry(
-        self, *, user_id: UserId, conversation_id: ConversationId | None, text: str | None, crisis: bool, now: datetime
+        self,
+        *,
+        user_id: UserId,
+        conversation_id: ConversationId | None,
+        text: str | None,
+        crisis: bool,
+        now: datetime,
+        update_key: str | None = None,
     ) -> WorryId: ...
+
+    async def worry_for_update(self, user_id: UserId, update_key: str) -> Worry | None:
+        """The worry the platform update `update_key` recorded, if any: handling that update again goes on with it."""
+        ...
 
     async def mark_answered(self, worry_id: WorryId, *, offline: bool) -> None: ...
 
@@ -321,16 +335,40 @@ class Leases(Protocol):
 
 
 class Inbox(Protocol):
-    async def accept(self, *, platform: str, event_id: str, payload: str, now: datetime) -> int | None: ...
+    """Platform updates, kept before the platform is answered (core.domain.inbox for states and retries)."""
+
+    async def accept(
+        self, *, platform: str, event_id: str, payload: str, now: datetime, due_at: datetime | None = None
+    ) -> int | None: ...
+
+    async def claim(self, inbox_id: int, *, now: datetime, lease_until: datetime) -> TakenUpdate | None: ...
 
     async def take(self, inbox_id: int, *, now: datetime, lease_until: datetime) -> tuple[str, str] | None: ...
 
-    async def done(self, inbox_id: int, *, now: datetime, failed: bool = False) -> None: ...
+    async def renew(self, inbox_id: int, *, attempt: int, lease_until: datetime) -> bool: ...
+
+    async def record_replies(self, inbox_id: int, *, attempt: int, replies: Sequence[str]) -> bool: ...
+
+    async def done(self, inbox_id: int, *, now: datetime, attempt: int | None = None) -> bool: ...
+
+    async def retry_later(self, inbox_id: int, *, attempt: int, at: datetime, error: str) -> bool: ...
+
+    async def bury(self, inbox_id: int, *, attempt: int, now: datetime, error: str) -> bool: ...
+
+    async def due(
+        self, *, platform: str, now: datetime, fresh_too: bool = False, limit: int = 100
+    ) -> list[DueUpdate]: ...
 
     async def unfinished(self, *, platform: str, received_before: datetime, limit: int = 100) -> list[int]: ...
 
     async def purge_processed(self, *, before: datetime, limit: int) -> int:
         """Delete up to `limit` rows handled (or given up on) before `before`; returns how many."""
+        ...
+
+    async def dead_updates(self, *, limit: int) -> list[DeadUpdate]: ...
+
+    async def revive(self, ids: list[int] | None, *, now: datetime) -> int:
+        """Dead updates (these, or all when None) go back to pending with fresh attempts; returns how many."""
         ...
 
 
@@ -346,6 +384,10 @@ class Points(Protocol):
     async def spend(self, user_id: UserId, amount: int, *, reason: str, ref: str, now: datetime) -> PointEntry | None:
         """Take `amount` (> 0) atomically if the balance covers it; None when it does not. Concurrent spends never
         take more than the balance. The same (reason, ref) again returns the first entry and takes nothing."""
+        ...
+
+    async def spent(self, user_id: UserId, *, reason: str, ref: str) -> PointEntry | None:
+        """The spend recorded for (reason, ref), if any."""
         ...
 
     async def log(self, user_id: UserId, *, before_id: int | None = None, limit: int = 10) -> list[PointEntry]:

@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     code_wrong_tries: int = Field(default=5, ge=1, le=100)
     code_wrong_tries_minutes: int = Field(default=10, ge=1, le=1440)
     codes_per_day: int = Field(default=10, ge=1, le=1000)
+    # The inbox: a process holds an update it handles this long, renewed by a heartbeat every third of it; a dead
+    # process's update is taken again after it. A failed update is retried after INBOX_RETRY_SECONDS, doubling
+    # (capped at 10 minutes), and is dead (the operator is told) after INBOX_MAX_ATTEMPTS.
+    inbox_lease_seconds: float = Field(default=30.0, gt=0, le=600)
+    inbox_retry_seconds: float = Field(default=5.0, gt=0, le=600)
+    inbox_max_attempts: int = Field(default=6, ge=1, le=50)
     ops_backlog_threshold: int = Field(default=5000, ge=1)  # queued jobs
     ops_cpu_threshold: float = Field(default=0.9, gt=0)  # 1-minute load per core
     ops_memory_threshold: float = Field(default=0.9, gt=0, le=1)  # share of memory in use

@@ -24,10 +24,12 @@ from bots.discord.responder import ChannelResponder, InteractionResponder
 from bots.discord.sdk_endpoints import use_api_base, use_gateway
 from bots.discord.slash_commands import CatalogTranslator, build_tree
 from bots.discord.translate import PLATFORM, from_interaction, from_message
-from bots.shared.inbox import InboxIntake
+from bots.shared.inbox import InboxIntake, ReplyJournal, recover_forever
 from bots.shared.streaming import ThrottledResponder
 from core.bootstrap import App
 from core.domain.values import ChatKind, locale_from_platform
+from core.inbound import IncomingMessage
+from core.ports import Responder
 
 logger = logging.getLogger(__name__)
 
@@ -117,17 +119,17 @@ class DiscordBot:
             return
         await self.inbox.receive(f"message:{message.id}", _stored("message", message_payload(message)))
 
-    async def recover_inbox(self, *, older_than: timedelta = timedelta(minutes=1)) -> int:
-        return await self.inbox.recover(older_than=older_than)
+    async def recover_inbox(self, *, fresh_too: bool = False) -> int:
+        return await self.inbox.recover(fresh_too=fresh_too)
 
-    async def _handle_stored(self, payload: str) -> None:
+    async def _handle_stored(self, payload: str, journal: ReplyJournal) -> None:
         stored = json.loads(payload)
         if stored["kind"] == "interaction":
-            await self.handle_interaction(stored["body"])
+            await self.handle_interaction(stored["body"], journal=journal)
         else:
-            await self.handle_message(stored["body"])
+            await self.handle_message(stored["body"], journal=journal)
 
-    async def handle_interaction(self, payload: dict[str, Any]) -> None:
+    async def handle_interaction(self, payload: dict[str, Any], *, journal: ReplyJournal | None = None) -> None:
         incoming = from_interaction(payload)
         if incoming is None:
             return
@@ -142,9 +144,14 @@ class DiscordBot:
         inner = InteractionResponder(
             webhook, interaction=self._live.get(str(payload.get("id"))), in_guild=incoming.chat.kind is ChatKind.GROUP
         )
-        await self.app.dispatcher.handle(incoming, ThrottledResponder(inner, interval=EDIT_INTERVAL))
+        await self._dispatch(incoming, ThrottledResponder(inner, interval=EDIT_INTERVAL), journal)
 
-    async def handle_message(self, payload: dict[str, Any]) -> None:
+    async def _dispatch(self, incoming: IncomingMessage, responder: Responder, journal: ReplyJournal | None) -> None:
+        if journal is not None:
+            incoming, responder = journal.message(incoming), journal.wrap(responder)
+        await self.app.dispatcher.handle(incoming, responder)
+
+    async def handle_message(self, payload: dict[str, Any], *, journal: ReplyJournal | None = None) -> None:
         bot_user = self.client.user
         incoming = from_message(payload, bot_user_id=str(bot_user.id) if bot_user else "")
         if incoming is None:
@@ -161,7 +168,7 @@ class DiscordBot:
             await dm.send(notice)
 
         inner = ChannelResponder(channel, on_forbidden=tell_in_dm)
-        await self.app.dispatcher.handle(incoming, ThrottledResponder(inner, interval=EDIT_INTERVAL))
+        await self._dispatch(incoming, ThrottledResponder(inner, interval=EDIT_INTERVAL), journal)
 
 
 INTERACTION_TOKEN_LIFETIME = timedelta(minutes=15)
@@ -230,11 +237,17 @@ class GatewayClient(discord.AutoShardedClient):
     async def on_ready(self) -> None:
         if not self.ready_once.is_set():
             self.ready_once.set()
-            recovered = await self.maeum.recover_inbox(older_than=timedelta(0))
+            recovered = await self.maeum.recover_inbox(fresh_too=True)  # the gateway is the only receiver
             logger.info("discord: connected as %s (%d unfinished updates recovered)", self.user, recovered)
 
     async def on_message(self, message: discord.Message) -> None:
         await self.maeum.receive_message(message)
+
+
+async def _recover_when_ready(client: GatewayClient, stop: asyncio.Event) -> None:
+    """Retries and updates a crashed process left, once connected (on_ready has taken what was pending)."""
+    await client.ready_once.wait()
+    await recover_forever([client.maeum.inbox], stop)
 
 
 async def discover_gateway(api_base: str, token: str) -> str:
@@ -288,12 +301,16 @@ async def run_gateway(
     async with client:
         runner = asyncio.create_task(client.start(settings.discord_bot_token))
         stopper = asyncio.create_task(stop.wait())
+        recovery = asyncio.create_task(_recover_when_ready(client, stop))
         try:
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
             if runner in done:
                 runner.result()  # a failure to log in or connect ends the process with its reason
         finally:
             stopper.cancel()
+            recovery.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await recovery
             await client.close()
             with contextlib.suppress(asyncio.CancelledError, discord.DiscordException):
                 await runner

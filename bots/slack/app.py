@@ -8,24 +8,25 @@ event id twice is handled once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
 from collections import OrderedDict
-from datetime import timedelta
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.shared.inbox import InboxIntake
+from bots.shared.inbox import InboxIntake, ReplyJournal, recover_forever
 from bots.shared.streaming import ThrottledResponder
 from bots.slack.responder import HomeResponder, SlackResponder
 from bots.slack.translate import PLATFORM, from_action, from_command, from_mention, from_message
 from core.bootstrap import App
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
+from core.ports import Responder
 
 logger = logging.getLogger(__name__)
 
@@ -55,8 +56,8 @@ class SlackBot:
             self._locales.popitem(last=False)
         return locale
 
-    async def recover_inbox(self, *, older_than: timedelta = timedelta(minutes=1)) -> int:
-        return await self.inbox.recover(older_than=older_than)
+    async def recover_inbox(self, *, fresh_too: bool = False) -> int:
+        return await self.inbox.recover(fresh_too=fresh_too)
 
     async def accept(self, kind: str, dedupe_id: str, body: dict[str, Any]) -> int | None:
         return await self.inbox.accept(f"{kind}:{dedupe_id}", json.dumps({"kind": kind, "body": body}))
@@ -64,11 +65,11 @@ class SlackBot:
     async def process(self, inbox_id: int) -> None:
         await self.inbox.process(inbox_id)
 
-    async def _handle_stored(self, payload: str) -> None:
+    async def _handle_stored(self, payload: str, journal: ReplyJournal) -> None:
         stored = json.loads(payload)
-        await self.handle(stored["kind"], stored["body"])
+        await self.handle(stored["kind"], stored["body"], journal=journal)
 
-    async def handle(self, kind: str, body: dict[str, Any]) -> None:
+    async def handle(self, kind: str, body: dict[str, Any], *, journal: ReplyJournal | None = None) -> None:
         if kind == "home":
             await self.publish_home(str(body["user"]))
             return
@@ -95,9 +96,11 @@ class SlackBot:
                 action=incoming.action,
                 message_id=incoming.message_id,
             )
-        responder = ThrottledResponder(
+        responder: Responder = ThrottledResponder(
             SlackResponder(self.client, incoming.chat.id, user=user_id), interval=EDIT_INTERVAL
         )
+        if journal is not None:
+            incoming, responder = journal.message(incoming), journal.wrap(responder)
         await self.app.dispatcher.handle(incoming, responder)
         await self.publish_home(user_id)  # the Home tab shows the latest summary
 
@@ -182,11 +185,13 @@ async def run_socket_mode(app: App, *, stop: Any) -> None:
     """`maeum slack-socket`: the same listeners over Socket Mode (no public URL needed)."""
     from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
-    bolt, _ = build_bolt_app(app, socket_mode=True)
+    bolt, slack = build_bolt_app(app, socket_mode=True)
     handler = AsyncSocketModeHandler(bolt, app.settings.slack_app_token)
     await handler.connect_async()  # type: ignore[no-untyped-call]
     logger.info("slack: connected over Socket Mode")
+    recovery = asyncio.create_task(recover_forever([slack.inbox], stop))
     try:
         await stop.wait()
     finally:
+        await recovery
         await handler.close_async()  # type: ignore[no-untyped-call]

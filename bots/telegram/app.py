@@ -10,17 +10,18 @@ import asyncio
 import contextlib
 import json
 import logging
-from datetime import timedelta
 
 from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bots.shared.inbox import InboxIntake
+from bots.shared.inbox import InboxIntake, ReplyJournal, recover_forever
 from bots.shared.streaming import ThrottledResponder
 from bots.telegram.responder import TelegramResponder, call_telegram
 from bots.telegram.translate import PLATFORM, translate
 from core.bootstrap import App
 from core.domain.values import ChatKind, Locale
+from core.ports import Responder
 from core.routing import listed_verbs
 
 logger = logging.getLogger(__name__)
@@ -67,22 +68,28 @@ class TelegramBot:
         """Polling and webhook both land here."""
         await self.inbox.receive(str(update.update_id), json.dumps(update.to_dict()))
 
-    async def recover_inbox(self, *, older_than: timedelta = timedelta(minutes=1)) -> int:
-        """Updates accepted but never finished (a crash after the webhook answered): handle them now."""
-        return await self.inbox.recover(older_than=older_than)
+    async def recover_inbox(self, *, fresh_too: bool = False) -> int:
+        """Updates due again: failed ones after their backoff, and ones a crashed process left unfinished."""
+        return await self.inbox.recover(fresh_too=fresh_too)
 
-    async def _handle_stored(self, payload: str) -> None:
-        await self.handle(Update.de_json(json.loads(payload), self.bot))
+    async def _handle_stored(self, payload: str, journal: ReplyJournal) -> None:
+        await self.handle(Update.de_json(json.loads(payload), self.bot), journal=journal)
 
-    async def handle(self, update: Update) -> None:
+    async def handle(self, update: Update, *, journal: ReplyJournal | None = None) -> None:
         if update.callback_query is not None:
-            # Every press is answered at once, or the client shows a spinner for a long time.
-            await call_telegram(update.callback_query.answer)
+            # Every press is answered at once, or the client shows a spinner for a long time. Handled again later
+            # (a retry), the query may be too old to answer: the press itself still counts.
+            try:
+                await call_telegram(update.callback_query.answer)
+            except BadRequest as error:
+                logger.info("telegram: callback query not answered (%s)", type(error).__name__)
         incoming = translate(update, bot_username=self.username)
         if incoming is None:
             return
         interval = EDIT_INTERVAL_DIRECT if incoming.chat.kind is ChatKind.DIRECT else EDIT_INTERVAL_GROUP
-        responder = ThrottledResponder(TelegramResponder(self.bot, incoming.chat.id), interval=interval)
+        responder: Responder = ThrottledResponder(TelegramResponder(self.bot, incoming.chat.id), interval=interval)
+        if journal is not None:
+            incoming, responder = journal.message(incoming), journal.wrap(responder)
         await self.app.dispatcher.handle(incoming, responder)
 
 
@@ -111,7 +118,8 @@ async def run_polling(app: App, *, stop: asyncio.Event) -> None:
     async with application:
         await call_telegram(application.bot.delete_webhook)  # polling is refused while a webhook is set
         await telegram_bot.register_commands()
-        await telegram_bot.recover_inbox(older_than=timedelta(0))
+        await telegram_bot.recover_inbox(fresh_too=True)  # the only poller: nobody else is handling them
+        recovery = asyncio.create_task(recover_forever([telegram_bot.inbox], stop))
         await application.start()
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=ALLOWED_UPDATES, timeout=30)
@@ -119,6 +127,7 @@ async def run_polling(app: App, *, stop: asyncio.Event) -> None:
         try:
             await stop.wait()
         finally:
+            await recovery
             await application.updater.stop()
             with contextlib.suppress(Exception):
                 await application.stop()

@@ -43,6 +43,7 @@ class Worry:
     created_at: datetime
     text: str | None  # None when the user had not consented, or for crisis texts
     crisis: bool
+    answered: bool = False
     answered_offline: bool = False
 
 

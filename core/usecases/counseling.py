@@ -12,7 +12,7 @@ from core.commands import AskWorry, MarkHelpful, StartNewConversation
 from core.domain.budget import Room
 from core.domain.counseling import build_prompt, over_quota
 from core.domain.diary import POINTS_EXTRA_WORRY
-from core.domain.records import PointEntry, Turn
+from core.domain.records import PointEntry, Turn, Worry
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import ConversationId, Persona, WorryId
 from core.errors import LanguageModelUnavailable
@@ -118,13 +118,21 @@ class CounselingService:
         if verdict.crisis:
             await self._gate.answer_crisis(ctx, reason=verdict.reason or "unspecified", source="worry")
             return
-        async with self._locks.hold(f"worry:{ctx.user.id}", ttl_seconds=WORRY_LOCK_SECONDS) as acquired:
+        key = ctx.incoming.update_key
+        lock = self._locks.hold(f"worry:{ctx.user.id}", ttl_seconds=WORRY_LOCK_SECONDS, owner=key)
+        async with lock as acquired:
             if not acquired:
                 await ctx.say("worry.busy")
                 return
+            earlier = await self._earlier_worry(ctx)
+            if earlier is not None and (earlier.answered or earlier.crisis):
+                return  # this platform update was answered before (and is handled again after a crash): done
             await ctx.responder.show_typing()
             gentle = await self._gate.in_gentle_window(ctx)
-            reserved = await self._reserve(command, ctx, gentle=gentle)
+            if earlier is not None:
+                reserved: Reserved | None = await self._resume(earlier, ctx)
+            else:
+                reserved = await self._reserve(command, ctx, gentle=gentle)
             if reserved is None:
                 return
             worry_id = reserved.worry_id
@@ -175,6 +183,40 @@ class CounselingService:
         await self._gate.report(ctx, reason=verdict.reason or "second_opinion", source="worry")
         return True
 
+    async def _earlier_worry(self, ctx: Context) -> Worry | None:
+        """The worry an earlier attempt at the same platform update recorded, if any."""
+        if ctx.incoming.update_key is None:
+            return None
+        async with self._uow() as uow:
+            return await uow.counseling.worry_for_update(ctx.user.id, ctx.incoming.update_key)
+
+    async def _resume(self, worry: Worry, ctx: Context) -> Reserved:
+        """Go on with a worry an earlier attempt at the same update recorded but did not answer (it crashed or
+        failed): no second row, quota count or charge. What that attempt said is said again in the same order,
+        which the inbox's reply journal turns into edits of the messages it sent (bots/shared/inbox.py)."""
+        async with self._uow() as uow:
+            history: list[Turn] = []
+            if worry.conversation_id is not None:
+                turns = await uow.counseling.recent_turns(
+                    worry.conversation_id, worries=self._limits.history_worries + 1
+                )
+                history = [turn for turn in turns if turn.worry_id != worry.id]
+            spent = await uow.points.spent(ctx.user.id, reason="spend.worry", ref=f"worry:{worry.id}")
+            user = await uow.users.get(ctx.user.id)
+            room = await self._budget.room(uow, user or ctx.user, calls=2)
+        if spent is not None:
+            await ctx.say("worry.paid_with_points", cost=-spent.delta, balance=spent.balance_after)
+        # A worry paid for is answered by the model it was paid for; otherwise the budget decides again.
+        capped = room if room.capped and spent is None else None
+        return Reserved(
+            worry_id=worry.id,
+            conversation_id=worry.conversation_id,
+            history=history,
+            model=self._fallback if capped is not None or (room is Room.SPENT and spent is None) else self._llm,
+            capped=capped,
+            spent=spent,
+        )
+
     async def _reserve(self, command: AskWorry, ctx: Context, *, gentle: bool) -> Reserved | None:
         """Check quota and budget and record the worry, in one short transaction before any model call."""
         now = self._clock.now()
@@ -211,6 +253,7 @@ class CounselingService:
                 text=command.text if user.consented else None,
                 crisis=False,
                 now=now,
+                update_key=ctx.incoming.update_key,
             )
             spent: PointEntry | None = None
             if pays:

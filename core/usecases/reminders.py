@@ -38,7 +38,8 @@ class RemindersService:
                 raise LimitExceeded("remind.too_many", limit=MAX_PENDING)
             await uow.outbox.add(
                 NewPush(
-                    dedupe_key=f"remind:{ctx.user.id}:{uuid.uuid4().hex}",
+                    # keyed by the platform update when known: the same /remind handled again sets one reminder
+                    dedupe_key=f"remind:{ctx.user.id}:{ctx.incoming.update_key or uuid.uuid4().hex}",
                     kind=KIND,
                     document=PushDocument(key="remind.fire", title_key="remind.title", text=command.text),
                     due_at=due,

@@ -83,13 +83,20 @@ class SafetyGate:
         return True
 
     async def answer_crisis(self, ctx: Context, *, reason: str, source: str) -> None:
+        key = ctx.incoming.update_key
         async with self._uow() as uow:
             # A crisis is remembered as a text-less worry marked crisis: it starts the gentle window and is
-            # never counted against the free quota.
-            await uow.counseling.add_worry(
-                user_id=ctx.user.id, conversation_id=None, text=None, crisis=True, now=self._clock.now()
-            )
-            await uow.commit()
+            # never counted against the free quota. Once per platform update, however often it is handled.
+            if key is None or await uow.counseling.worry_for_update(ctx.user.id, key) is None:
+                await uow.counseling.add_worry(
+                    user_id=ctx.user.id,
+                    conversation_id=None,
+                    text=None,
+                    crisis=True,
+                    now=self._clock.now(),
+                    update_key=key,
+                )
+                await uow.commit()
         await ctx.responder.send(crisis_reply(ctx))
         await self.report(ctx, reason=reason, source=source)
 

@@ -91,7 +91,11 @@ class ConversationRow(Base):
 
 class WorryRow(Base):
     __tablename__ = "worries"
-    __table_args__ = (Index("ix_worries_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_worries_user_created", "user_id", "created_at"),
+        # the platform update a worry came from: handling that update again finds it instead of adding another
+        Index("uq_worries_user_update", "user_id", "update_key", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -103,6 +107,7 @@ class WorryRow(Base):
     crisis: Mapped[bool] = mapped_column(Boolean, default=False)
     answered: Mapped[bool] = mapped_column(Boolean, default=False)
     answered_offline: Mapped[bool] = mapped_column(Boolean, default=False)
+    update_key: Mapped[str | None] = mapped_column(String(160), nullable=True)  # platform:event id, when known
 
 
 class TurnRow(Base):
@@ -179,10 +184,15 @@ class OutboxRow(Base):
 
 
 class InboxRow(Base):
-    """A platform update received by webhook, kept before the HTTP answer so a crash loses nothing."""
+    """A platform update received by webhook, kept before the HTTP answer so a crash loses nothing. States and
+    retries: core.domain.inbox."""
 
     __tablename__ = "inbox"
-    __table_args__ = (UniqueConstraint("platform", "event_id"), Index("ix_inbox_state", "state", "received_at"))
+    __table_args__ = (
+        UniqueConstraint("platform", "event_id"),
+        Index("ix_inbox_state", "state", "received_at"),
+        Index("ix_inbox_due", "state", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     platform: Mapped[str] = mapped_column(String(16))
@@ -193,6 +203,9 @@ class InboxRow(Base):
     received_at: Mapped[datetime] = mapped_column(UtcDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     processed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)  # when pending
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)  # an exception type, never a message
+    replies: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON: refs of the messages sent for it
 
 
 class LeaseRow(Base):

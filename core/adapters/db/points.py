@@ -85,6 +85,10 @@ class SqlAlchemyPoints:
             return await self._made(user_id, reason=reason, ref=ref)
         return entry
 
+    async def spent(self, user_id: UserId, *, reason: str, ref: str) -> PointEntry | None:
+        """The spend recorded for (reason, ref), if any."""
+        return await self._made(user_id, reason=reason, ref=ref)
+
     async def log(self, user_id: UserId, *, before_id: int | None = None, limit: int = 10) -> list[PointEntry]:
         """Newest first; `id < before_id` is an index seek ((user_id, id), or the primary key backwards for a
         user with a large share of the rows), so page 1,000 costs what page 1 does (bench/point_log.py)."""
