@@ -5,6 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -185,3 +190,170 @@ def test_k14_the_cli_lists_and_retries(tmp_path: Path, monkeypatch: pytest.Monke
 async def _user_ids(engine: AsyncEngine) -> list[int]:
     async with engine.connect() as conn:
         return list((await conn.scalars(select(UserRow.id))).all())
+
+
+# --- item 12: a database that was never migrated ----------------------------------------------------------------
+
+REPO = Path(__file__).resolve().parents[2]
+SETTINGS_PREFIXES = ("DATABASE_URL", "REDIS_URL", "TELEGRAM_", "SLACK_", "DISCORD_", "LLM_", "OPS_", "PLATFORM_")
+
+
+def _process_env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    env.update(PYTHONPATH=str(REPO), DATABASE_URL=database_url, **extra)
+    return env
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_k12_processes_on_an_unmigrated_database_exit_1_with_one_line_naming_maeum_migrate(tmp_path: Path) -> None:
+    from tests.conftest import REDIS_URL, empty_postgres_schema
+
+    nowhere = f"http://127.0.0.1:{_free_port()}"  # no platform is reached before the schema is checked
+    commands = {
+        "telegram": ["telegram"],
+        "discord": ["discord"],
+        "slack-socket": ["slack-socket"],
+        "worker": ["worker"],
+        "clock": ["clock"],
+        "deadletters": ["deadletters", "list"],
+    }
+    with empty_postgres_schema() as url:
+        env = _process_env(
+            url,
+            REDIS_URL=REDIS_URL.rsplit("/", 1)[0] + "/13",
+            TELEGRAM_BOT_TOKEN="123456:TEST-token",
+            TELEGRAM_API_BASE_URL=f"{nowhere}/bot",
+            DISCORD_BOT_TOKEN="discord-bot-token",
+            DISCORD_API_BASE=f"{nowhere}/api/v10",
+            SLACK_BOT_TOKEN="xoxb-maeum-test",
+            SLACK_APP_TOKEN="xapp-maeum-test",
+            SLACK_API_URL=f"{nowhere}/api/",
+        )
+        started = {
+            name: subprocess.Popen(
+                [sys.executable, "-m", "bots.cli", *args],
+                env=env,
+                cwd=tmp_path,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name, args in commands.items()
+        }
+        ended = {}
+        try:
+            for name, process in started.items():
+                out, err = process.communicate(timeout=60)
+                ended[name] = (process.returncode, out, err)
+        finally:
+            for process in started.values():
+                if process.poll() is None:
+                    process.kill()
+                    process.wait()
+    for name, (code, out, err) in ended.items():
+        assert code == 1, (name, code, err)
+        assert err.splitlines() == [
+            "maeum: the database schema is behind (revision none, code expects 0005) — run `maeum migrate`"
+        ], (name, err)
+        assert out == ""
+
+
+def test_k12_serve_on_an_unmigrated_database_stays_up_and_is_not_ready_until_migrated(tmp_path: Path) -> None:
+    import httpx
+
+    from core.adapters.db.migrate import upgrade
+    from tests.conftest import empty_postgres_schema
+
+    port = _free_port()
+    web = f"http://127.0.0.1:{port}"
+    log = tmp_path / "serve.log"
+    with empty_postgres_schema() as url:
+        with log.open("wb") as stderr:
+            serve = subprocess.Popen(
+                [sys.executable, "-m", "bots.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                env=_process_env(url),
+                cwd=tmp_path,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                assert serve.poll() is None, log.read_text()
+                try:
+                    ready = httpx.get(f"{web}/readyz", timeout=5)
+                    break
+                except httpx.TransportError:
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.05)
+            assert ready.status_code == 503
+            [problem] = ready.json()["problems"]
+            assert problem.startswith("schema behind (revision none, code expects 0005)")
+            assert "maeum migrate" in problem
+            assert httpx.get(f"{web}/healthz").status_code == 200
+            metrics = httpx.get(f"{web}/metrics")
+            assert metrics.status_code == 200 and "maeum_outbox_rows" not in metrics.text
+
+            upgrade(url=url)  # the release step runs while the web process is up: it notices, no restart needed
+            ready = httpx.get(f"{web}/readyz", timeout=5)
+            assert ready.status_code == 200, ready.text
+            assert ready.json()["schema"] == "current (revision 0005)"
+            assert "maeum_dead_letters 0.0" in httpx.get(f"{web}/metrics").text
+        finally:
+            serve.terminate()
+            serve.wait(timeout=20)
+    logged = log.read_text()
+    assert "Traceback" not in logged
+    assert "the database schema is behind (revision none, code expects 0005) — run `maeum migrate`" in logged
+
+
+def test_k12_on_sqlite_a_process_brings_the_schema_up_itself(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from bots.cli import main
+    from core.adapters.db.migrate import schema_state
+
+    url = f"sqlite:///{tmp_path / 'never-migrated.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    listed = CliRunner().invoke(main, ["deadletters", "list"])
+    assert listed.exit_code == 0, listed.output
+    assert "no dead letters" in listed.output
+    assert schema_state(url).current
+
+
+def test_k12_a_database_newer_than_the_code_is_named_and_not_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+    from sqlalchemy import text
+    from starlette.testclient import TestClient
+
+    from bots.cli import main
+    from bots.web import create_web_app
+    from core.adapters.db.engine import create_sync_engine
+    from core.adapters.db.migrate import schema_state, upgrade
+    from tests.conftest import make_settings
+
+    url = f"sqlite:///{tmp_path / 'from-the-future.db'}"
+    upgrade(url=url)
+    engine = create_sync_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0099_from_a_newer_release'"))
+    engine.dispose()
+    state = schema_state(url)
+    assert (state.current, state.behind, state.unknown) == (False, False, ("0099_from_a_newer_release",))
+
+    with TestClient(create_web_app(lambda: bootstrap(make_settings(url)))) as client:
+        ready = client.get("/readyz")
+    assert ready.status_code == 200  # a rolling deploy: the old web processes serve until the new ones are up
+    assert ready.json()["schema"].startswith("unknown revision 0099_from_a_newer_release (newer than this code")
+
+    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["deadletters", "list"]).exit_code == 0  # no traceback from a failed upgrade
