@@ -39,12 +39,54 @@ def _logging(
         logging.basicConfig(level=level, format=log_format, stream=sys.stderr)
     # httpx (and openai's httpx2) log every request URL at INFO: Telegram's carry the bot token, others keys in
     # query strings. slack_bolt logs a request that fails verification, body and all, at INFO.
-    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "telegram.ext.ExtBot", "slack_bolt"):
+    # alembic lists its plugins at INFO whenever it is imported.
+    for noisy in (
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "httpcore2",
+        "telegram.ext.ExtBot",
+        "slack_bolt",
+        "alembic.runtime.plugins",
+    ):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings is not None:
         from jobs.alerts import install_alert_handler
 
         install_alert_handler(settings, component=component)
+
+
+def _ready_schema(settings: Settings, *, migrate: bool | None = None, stay_up: bool = False) -> None:
+    """Before a process touches the database: on SQLite (or with `migrate`) bring the schema to the code's;
+    elsewhere a schema behind the code ends the process with one line naming `maeum migrate` (exit 1) — or, with
+    `stay_up` (`maeum serve`), only says so: the web process keeps answering /healthz and tells in /readyz.
+
+    A schema newer than the code (a newer release migrated it) is named and the process goes on: during a rolling
+    deploy the old processes keep serving until the new ones are up. An unreachable database is left to the
+    process, as before (it has its own way of meeting an outage)."""
+    from core.adapters.db.migrate import migrates_on_start, schema_state, upgrade
+
+    logger = logging.getLogger("bots.cli")
+    url = settings.database_url
+    try:
+        state = schema_state(url)
+    except Exception as error:  # noqa: BLE001 — not reachable now: the process meets that on its own terms
+        logger.warning("database schema not checked at start: %s", type(error).__name__)
+        return
+    if state.behind and (migrates_on_start(url) if migrate is None else migrate):
+        upgrade(url=url)
+        state = schema_state(url)
+    if state.current:
+        return
+    if state.unknown:
+        logger.warning("the database schema is at an %s; carrying on", state.describe())
+        return
+    line = f"the database schema is {state.describe()} — run `maeum migrate`"
+    if stay_up:
+        logger.warning("%s; /readyz answers 503 until then", line)
+        return
+    click.echo(f"maeum: {line}", err=True)
+    sys.exit(1)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,11 +122,10 @@ def chat(speaker: str | None, files_dir: Path) -> None:
     and a number presses the button shown with it.
     """
     from bots.terminal.app import run_terminal, stdout_writer
-    from core.adapters.db.migrate import upgrade
 
     settings = _settings()
     _logging(logging.WARNING, settings=settings, component="chat", to_file=CHAT_LOG)
-    upgrade(url=settings.database_url)  # a new user's first run just works; a no-op at head
+    _ready_schema(settings, migrate=True)  # a new user's first run just works; a no-op at head
     name = speaker or os.environ.get("USER") or "me"
     try:
         asyncio.run(
@@ -115,6 +156,7 @@ def worker(burst: bool, name: str | None) -> None:
         )
         sys.exit(2)
     _logging(logging.INFO, settings=settings, component="worker")
+    _ready_schema(settings)
     serve_worker(settings, burst=burst, name=name)
 
 
@@ -125,6 +167,7 @@ def clock() -> None:
 
     settings = _settings()
     _logging(logging.INFO, settings=settings, component="clock")
+    _ready_schema(settings)
     asyncio.run(serve_clock(settings))
 
 
@@ -140,6 +183,7 @@ def serve(port: int | None, host: str) -> None:
 
     settings = _settings()
     _logging(logging.INFO, settings=settings, component="web")
+    _ready_schema(settings, stay_up=True)
     uvicorn.run(create_web_app(lambda: bootstrap(settings)), host=host, port=port or settings.port, log_config=None)
 
 
@@ -152,6 +196,7 @@ def announce(text: str, announcement_id: str | None) -> None:
 
     settings = _settings()
     _logging(logging.WARNING, settings=settings, component="announce")
+    _ready_schema(settings)
     try:
         added = asyncio.run(with_app(lambda app: app.announcements.announce(text, announcement_id=announcement_id)))
     except ValueError as error:
@@ -173,6 +218,7 @@ def deadletters_list() -> None:
 
     settings = _settings()
     _logging(logging.WARNING, settings=settings, component="deadletters")
+    _ready_schema(settings)
 
     async def both(app: Any) -> tuple[list[Any], list[Any]]:
         return await app.dead_letters.letters(), await app.dead_letters.updates()
@@ -207,6 +253,7 @@ def deadletters_retry(ids: tuple[int, ...], everything: bool, updates: bool) -> 
         sys.exit(2)
     settings = _settings()
     _logging(logging.WARNING, settings=settings, component="deadletters")
+    _ready_schema(settings)
     chosen = None if everything else list(ids)
 
     async def retry(app: Any) -> tuple[int, int]:
@@ -262,6 +309,7 @@ def telegram(webhook_url: str | None) -> None:
         asyncio.run(with_app(lambda app: set_webhook(app, webhook_url), settings=settings))
         click.echo(f"webhook set to {webhook_url}")
         return
+    _ready_schema(settings)
     _run_until_signalled(settings, lambda app, stop: run_polling(app, stop=stop))
 
 
@@ -282,6 +330,7 @@ def discord(sync_commands: bool) -> None:
         count = asyncio.run(with_app(sync, settings=settings))
         click.echo(f"{count} slash commands registered")
         return
+    _ready_schema(settings)
     _run_until_signalled(settings, lambda app, stop: run_gateway(app, stop=stop))
 
 
@@ -303,6 +352,7 @@ def slack_socket() -> None:
         click.echo(f"{' and '.join(missing)} not set: see the Slack section of the README.", err=True)
         sys.exit(2)
     _logging(logging.INFO, settings=settings, component="slack-socket")
+    _ready_schema(settings)
     _run_until_signalled(settings, lambda app, stop: run_socket_mode(app, stop=stop))
 
 

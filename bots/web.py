@@ -8,20 +8,22 @@ import contextlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Callable
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 from urllib.parse import parse_qs
 
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bots.shared.inbox import recover_forever
+from bots.shared.inbox import InboxIntake
+from bots.shared.starting import Backoff, PlatformStarter, PlatformState
+from core.adapters.db.migrate import SchemaState, read_schema_state
 from core.bootstrap import App
 
 logger = logging.getLogger(__name__)
@@ -110,15 +112,49 @@ def _slack_body_parses(body: bytes, content_type: str) -> bool:
         return False
 
 
-async def _database_ready(app: App) -> str | None:
-    if app.engine is None:
-        return None
+class SchemaWatch:
+    """Whether the database's schema is the code's, read through Alembic (`read_schema_state`). `/readyz` reads it
+    afresh each time; the platform routes, `/metrics` and inbox recovery ask `current()`, which reads it again at
+    most every few seconds until it is current — so a `maeum migrate` run while the process is up is noticed."""
+
+    RECHECK_SECONDS = 5.0
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self.state: SchemaState | None = None
+        self._read_at = -1e9
+
+    async def read(self) -> SchemaState:
+        """Raises what the database raises when it cannot be reached."""
+        engine = self._app.engine
+        if engine is None:  # tests that pass their own unit of work: nothing to check
+            self.state = SchemaState(database=(), code=())
+            return self.state
+        async with asyncio.timeout(READY_TIMEOUT_SECONDS), engine.connect() as conn:
+            self.state = await conn.run_sync(read_schema_state)
+        self._read_at = time.monotonic()
+        return self.state
+
+    async def current(self) -> bool:
+        """True unless the schema is known to be behind (an unreachable database is the routes' own outage)."""
+        if (self.state is None or self.state.behind) and time.monotonic() - self._read_at > self.RECHECK_SECONDS:
+            self._read_at = time.monotonic()
+            with contextlib.suppress(Exception):
+                await self.read()
+        return self.state is None or not self.state.behind
+
+
+async def _database_ready(schema: SchemaWatch) -> tuple[str | None, str]:
+    """(the problem, if any, that makes the process not ready; what to show as the schema)."""
     try:
-        async with asyncio.timeout(READY_TIMEOUT_SECONDS), app.engine.connect() as conn:
-            await conn.execute(text("SELECT 1"))
+        state = await schema.read()
     except Exception as error:  # noqa: BLE001 — any failure means "not ready"
-        return f"database: {type(error).__name__}"
-    return None
+        return f"database: {type(error).__name__}", "not read (database unreachable)"
+    if state.behind:
+        return f"schema {state.describe()} — run `maeum migrate`", state.describe()
+    # A schema newer than the code is shown, not refused: in a rolling deploy the release migrates first and the
+    # old web processes must keep serving until the new ones are ready.
+    return None, state.describe()
 
 
 async def _redis_ready(app: App) -> str | None:
@@ -142,7 +178,9 @@ class _Snapshot:
         return self.families
 
 
-async def gather_metrics(app: App) -> bytes:
+async def gather_metrics(app: App, *, database: bool = True) -> bytes:
+    """Everything that can be read now: without Redis the counters are left out, without the database (or with its
+    schema behind the code, `database=False`) the outbox and model-usage families; /readyz tells why."""
     snapshot = _Snapshot()
     families = snapshot.families
 
@@ -159,6 +197,21 @@ async def gather_metrics(app: App) -> bytes:
     await counter_by("maeum_messages_in", "Messages received, by platform", "platform", "messages_in")
     await counter_by("maeum_messages_out", "Messages sent, by platform", "platform", "messages_out")
     await counter_by("maeum_deliveries", "Push delivery attempts, by outcome", "outcome", "deliveries")
+    with contextlib.suppress(Exception):
+        families.append(GaugeMetricFamily("maeum_queue_depth", "Delivery jobs waiting", value=app.queue.depth()))
+    if database:
+        try:
+            async with asyncio.timeout(READY_TIMEOUT_SECONDS):
+                families.extend(await _database_families(app))
+        except Exception as error:  # noqa: BLE001 — the database down: serve the rest
+            logger.warning("metrics: the database's families left out (%s)", type(error).__name__)
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(snapshot)  # type: ignore[arg-type]
+    return generate_latest(registry)
+
+
+async def _database_families(app: App) -> list[object]:
+    families: list[object] = []
     async with app.uow() as uow:
         states = await uow.outbox.count_by_state()
         usage = await uow.usage.totals()
@@ -169,8 +222,6 @@ async def gather_metrics(app: App) -> bytes:
     families.append(
         GaugeMetricFamily("maeum_dead_letters", "Pushes that failed every attempt", value=states.get("dead", 0))
     )
-    with contextlib.suppress(Exception):
-        families.append(GaugeMetricFamily("maeum_queue_depth", "Delivery jobs waiting", value=app.queue.depth()))
     families.append(CounterMetricFamily("maeum_llm_calls", "Language model calls", value=usage["calls"]))
     tokens = CounterMetricFamily("maeum_llm_tokens", "Language model tokens", labels=["direction"])
     tokens.add_metric(["in"], usage["tokens_in"])
@@ -186,102 +237,195 @@ async def gather_metrics(app: App) -> bytes:
             "maeum_llm_latency_seconds", "Total language model latency (÷ calls = mean)", value=usage["latency_seconds"]
         )
     )
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(snapshot)  # type: ignore[arg-type]
-    return generate_latest(registry)
+    return families
 
 
-async def _start_telegram(app: App) -> Any:
-    if not app.settings.telegram_bot_token:
+NOT_RUNNING_POLL_SECONDS = 1.0  # how soon inbox recovery notices that a platform started
+PLATFORM_WAIT_SECONDS = 2.5  # a request arriving while its platform's first start is under way waits this long
+
+
+def _telegram_start(app: App) -> Callable[[], Awaitable[Any]] | None:
+    token = app.settings.telegram_bot_token
+    if not token:
         return None
-    from telegram import Bot
 
-    from bots.telegram.app import TelegramBot
+    async def start() -> Any:
+        from telegram import Bot
 
-    bot = Bot(app.settings.telegram_bot_token, base_url=app.settings.telegram_api_base_url)
-    await bot.initialize()  # getMe: the bot's username, for commands addressed to it in groups
-    return TelegramBot(app, bot)
+        from bots.telegram.app import TelegramBot
+
+        bot = Bot(token, base_url=app.settings.telegram_api_base_url)
+        try:
+            await bot.initialize()  # getMe: the bot's username, for commands addressed to it in groups
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await bot.shutdown()  # its HTTP clients
+            raise
+        return TelegramBot(app, bot)
+
+    return start
 
 
-def _start_slack(app: App) -> Any:
-    if not (app.settings.slack_bot_token and app.settings.slack_signing_secret):
+def _slack_start(app: App) -> Callable[[], Awaitable[Any]] | None:
+    settings = app.settings
+    if not (settings.slack_bot_token and settings.slack_signing_secret):
         return None
-    from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
-    from slack_sdk.signature import SignatureVerifier
+    signing_secret = settings.slack_signing_secret
 
-    from bots.slack.app import build_bolt_app
+    async def start() -> Any:
+        from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+        from slack_sdk.signature import SignatureVerifier
 
-    bolt, slack = build_bolt_app(app)
-    return AsyncSlackRequestHandler(bolt), slack, SignatureVerifier(app.settings.slack_signing_secret)
+        from bots.slack.app import build_bolt_app
+
+        bolt, slack = build_bolt_app(app)
+        return AsyncSlackRequestHandler(bolt), slack, SignatureVerifier(signing_secret)
+
+    return start
 
 
-async def _start_discord(app: App) -> Any:
+def _discord_start(app: App) -> Callable[[], Awaitable[Any]] | None:
     """The HTTP-interactions endpoint, with a REST-only discord.py client for the answers (no gateway)."""
     settings = app.settings
-    if not (settings.discord_bot_token and settings.discord_public_key):
+    token, public_key = settings.discord_bot_token, settings.discord_public_key
+    if not (token and public_key):
         return None
-    import discord
 
-    from bots.discord.app import MAX_RATELIMIT_WAIT, NO_MENTIONS, DiscordBot
-    from bots.discord.interactions_endpoint import InteractionsEndpoint, SignatureChecker
-    from bots.discord.sdk_endpoints import use_api_base
+    async def start() -> Any:
+        import discord
 
-    use_api_base(settings.discord_api_base)
-    client = discord.Client(
-        intents=discord.Intents.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT, allowed_mentions=NO_MENTIONS
+        from bots.discord.app import MAX_RATELIMIT_WAIT, NO_MENTIONS, DiscordBot
+        from bots.discord.interactions_endpoint import InteractionsEndpoint, SignatureChecker
+        from bots.discord.sdk_endpoints import use_api_base
+
+        use_api_base(settings.discord_api_base)
+        client = discord.Client(
+            intents=discord.Intents.none(), max_ratelimit_timeout=MAX_RATELIMIT_WAIT, allowed_mentions=NO_MENTIONS
+        )
+        try:
+            await client.login(token)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await client.close()
+            raise
+        bot = DiscordBot(app, client)
+        return InteractionsEndpoint(bot, SignatureChecker(public_key)), bot
+
+    return start
+
+
+def _platform_starters(app: App) -> dict[str, PlatformStarter[Any]]:
+    settings = app.settings
+    backoff = Backoff(
+        first_seconds=settings.platform_start_backoff_seconds,
+        max_seconds=settings.platform_start_backoff_max_seconds,
+        attempt_timeout_seconds=settings.platform_start_timeout_seconds,
     )
-    try:
-        await client.login(settings.discord_bot_token)
-    except (discord.DiscordException, OSError):
-        # Telegram, Slack and the health endpoints stay up; /discord/interactions answers 404 until a restart
-        logger.exception("discord: could not log in; HTTP interactions are off")
-        await client.close()
-        return None
-    bot = DiscordBot(app, client)
-    return InteractionsEndpoint(bot, SignatureChecker(settings.discord_public_key)), bot
+    return {
+        "telegram": PlatformStarter("telegram", _telegram_start(app), backoff),
+        "slack": PlatformStarter("slack", _slack_start(app), backoff),
+        "discord": PlatformStarter("discord", _discord_start(app), backoff),
+    }
+
+
+def _intake(name: str, handle: Any) -> InboxIntake:
+    """The inbox intake of this platform's running handle."""
+    intake: InboxIntake = (handle if name == "telegram" else handle[1]).inbox
+    return intake
+
+
+async def _recover_inbox_forever(
+    name: str, platform: PlatformStarter[Any], schema: SchemaWatch, stop: asyncio.Event
+) -> None:
+    """Failed updates after their backoff, and ones a crashed process left, every third of a lease: by each
+    platform from the moment it runs, while the schema is the code's."""
+    while not stop.is_set() and platform.state is not PlatformState.OFF:
+        wait = NOT_RUNNING_POLL_SECONDS
+        if platform.handle is not None and await schema.current():
+            intake = _intake(name, platform.handle)
+            wait = min(max(intake.heartbeat_seconds, 0.1), 10.0)
+            try:
+                await intake.recover()
+            except Exception:
+                logger.exception("inbox recovery failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=wait)
+
+
+async def _close_platforms(platforms: dict[str, PlatformStarter[Any]]) -> None:
+    for platform in platforms.values():
+        await platform.stop()
+    telegram, discord = platforms["telegram"].handle, platforms["discord"].handle
+    if telegram is not None:
+        await telegram.bot.shutdown()
+    if discord is not None:
+        await discord[1].client.close()
+
+
+async def _running(state: dict[str, Any], name: str) -> Any:
+    """The platform's handle, or the response to give instead: 404 when it is not configured, 503 while it is not
+    running yet or the schema is behind (the platforms send the request again later)."""
+    platform: PlatformStarter[Any] = state["platforms"][name]
+    if platform.state is PlatformState.OFF:
+        return Response(status_code=404)
+    handle = await platform.wait_running(patience=PLATFORM_WAIT_SECONDS)
+    if handle is None or not await state["schema"].current():
+        return Response(status_code=503, headers={"Retry-After": "5"})
+    return handle
+
+
+async def _readiness(state: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """503 for what every request needs (the database, its schema, Redis); the platforms are listed, each with its
+    state, and never make the process unready: one platform down must not take the others off."""
+    (database, schema), redis = await asyncio.gather(_database_ready(state["schema"]), _redis_ready(state["app"]))
+    problems = [p for p in (database, redis) if p]
+    body = {
+        "status": "not ready" if problems else "ready",
+        "problems": problems,
+        "schema": schema,
+        "platforms": {name: platform.report() for name, platform in state["platforms"].items()},
+    }
+    return body, not problems
 
 
 def create_web_app(build_app: Callable[[], App]) -> Starlette:
-    """`build_app` runs at startup, inside the server's event loop (an async engine belongs to one loop)."""
+    """`build_app` runs at startup, inside the server's event loop (an async engine belongs to one loop).
+
+    Nothing a platform does at start can stop the process: each starts on its own in the background and is
+    retried until it runs (its state in `/readyz`); until then its route answers 503, which Telegram and Slack
+    retry. A schema behind the code also leaves the process up: `/readyz` says so with 503."""
     state: dict[str, Any] = {}
 
     @contextlib.asynccontextmanager
     async def lifespan(web: Starlette) -> AsyncIterator[None]:
         app = state["app"] = web.state.maeum = build_app()
-        state["telegram"] = web.state.telegram = await _start_telegram(app)
-        state["slack"] = web.state.slack = _start_slack(app)
-        state["discord"] = web.state.discord = await _start_discord(app)
+        schema = state["schema"] = SchemaWatch(app)
+        platforms = state["platforms"] = web.state.platforms = _platform_starters(app)
+        for platform in platforms.values():
+            platform.launch()
         stop = asyncio.Event()
-        intakes = [
-            h.inbox
-            for h in (
-                state["telegram"],
-                state["slack"][1] if state["slack"] else None,
-                state["discord"][1] if state["discord"] else None,
-            )
-            if h
+        recovery = [
+            asyncio.create_task(_recover_inbox_forever(name, platform, schema, stop))
+            for name, platform in platforms.items()
         ]
-        # Failed updates after their backoff, and ones a crashed web process left, every third of a lease.
-        recovery = asyncio.create_task(recover_forever(intakes, stop))
         try:
             yield
         finally:
             stop.set()
-            await recovery
-            if state["telegram"] is not None:
-                await state["telegram"].bot.shutdown()
-            if state["discord"] is not None:
-                await state["discord"][1].client.close()
+            await asyncio.gather(*recovery)
+            await _close_platforms(platforms)
             await app.aclose()
 
     async def telegram_webhook(request: Request) -> Response:
-        telegram_bot = state.get("telegram")
-        if telegram_bot is None:
+        if state["platforms"]["telegram"].state is PlatformState.OFF:
             return Response(status_code=404)
         secret = state["app"].settings.telegram_webhook_secret or ""
         given = request.headers.get("x-telegram-bot-api-secret-token", "")
         if not secret or not hmac.compare_digest(given.encode(), secret.encode()):
             return Response(status_code=403)
+        telegram_bot = await _running(state, "telegram")
+        if isinstance(telegram_bot, Response):
+            return telegram_bot
         update = _telegram_update(await request.body(), telegram_bot.bot)
         if update is None:
             return Response(status_code=400)
@@ -294,30 +438,28 @@ def create_web_app(build_app: Callable[[], App]) -> Starlette:
         return JSONResponse({"status": "ok"})
 
     async def readyz(_: Request) -> Response:
-        app = state["app"]
-        problems = [p for p in await asyncio.gather(_database_ready(app), _redis_ready(app)) if p]
-        if problems:
-            return JSONResponse({"status": "not ready", "problems": problems}, status_code=503)
-        return JSONResponse({"status": "ready"})
+        body, ready = await _readiness(state)
+        return JSONResponse(body, status_code=200 if ready else 503)
 
     async def metrics(_: Request) -> Response:
-        body = await gather_metrics(state["app"])
+        body = await gather_metrics(state["app"], database=await state["schema"].current())
         return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     async def slack_events(request: Request) -> Response:
-        if state.get("slack") is None:
-            return Response(status_code=404)
-        refused = _slack_refusal(state["slack"][2], request.headers, await request.body())
+        slack = await _running(state, "slack")
+        if isinstance(slack, Response):
+            return slack
+        refused = _slack_refusal(slack[2], request.headers, await request.body())
         if refused is not None:
             return Response(status_code=refused)
-        response: Response = await state["slack"][0].handle(request)
+        response: Response = await slack[0].handle(request)
         return response
 
     async def discord_interactions(request: Request) -> Response:
-        if state.get("discord") is None:
-            return Response(status_code=404)
-        endpoint = state["discord"][0]
-        answer = await endpoint.answer(request.headers, await request.body())
+        discord = await _running(state, "discord")
+        if isinstance(discord, Response):
+            return discord
+        answer = await discord[0].answer(request.headers, await request.body())
         task = BackgroundTask(answer.after) if answer.after is not None else None
         return JSONResponse(answer.body, status_code=answer.status, background=task)
 

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     inbox_lease_seconds: float = Field(default=30.0, gt=0, le=600)
     inbox_retry_seconds: float = Field(default=5.0, gt=0, le=600)
     inbox_max_attempts: int = Field(default=6, ge=1, le=50)
+    # `maeum serve` starts each platform on its own and retries one that fails (its API unreachable, a refused
+    # token) after this many seconds, doubling up to the maximum; each attempt gives up after the timeout.
+    platform_start_backoff_seconds: float = Field(default=1.0, gt=0, le=600)
+    platform_start_backoff_max_seconds: float = Field(default=60.0, gt=0, le=3600)
+    platform_start_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     ops_backlog_threshold: int = Field(default=5000, ge=1)  # queued jobs
     ops_cpu_threshold: float = Field(default=0.9, gt=0)  # 1-minute load per core
     ops_memory_threshold: float = Field(default=0.9, gt=0, le=1)  # share of memory in use
@@ -127,6 +132,12 @@ class Settings(BaseSettings):
         if self.llm_api_key and not self.llm_base_url:
             # The openai client would silently talk to api.openai.com; make the choice explicit.
             object.__setattr__(self, "llm_base_url", "https://api.openai.com/v1")
+        return self
+
+    @model_validator(mode="after")
+    def _backoff_cap_above_first(self) -> Settings:
+        if self.platform_start_backoff_max_seconds < self.platform_start_backoff_seconds:
+            raise ValueError("PLATFORM_START_BACKOFF_MAX_SECONDS must be at least PLATFORM_START_BACKOFF_SECONDS")
         return self
 
     @property

@@ -11,12 +11,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 from urllib.parse import urlsplit, urlunsplit
 
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import make_url
 
 from core.adapters.db.engine import create_app_engine
-from core.adapters.db.migrate import alembic_config
+from core.adapters.db.migrate import read_schema_state
 from core.settings import Settings
 
 CHECK_TIMEOUT_SECONDS = 5.0
@@ -75,7 +73,7 @@ async def check_database(settings: Settings) -> Check:
     engine = create_app_engine(url, null_pool=True)
     try:
         async with asyncio.timeout(CHECK_TIMEOUT_SECONDS), engine.connect() as conn:
-            current = await conn.run_sync(lambda sync: MigrationContext.configure(sync).get_current_revision())
+            state = await conn.run_sync(read_schema_state)
     except Exception as error:  # noqa: BLE001 — any failure is reported in words
         return Check(
             name="database",
@@ -85,14 +83,21 @@ async def check_database(settings: Settings) -> Check:
         )
     finally:
         await engine.dispose()
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if current != head:
+    latest = ", ".join(state.code)
+    if state.unknown:
         return Check(
             name="database",
             status=Status.FAIL,
-            detail=f"{_safe_url(url)} is at schema {current or 'none'}, latest is {head}: run `maeum migrate`",
+            detail=f"{_safe_url(url)}: schema {state.describe()}; update this maeum to it",
         )
-    return Check(name="database", status=Status.OK, detail=f"{_safe_url(url)}, schema {head} (latest)")
+    if not state.current:
+        at = ", ".join(state.database) or "none"
+        return Check(
+            name="database",
+            status=Status.FAIL,
+            detail=f"{_safe_url(url)} is at schema {at}, latest is {latest}: run `maeum migrate`",
+        )
+    return Check(name="database", status=Status.OK, detail=f"{_safe_url(url)}, schema {latest} (latest)")
 
 
 async def check_redis(settings: Settings) -> Check:

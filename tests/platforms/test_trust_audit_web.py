@@ -3,7 +3,9 @@ could trigger), and no route reads a body over 1 MB."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import json
 import logging
 import os
 import socket
@@ -12,6 +14,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import httpx
 import pytest
@@ -32,6 +35,8 @@ SLACK_TOKEN = "xoxb-maeum-test"
 SLACK_SECRET = "signing-secret-for-tests"
 TELEGRAM_TOKEN = "123456:TEST-token"
 TELEGRAM_SECRET = "s3cret-webhook"
+SETTINGS_PREFIXES = ("DATABASE_URL", "REDIS_URL", "TELEGRAM_", "SLACK_", "DISCORD_", "LLM_", "OPS_", "PLATFORM_")
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -243,3 +248,208 @@ def test_k10_serve_killed_between_the_200_and_the_answer_answers_exactly_once_af
 
 
 _OURS = ("DATABASE_URL", "REDIS_URL", "TELEGRAM_", "SLACK_", "DISCORD_", "LLM_", "OPS_", "INBOX_", "MAEUM_", "PORT")
+
+
+# --- item 13: one platform that cannot start takes nothing else down ---------------------------------------------
+
+QUICK_RETRIES = {
+    "platform_start_backoff_seconds": 0.05,
+    "platform_start_backoff_max_seconds": 0.2,
+    "platform_start_timeout_seconds": 5.0,
+}
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _closed_port() -> int:
+    """A port nothing listens on (yet): connecting to it is refused, as an unreachable API is."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _eventually(check: Callable[[], T | None], *, seconds: float = 15.0) -> T:
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "not within the time allowed"
+        time.sleep(0.02)
+
+
+def _platform_states(client: TestClient) -> dict[str, Any]:
+    ready = client.get("/readyz")
+    assert ready.status_code == 200, ready.text  # platforms never make the process unready
+    return dict(ready.json()["platforms"])
+
+
+def _when(client: TestClient, platform: str, state: str) -> dict[str, Any] | None:
+    """Every platform's state, once `platform` is in `state`."""
+    states = _platform_states(client)
+    return states if states[platform]["state"] == state else None
+
+
+def test_k13_serve_stays_up_while_telegram_is_unreachable_and_starts_it_once_it_answers(settings: Settings) -> None:
+    port = _closed_port()
+    telegram = FakeTelegramServer(TELEGRAM_TOKEN)
+    webhook = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+    with FakeSlackServer(token=SLACK_TOKEN) as slack:
+        configured = settings.model_copy(
+            update={
+                "slack_bot_token": SLACK_TOKEN,
+                "slack_signing_secret": SLACK_SECRET,
+                "slack_api_url": slack.base_url,
+                "telegram_bot_token": TELEGRAM_TOKEN,
+                "telegram_api_base_url": f"http://127.0.0.1:{port}/bot",
+                "telegram_webhook_secret": TELEGRAM_SECRET,
+                **QUICK_RETRIES,
+            }
+        )
+        try:
+            with TestClient(create_web_app(lambda: bootstrap(configured))) as client:
+                assert client.get("/healthz").status_code == 200
+                states = _eventually(lambda: _when(client, "telegram", "retrying"))
+                assert states["telegram"]["last_error"] == "NetworkError"
+                assert 0 <= states["telegram"]["next_attempt_in_seconds"] <= 0.2 + 0.025
+                assert "next_attempt_at" in states["telegram"]
+                assert states["slack"]["state"] == "running"
+                assert states["discord"] == {"state": "off"}
+                assert client.get("/metrics").status_code == 200
+                update = telegram.text_update("/help")
+                update["update_id"] = 1
+                assert client.post("/telegram/webhook", json=update, headers=webhook).status_code == 503  # sent again
+                body = b'{"type":"url_verification","challenge":"c"}'  # Slack is served meanwhile
+                assert client.post(
+                    "/slack/events", content=body, headers=signed_headers(body, SLACK_SECRET)
+                ).json() == {"challenge": "c"}
+
+                telegram.start(port)  # the Bot API answers again: the next attempt starts Telegram
+                running = _eventually(lambda: _when(client, "telegram", "running"))
+                assert running["telegram"]["attempts"] >= 2
+                assert client.post("/telegram/webhook", json=update, headers=webhook).status_code == 200
+                answered = [m for m in telegram.sent if "마음 사용법" in m["text"]]
+        finally:
+            telegram.stop()
+    assert len(answered) == 1
+
+
+def test_k13_discords_login_is_retried_and_its_interactions_answered_once_it_succeeds(settings: Settings) -> None:
+    from tests.servers.discord_api import API_PREFIX, FakeDiscordServer, pointed_at
+
+    port = _closed_port()
+    discord_server = FakeDiscordServer(token="discord-bot-token")
+    configured = settings.model_copy(
+        update={
+            "discord_bot_token": "discord-bot-token",
+            "discord_public_key": discord_server.public_key,
+            "discord_api_base": f"http://127.0.0.1:{port}{API_PREFIX}",
+            **QUICK_RETRIES,
+        }
+    )
+    ping = json.dumps(discord_server.ping_interaction()).encode()
+    with pointed_at(discord_server), TestClient(create_web_app(lambda: bootstrap(configured))) as client:  # restores
+        states = _eventually(lambda: _when(client, "discord", "retrying"))
+        assert states["discord"]["last_error"] == "ClientConnectorError"
+        assert states["telegram"] == {"state": "off"}
+        signed = discord_server.sign_interaction(ping)
+        assert client.post("/discord/interactions", content=ping, headers=signed).status_code == 503
+        try:
+            discord_server.start(port)
+            _eventually(lambda: _platform_states(client)["discord"]["state"] == "running")
+            answer = client.post("/discord/interactions", content=ping, headers=discord_server.sign_interaction(ping))
+        finally:
+            discord_server.stop()
+    assert (answer.status_code, answer.json()) == (200, {"type": 1})
+
+
+async def test_k13_a_failing_start_backs_off_exponentially_up_to_the_cap_and_a_hung_one_times_out(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from bots.shared.starting import Backoff, PlatformStarter, PlatformState
+
+    failures = 6
+
+    async def start() -> str:
+        nonlocal failures
+        if failures:
+            failures -= 1
+            raise ConnectionRefusedError
+        return "handle"
+
+    backoff = Backoff(first_seconds=0.01, max_seconds=0.04, attempt_timeout_seconds=1.0)
+    starter = PlatformStarter("flaky", start, backoff)
+    with caplog.at_level(logging.INFO, logger="bots.shared.starting"):
+        starter.launch()
+        assert await starter.wait_running(patience=5.0) is None  # the first attempt failed: not waited out further
+        for _ in range(200):
+            if starter.state is PlatformState.RUNNING:
+                break
+            await asyncio.sleep(0.01)
+    assert (starter.state, starter.handle, starter.attempts) == (PlatformState.RUNNING, "handle", 7)
+    waits = [float(r.args[3]) for r in caplog.records if r.getMessage().startswith("flaky: could not start")]  # type: ignore[index]
+    assert len(waits) == 6
+    for n, wait in enumerate(waits):
+        floor = min(0.01 * 2**n, 0.04)
+        assert floor - 1e-9 <= wait <= floor + 0.005 + 1e-9, (n, waits)
+    assert [r.levelno for r in caplog.records][:2] == [logging.ERROR, logging.WARNING]  # one alert, then warnings
+
+    async def hang() -> str:
+        await asyncio.sleep(3600)
+        return "never"
+
+    hung = PlatformStarter("hung", hang, Backoff(first_seconds=5.0, max_seconds=5.0, attempt_timeout_seconds=0.05))
+    hung.launch()
+    assert await hung.wait_running(patience=2.0) is None
+    assert (hung.state, hung.last_error) == (PlatformState.RETRYING, "TimeoutError")
+    await hung.stop()  # stops waiting for the next attempt at once
+    assert hung.report()["state"] == "retrying"
+    assert PlatformStarter("unset", None, backoff).report() == {"state": "off"}
+
+
+def test_k13_the_serve_process_stays_up_when_telegram_cannot_be_reached(tmp_path: Path) -> None:
+    from core.adapters.db.migrate import upgrade
+
+    database = f"sqlite:///{tmp_path / 'maeum.db'}"
+    upgrade(url=database)
+    web_port, telegram_port = _closed_port(), _closed_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    env.update(
+        PYTHONPATH=str(REPO),
+        DATABASE_URL=database,
+        TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+        TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
+        TELEGRAM_API_BASE_URL=f"http://127.0.0.1:{telegram_port}/bot",
+        PLATFORM_START_BACKOFF_SECONDS="0.05",
+        PLATFORM_START_BACKOFF_MAX_SECONDS="0.2",
+    )
+    log = tmp_path / "serve.log"
+    with log.open("wb") as stderr:
+        serve = subprocess.Popen(
+            [sys.executable, "-m", "bots.cli", "serve", "--host", "127.0.0.1", "--port", str(web_port)],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    try:
+
+        def telegram_state() -> dict[str, Any] | None:
+            assert serve.poll() is None, log.read_text()
+            try:
+                ready = httpx.get(f"http://127.0.0.1:{web_port}/readyz", timeout=2)
+            except httpx.TransportError:
+                return None
+            state: dict[str, Any] = ready.json()["platforms"]["telegram"]
+            return (
+                state if ready.status_code == 200 and state["state"] == "retrying" and state["attempts"] >= 2 else None
+            )
+
+        state = _eventually(telegram_state, seconds=60)
+        assert state["last_error"] == "NetworkError"
+        assert httpx.get(f"http://127.0.0.1:{web_port}/healthz").status_code == 200
+        assert httpx.get(f"http://127.0.0.1:{web_port}/metrics").status_code == 200
+    finally:
+        serve.terminate()
+        serve.wait(timeout=20)
+    assert "Traceback" not in log.read_text()
+    assert TELEGRAM_TOKEN not in log.read_text()

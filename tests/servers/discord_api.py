@@ -1130,7 +1130,7 @@ class FakeDiscordServer:
 
     # --- running ---------------------------------------------------------------------------------------------
 
-    def start(self) -> FakeDiscordServer:
+    def start(self, port: int = 0) -> FakeDiscordServer:
         if self._loopback is not None:
             raise RuntimeError("already started")
         methods = ["GET", "POST", "PUT", "PATCH", "DELETE"]
@@ -1142,7 +1142,7 @@ class FakeDiscordServer:
             ]
         )
         self._loopback = LoopbackServer(app, name="fake-discord")
-        self.port = self._loopback.start()
+        self.port = self._loopback.start(port)
         return self
 
     def stop(self) -> None:

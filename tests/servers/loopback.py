@@ -40,15 +40,16 @@ class LoopbackServer:
     def running(self) -> bool:
         return self._thread is not None
 
-    def start(self) -> int:
-        """Serve and return the port once the server accepts connections."""
+    def start(self, port: int = 0) -> int:
+        """Serve and return the port once the server accepts connections (`port`: a given one, e.g. one a client
+        under test was pointed at while nothing listened there yet)."""
         if self._thread is not None:
             raise RuntimeError("already started")
         # proto IPPROTO_TCP, not 0: asyncio turns Nagle off only for accepted sockets whose proto says TCP; without
         # it two small frames in a row (a gateway's READY then GUILD_CREATE) wait ~40 ms for a delayed ACK.
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
+        sock.bind(("127.0.0.1", port))
         self._sock = sock
         self.port = sock.getsockname()[1]
         config = uvicorn.Config(

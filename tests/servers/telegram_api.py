@@ -888,13 +888,13 @@ class FakeTelegramServer:
 
     # --- running ------------------------------------------------------------------------------
 
-    def start(self) -> FakeTelegramServer:
+    def start(self, port: int = 0) -> FakeTelegramServer:
         if self._loopback is not None:
             raise RuntimeError("already started")
         self._closing.clear()
         app = Starlette(routes=[Route("/{path:path}", self._endpoint, methods=["GET", "POST"])])
         self._loopback = LoopbackServer(app, name="fake-telegram")
-        self.port = self._loopback.start()
+        self.port = self._loopback.start(port)
         return self
 
     def stop(self) -> None:
