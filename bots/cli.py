@@ -25,6 +25,18 @@ def _settings() -> Settings:
 
 
 CHAT_LOG = Path("maeum-chat.log")
+# httpx (and openai's httpx2) log every request URL at INFO: Telegram's carry the bot token, others keys in query
+# strings. slack_bolt logs a request that fails verification, body and all, at INFO.
+# alembic lists its plugins at INFO whenever it is imported.
+QUIET_LOGGERS = (
+    "httpx",
+    "httpx2",
+    "httpcore",
+    "httpcore2",
+    "telegram.ext.ExtBot",
+    "slack_bolt",
+    "alembic.runtime.plugins",
+)
 
 
 def _logging(
@@ -37,18 +49,7 @@ def _logging(
         logging.basicConfig(level=level, format=log_format, filename=to_file, encoding="utf-8")
     else:
         logging.basicConfig(level=level, format=log_format, stream=sys.stderr)
-    # httpx (and openai's httpx2) log every request URL at INFO: Telegram's carry the bot token, others keys in
-    # query strings. slack_bolt logs a request that fails verification, body and all, at INFO.
-    # alembic lists its plugins at INFO whenever it is imported.
-    for noisy in (
-        "httpx",
-        "httpx2",
-        "httpcore",
-        "httpcore2",
-        "telegram.ext.ExtBot",
-        "slack_bolt",
-        "alembic.runtime.plugins",
-    ):
+    for noisy in QUIET_LOGGERS:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     if settings is not None:
         from jobs.alerts import install_alert_handler

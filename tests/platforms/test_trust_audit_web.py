@@ -1,5 +1,6 @@
 """Issue 13, the web process: strangers get 4xx, never a 500 or an ERROR (each ERROR is an ops alert anyone
-could trigger), and no route reads a body over 1 MB."""
+could trigger), and no route reads a body over 1 MB; and a worry told on any platform leaves neither its text nor a
+configured secret in the logs."""
 
 from __future__ import annotations
 
@@ -12,23 +13,48 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.testclient import TestClient
 
+from bots.discord.messenger import DiscordMessenger
+from bots.messengers import build_messengers
+from bots.slack.app import run_socket_mode
 from bots.web import MAX_BODY_BYTES, create_web_app
 from core.adapters.db.engine import create_sync_engine
 from core.adapters.db.models import WorryRow
+from core.adapters.queue import InProcessJobQueue
 from core.bootstrap import bootstrap
 from core.settings import Settings
-from tests.servers.openai_compatible import DEFAULT_TEXT, FakeOpenAIServer, Hang
+from tests.conftest import with_local_model
+from tests.platforms.test_discord_bot import ask as discord_ask
+from tests.platforms.test_discord_bot import custom_ids, post_signed
+from tests.platforms.test_discord_bot import gateway as discord_gateway
+from tests.platforms.test_slack_app import texts as slack_texts
+from tests.platforms.test_slack_app import wait_for as slack_wait_for
+from tests.platforms.test_telegram_bot import answered_parts
+from tests.platforms.test_telegram_bot import polling as telegram_polling
+from tests.platforms.test_telegram_bot import wait_for as telegram_wait_for
+from tests.servers.discord_api import APPLICATION_ID as DISCORD_APPLICATION_ID
+from tests.servers.discord_api import DEFAULT_USER_ID as DISCORD_USER_ID
+from tests.servers.discord_api import FakeDiscordServer, StoredMessage, pointed_at
+from tests.servers.loopback import LoopbackServer
+from tests.servers.openai_compatible import DEFAULT_TEXT, Fail, FakeOpenAIServer, Hang, RecordedRequest
+from tests.servers.openai_compatible import Reply as LlmReply
 from tests.servers.slack_api import FakeSlackServer
-from tests.servers.slack_signing import signed_headers
+from tests.servers.slack_signing import (
+    dm_message_event,
+    event_body,
+    signed_headers,
+    slash_command_body,
+    slash_command_payload,
+)
 from tests.servers.telegram_api import FakeTelegramServer
 
 SLACK_TOKEN = "xoxb-maeum-test"
@@ -453,3 +479,230 @@ def test_k13_the_serve_process_stays_up_when_telegram_cannot_be_reached(tmp_path
         serve.wait(timeout=20)
     assert "Traceback" not in log.read_text()
     assert TELEGRAM_TOKEN not in log.read_text()
+
+
+# --- k02: a worry through each platform, logged as the processes log --------------------------------------------
+
+WORRY = "k02 아무에게도 말 못 한 고민인데 팀장님 앞에서 자꾸 목소리가 떨려요 qx7431"
+CRISIS = "k02 요즘 너무 지쳐서 그냥 죽고 싶어요 qx7431"
+WORRY_PIECES = ("qx7431", "목소리가 떨려요", "죽고 싶어요")  # no log line has any reason to hold these
+LLM_KEY = "sk-k02-llm-key-Zk3"
+TG_TOKEN = "7654321:K02-telegram-token-Tq9"
+TG_WEBHOOK = "k02-telegram-webhook-secret-Wh4"
+SL_TOKEN = "xoxb-k02-slack-bot-token-Sb5"
+SL_SECRET = "k02-slack-signing-secret-Ss6"
+SL_APP_TOKEN = "xapp-1-k02-slack-app-token-Sa8"
+DC_TOKEN = "k02-discord-bot-token-Db7"
+# One worry per person at a time: each worry after the first comes from someone else, never "still thinking…".
+OTHER_TG_USER = 5551234
+OTHER_DC_USERS = ("1180000000000000301", "1180000000000000302", "1180000000000000303")
+SECRETS = (LLM_KEY, TG_TOKEN, TG_TOKEN.split(":", 1)[1], TG_WEBHOOK, SL_TOKEN, SL_SECRET, SL_APP_TOKEN, DC_TOKEN)
+
+
+@pytest.fixture
+def process_logging(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """The CLI's own logging setup at INFO (as `maeum serve`, `telegram`, `discord` and `slack-socket` call it),
+    every record that reaches the root logger captured; the loggers it touched get their levels back afterwards."""
+    from bots.cli import QUIET_LOGGERS, _logging
+
+    levels = {name: logging.getLogger(name).level for name in QUIET_LOGGERS}
+    caplog.set_level(logging.INFO)  # the root logger's level, as the processes' basicConfig sets it
+    assert logging.getLogger().handlers  # pytest's: so basicConfig adds no handler of its own
+    _logging(logging.INFO)
+    try:
+        yield caplog
+    finally:
+        for name, level in levels.items():
+            logging.getLogger(name).setLevel(level)
+
+
+def answer_worries(request: RecordedRequest) -> LlmReply:
+    return LlmReply(text=f"{'공감' if '(F)' in request.system_prompt else '조언'}: 천천히 함께 생각해 봐요")
+
+
+@pytest.fixture
+def llm_server() -> Iterator[FakeOpenAIServer]:
+    """The first call fails with an error that quotes the worry, as some providers' content errors do: the retry
+    and its log lines are part of the road."""
+    with FakeOpenAIServer(answer_worries, api_key=LLM_KEY) as running:
+        running.script(Fail(status=500, message=f"could not process: {WORRY}"))
+        yield running
+
+
+def with_secrets(settings: Settings, llm: FakeOpenAIServer, **platform: Any) -> Settings:
+    """The model through the real openai client with its key, and the platform's own secrets."""
+    configured = with_local_model(settings, llm.base_url, model="gpt-4o-mini", llm_api_key=LLM_KEY)
+    return configured.model_copy(update=platform)
+
+
+def model_answered(llm: FakeOpenAIServer, worries: int) -> bool:
+    """The model has answered F and T for `worries` worries."""
+    return len([r for r in llm.requests if WORRY in r.last_user_text and r.completed_at is not None]) >= 2 * worries
+
+
+def assert_nothing_told_was_logged(caplog: pytest.LogCaptureFixture, llm: FakeOpenAIServer, *, worries: int) -> None:
+    """The worry went to the model in request bodies, yet no record — message, arguments, exception — holds it or a
+    secret; and every logger there is reaches the root logger, so nothing was logged past the capture."""
+    asked = [r for r in llm.requests if WORRY in r.last_user_text]
+    assert len(asked) >= 2 * worries, "the worry did not reach the model (F and T) as often as it was told"
+    assert any(r.status == 500 for r in asked), "the failed call and its retry were not exercised"
+    assert all(r.authorization == f"Bearer {LLM_KEY}" for r in llm.requests)
+    assert caplog.records, "nothing was logged at all: the capture is not working"
+    as_written = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")  # bots.cli's format
+    for record in caplog.records:
+        text = as_written.format(record) + repr(record.args) + repr(record.msg)
+        for told in (*WORRY_PIECES, *SECRETS):
+            assert told not in text, f"{record.name} logged {told!r}: {text}"
+    for name, logger in logging.root.manager.loggerDict.items():
+        # the fake servers run uvicorn with access_log=False, which stops uvicorn.access (paths only) propagating
+        if isinstance(logger, logging.Logger) and name != "uvicorn.access":
+            assert all(isinstance(h, logging.NullHandler) for h in logger.handlers), f"{name} logs on its own"
+            reached = logger
+            while reached.propagate and reached.parent is not None:
+                reached = reached.parent
+            assert reached is logging.root, f"{name} stops propagating before the root logger"
+
+
+async def test_k02_a_worry_over_telegram_leaves_no_text_or_secret_in_the_logs(
+    settings: Settings, engine: AsyncEngine, llm_server: FakeOpenAIServer, process_logging: pytest.LogCaptureFixture
+) -> None:
+    with FakeTelegramServer(TG_TOKEN) as telegram:
+        configured = with_secrets(
+            settings,
+            llm_server,
+            telegram_bot_token=TG_TOKEN,
+            telegram_webhook_secret=TG_WEBHOOK,
+            telegram_api_base_url=telegram.base_url,
+        )
+        app = bootstrap(configured, engine=engine, messengers=build_messengers(configured))
+        async with telegram_polling(app):  # `maeum telegram`
+            telegram.push_update(telegram.text_update(WORRY))
+            await telegram_wait_for(lambda: len(answered_parts(telegram)) == 2)
+            telegram.push_update(telegram.text_update(CRISIS, user_id=OTHER_TG_USER))  # the gate answers; an ops event
+            await telegram_wait_for(lambda: any("1577-0199" in str(m) for m in telegram.messages.values()))
+        assert isinstance(app.queue, InProcessJobQueue)
+        await app.queue.drain()
+
+        update = telegram.push_update(telegram.text_update(WORRY, user_id=OTHER_TG_USER))  # `maeum serve`'s webhook
+        web = create_web_app(lambda: bootstrap(configured))
+        with TestClient(web) as client:
+            wrong = {"X-Telegram-Bot-Api-Secret-Token": "not-the-secret"}
+            assert client.post("/telegram/webhook", json=update, headers=wrong).status_code == 403
+            right = {"X-Telegram-Bot-Api-Secret-Token": TG_WEBHOOK}
+            assert client.post("/telegram/webhook", json=update, headers=right).status_code == 200
+            await telegram_wait_for(lambda: len(answered_parts(telegram)) == 4)
+    assert_nothing_told_was_logged(process_logging, llm_server, worries=2)
+
+
+def test_k02_a_worry_over_slack_leaves_no_text_or_secret_in_the_logs(
+    settings: Settings, llm_server: FakeOpenAIServer, process_logging: pytest.LogCaptureFixture
+) -> None:
+    with FakeSlackServer(token=SL_TOKEN) as slack:
+        slack.set_user("U123", name="minji", locale="ko-KR")
+        slack.set_user("U456", name="jiwoo", locale="ko-KR")
+        configured = with_secrets(
+            settings, llm_server, slack_bot_token=SL_TOKEN, slack_signing_secret=SL_SECRET, slack_api_url=slack.base_url
+        )
+        with TestClient(create_web_app(lambda: bootstrap(configured))) as client:  # `maeum serve`'s /slack/events
+            dm = event_body(dm_message_event(WORRY))
+            assert client.post("/slack/events", content=dm, headers=signed_headers(dm, SL_SECRET)).status_code == 200
+            slack_wait_for(lambda: model_answered(llm_server, 1) and "조언이 도움이 됐어요" in slack_texts(slack))
+            command = slash_command_body(f"worry {WORRY}", user_id="U456", channel_id="D456")
+            signed = signed_headers(command, SL_SECRET)
+            assert client.post("/slack/events", content=command, headers=signed).status_code == 200
+            slack_wait_for(
+                lambda: model_answered(llm_server, 2) and slack_texts(slack).count("조언이 도움이 됐어요") >= 2
+            )
+            stale = signed_headers(dm, SL_SECRET, timestamp=1_600_000_000)  # a skewed clock: verification fails
+            assert client.post("/slack/events", content=dm, headers=stale).status_code == 401
+    assert_nothing_told_was_logged(process_logging, llm_server, worries=2)
+
+
+async def test_k02_a_worry_over_slack_socket_mode_leaves_no_text_or_secret_in_the_logs(
+    settings: Settings, engine: AsyncEngine, llm_server: FakeOpenAIServer, process_logging: pytest.LogCaptureFixture
+) -> None:
+    with FakeSlackServer(token=SL_TOKEN, app_token=SL_APP_TOKEN) as slack:
+        slack.set_user("U123", name="minji", locale="ko-KR")
+        configured = with_secrets(
+            settings, llm_server, slack_bot_token=SL_TOKEN, slack_app_token=SL_APP_TOKEN, slack_api_url=slack.base_url
+        )
+        app = bootstrap(configured, engine=engine)
+        stop = asyncio.Event()
+        socket_mode = asyncio.create_task(run_socket_mode(app, stop=stop))  # `maeum slack-socket`
+        try:
+            await slack.wait_socket_connected()
+            command = slack.socket_send(
+                "slash_commands", slash_command_payload(f"worry {WORRY}"), accepts_response_payload=True
+            )
+            await slack.wait_for_ack(command)
+            async with asyncio.timeout(10):
+                while not (model_answered(llm_server, 1) and "조언이 도움이 됐어요" in slack_texts(slack)):
+                    await asyncio.sleep(0.05)
+        finally:
+            stop.set()
+            await socket_mode
+            await slack.wait_socket_closed()
+    assert_nothing_told_was_logged(process_logging, llm_server, worries=1)
+
+
+def finished_parts(messages: Iterable[StoredMessage]) -> int:
+    """F and T parts shown in full: their "this helped" buttons come with the last edit."""
+    return sum(any(i.startswith("mm:helpful:") for i in custom_ids(m)) for m in messages)
+
+
+async def test_k02_a_worry_over_discord_leaves_no_text_or_secret_in_the_logs(
+    settings: Settings, engine: AsyncEngine, llm_server: FakeOpenAIServer, process_logging: pytest.LogCaptureFixture
+) -> None:
+    with FakeDiscordServer(token=DC_TOKEN) as server, pointed_at(server):
+        for user in (DISCORD_USER_ID, *OTHER_DC_USERS):
+            server.add_user(user)
+        configured = with_secrets(
+            settings,
+            llm_server,
+            discord_bot_token=DC_TOKEN,
+            discord_api_base=server.api_base,
+            discord_application_id=DISCORD_APPLICATION_ID,
+            discord_public_key=server.public_key,
+        )
+        messengers = build_messengers(configured)
+        app = bootstrap(configured, engine=engine, messengers=messengers)
+        try:
+            async with discord_gateway(app, server):  # `maeum discord`: slash commands and a DM
+                asked = await discord_ask(server, "worry", {"text": WORRY})
+                await server.wait_for(
+                    lambda: finished_parts(server.interaction_messages(asked)) == 2, within=10, what="/worry"
+                )
+                server.dispatch("MESSAGE_CREATE", server.dm_message(OTHER_DC_USERS[0], WORRY))
+                dm_channel = server.dm_channel(OTHER_DC_USERS[0])
+                await server.wait_for(
+                    lambda: finished_parts(m for m in server.channel_messages(dm_channel) if m.kind == "channel") == 2,
+                    within=10,
+                    what="the DM worry",
+                )
+                # options from an older sync: discord.py cannot match them and hands the raw payload over
+                old_options = [{"name": "content", "type": 3, "value": WORRY}]
+                stale = server.slash_command("worry", old_options, user_id=OTHER_DC_USERS[1])
+                server.dispatch("INTERACTION_CREATE", stale)
+                await server.wait_for(
+                    lambda: finished_parts(server.interaction_messages(stale["id"])) == 2, within=10, what="stale"
+                )
+            assert isinstance(app.queue, InProcessJobQueue)
+            await app.queue.drain()
+        finally:
+            discord_messenger = messengers["discord"]
+            assert isinstance(discord_messenger, DiscordMessenger)
+            await discord_messenger.aclose()
+
+        web = LoopbackServer(create_web_app(lambda: bootstrap(configured)), name="maeum-web", lifespan="on")
+        port = web.start()  # `maeum serve`'s /discord/interactions, on a real port as Discord reaches it
+        try:
+            command = server.slash_command("worry", {"text": WORRY}, user_id=OTHER_DC_USERS[2])
+            status, answer = await asyncio.to_thread(post_signed, f"http://127.0.0.1:{port}", server, command)
+            assert (status, answer) == (200, {"type": 5})
+            server.record_http_response(command["id"], answer)
+            await server.wait_for(
+                lambda: finished_parts(server.interaction_messages(command["id"])) == 2, within=10, what="over HTTP"
+            )
+        finally:
+            web.stop()
+    assert_nothing_told_was_logged(process_logging, llm_server, worries=4)
