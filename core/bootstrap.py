@@ -26,7 +26,6 @@ from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.dispatch import Dispatcher, Handler
-from core.domain.accounts import CodeLimits
 from core.domain.budget import BudgetLimits
 from core.domain.outbox import QUEUE_GRACE
 from core.i18n import Catalog, catalog
@@ -43,23 +42,24 @@ from core.ports import (
     Pacer,
     UnitOfWorkFactory,
 )
+from core.products.account.code_guard import CodeGuard
+from core.products.account.domain import CodeLimits
+from core.products.account.service import AccountService
+from core.products.counseling.service import CounselingLimits, CounselingService
+from core.products.diary.schedules import SchedulesService
+from core.products.diary.service import DiaryService
+from core.products.diary.stats import StatsService
+from core.products.friends.service import FriendsService
+from core.products.points.service import PointsService
+from core.products.reminders.service import RemindersService
 from core.settings import Settings
-from core.usecases.account import AccountService
 from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
-from core.usecases.code_guard import CodeGuard
-from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
-from core.usecases.diary import DiaryService
-from core.usecases.friends import FriendsService
 from core.usecases.model_budget import ModelBudget
-from core.usecases.points import PointsService
-from core.usecases.reminders import RemindersService
 from core.usecases.retention import RetentionService
 from core.usecases.safety_gate import SafetyGate
-from core.usecases.schedules import SchedulesService
-from core.usecases.stats import StatsService
 
 
 @dataclass(kw_only=True)

@@ -11,8 +11,6 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
-from core.domain.accounts import CodeTry, IssuedCode
-from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
 from core.domain.inbox import DeadUpdate, DueUpdate, TakenUpdate
 from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
@@ -21,7 +19,9 @@ from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecor
 from core.domain.safety import ReadText
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
-from core.domain.weekly_stats import ChartLabels, WeeklyStats
+from core.products.account.domain import CodeTry, IssuedCode
+from core.products.diary.domain import DiaryEntry, Friend, InviteOutcome, Note, Visibility
+from core.products.diary.weekly_stats import ChartLabels, WeeklyStats
 from core.replies import Reply
 
 # --- time -------------------------------------------------------------------------------------

@@ -42,11 +42,11 @@ from core.commands import (
     WriteDiary,
     WriteGuestbook,
 )
-from core.domain.accounts import PLATFORM_WORDS
 from core.domain.timekeeping import parse_timezone
 from core.domain.values import ChatKind, Locale, Persona, WorryId
 from core.errors import UsageError
 from core.inbound import Invocation
+from core.products.account.domain import PLATFORM_WORDS
 
 ACTION_PREFIX = "mm"
 ACTION_MAX_BYTES = 64  # Telegram callback_data; Slack and Discord allow more

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from core.domain.diary import FRIENDS_PUSH_KIND
+from core.products.diary.domain import FRIENDS_PUSH_KIND
 
 DAY_MINUTES: Final = 24 * 60
 _WINDOW = re.compile(r"^(\d{1,2}):(\d{2})\s*[-~–]\s*(\d{1,2}):(\d{2})$")

@@ -34,7 +34,7 @@ def slack() -> Iterator[FakeSlackServer]:
         yield server
 
 
-def failing_record(logger_name: str = "core.usecases.diary", user_text: str = SECRET) -> logging.LogRecord:
+def failing_record(logger_name: str = "core.products.diary.service", user_text: str = SECRET) -> logging.LogRecord:
     try:
         raise ValueError(f"could not save {user_text}")  # an exception message may quote user text
     except ValueError:

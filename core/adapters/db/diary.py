@@ -19,11 +19,11 @@ from core.adapters.db.models import (
     UserRow,
 )
 from core.adapters.db.repositories import dialect_insert
-from core.domain.diary import MAX_FRIENDS, DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import UserId
 from core.ports import Cipher
+from core.products.diary.domain import MAX_FRIENDS, DiaryEntry, Friend, InviteOutcome, Note, Visibility
 
 
 def _name_of(user_column: object) -> object:

@@ -37,7 +37,6 @@ from core.adapters.db.models import (
     UserRow,
     WorryRow,
 )
-from core.domain.accounts import CodeTry, IssuedCode
 from core.domain.budget import OFFLINE_MODEL, SAFETY_PURPOSE_PREFIX
 from core.domain.inbox import DeadUpdate, DueUpdate, TakenUpdate, UpdateState
 from core.domain.outbox import FINAL_STATES, DeadLetter, NewPush, PushDocument, PushItem, PushState
@@ -45,6 +44,7 @@ from core.domain.quiet_hours import QuietHours
 from core.domain.records import Feedback, Identity, Turn, UsageRecord, User, Worry
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
 from core.ports import Cipher, IdentityTaken
+from core.products.account.domain import CodeTry, IssuedCode
 
 MICROS = Decimal(1_000_000)
 
@@ -266,7 +266,7 @@ class SqlAlchemyUsers:
 
 
 class SqlAlchemyCodeTries:
-    """Code tries that were not right, per user (see core.domain.accounts.paused_until)."""
+    """Code tries that were not right, per user (see core.products.account.domain.paused_until)."""
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session

@@ -25,14 +25,6 @@ from core.commands import (
     Start,
     UnlinkAccount,
 )
-from core.domain.accounts import ACCOUNT_PUSH_KIND, PLATFORMS, linked_key, unlinked_key
-from core.domain.diary import (
-    LINK_TTL,
-    new_invite_code,
-    normalize_invite_code,
-    pushes_written_by,
-    show_invite_code,
-)
 from core.domain.outbox import NewPush, PushDocument
 from core.domain.quiet_hours import parse_quiet_hours
 from core.domain.records import Identity, PointEntry
@@ -41,11 +33,19 @@ from core.domain.timekeeping import start_of_local_day
 from core.domain.values import UserId
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.products.account.code_guard import CodeGuard
+from core.products.account.domain import ACCOUNT_PUSH_KIND, PLATFORMS, linked_key, unlinked_key
+from core.products.diary.domain import (
+    LINK_TTL,
+    new_invite_code,
+    normalize_invite_code,
+    pushes_written_by,
+    show_invite_code,
+)
+from core.products.reminders.service import KIND as REMINDER_KIND
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import encode_action, listed_verbs
-from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
-from core.usecases.reminders import KIND as REMINDER_KIND
 
 logger = logging.getLogger(__name__)
 

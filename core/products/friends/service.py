@@ -6,7 +6,13 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
-from core.domain.diary import (
+from core.domain.outbox import NewPush, PushDocument
+from core.domain.timekeeping import start_of_local_day
+from core.domain.values import UserId
+from core.errors import LimitExceeded, UsageError
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.products.account.code_guard import CodeGuard
+from core.products.diary.domain import (
     FRIENDS_PUSH_KIND,
     INVITE_TTL,
     MAX_NOTE_CHARS,
@@ -18,13 +24,7 @@ from core.domain.diary import (
     pushes_between,
     show_invite_code,
 )
-from core.domain.outbox import NewPush, PushDocument
-from core.domain.timekeeping import start_of_local_day
-from core.domain.values import UserId
-from core.errors import LimitExceeded, UsageError
-from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply, Section
-from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
 from core.usecases.safety_gate import SafetyGate
 

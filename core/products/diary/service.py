@@ -12,8 +12,13 @@ from pydantic import BaseModel, Field, ValidationError
 
 from core.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
 from core.domain.budget import Room
-from core.domain.counseling import delimit
-from core.domain.diary import (
+from core.domain.emotion import Emotion, classify
+from core.domain.outbox import NewPush, PushDocument
+from core.domain.values import Locale
+from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
+from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
+from core.products.counseling.domain import delimit
+from core.products.diary.domain import (
     FRIENDS_PUSH_KIND,
     MAX_ENTRY_CHARS,
     MAX_NOTE_CHARS,
@@ -29,19 +34,14 @@ from core.domain.diary import (
     points_for_entry,
     shared_entry_key,
 )
-from core.domain.emotion import Emotion, classify
-from core.domain.outbox import NewPush, PushDocument
-from core.domain.values import Locale
-from core.domain.weeks import day_streak
-from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
-from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
+from core.products.diary.schedules import SchedulesService
+from core.products.diary.weeks import day_streak
+from core.products.friends.service import display_name
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
-from core.usecases.friends import display_name
 from core.usecases.model_budget import ModelBudget
 from core.usecases.safety_gate import SafetyGate
-from core.usecases.schedules import SchedulesService
 
 logger = logging.getLogger(__name__)
 
