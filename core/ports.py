@@ -11,6 +11,7 @@ from typing import Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
+from core.domain.accounts import CodeTry, IssuedCode
 from core.domain.emotion import Emotion
 from core.domain.inbox import DeadUpdate, DueUpdate, TakenUpdate
 from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
@@ -19,7 +20,6 @@ from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecor
 from core.domain.safety import ReadText
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
-from core.products.account.domain import CodeTry, IssuedCode
 from core.products.diary.domain import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.products.diary.weekly_stats import ChartLabels, WeeklyStats
 from core.replies import Reply
@@ -191,7 +191,9 @@ class Users(Protocol):
 
     async def identities(self, user_id: UserId) -> list[Identity]: ...
 
-    async def delete_everything(self, user_id: UserId) -> None: ...
+    async def delete_user(self, user_id: UserId) -> None:
+        """The user row and what the account itself holds; the products delete their own rows first."""
+        ...
 
     async def ids_after(self, after: int, *, limit: int) -> list[UserId]:
         """User ids in order, for paging through everyone (announcements)."""
@@ -256,6 +258,14 @@ class Counseling(Protocol):
 
     async def redact_texts(self, user_id: UserId) -> None:
         """Drop every stored worry and answer text of a user (consent withdrawn); counts stay."""
+        ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
         ...
 
 
@@ -394,6 +404,14 @@ class Points(Protocol):
         """Newest first, entries with id < `before_id` (keyset paging: as fast on page 1,000 as on page 1)."""
         ...
 
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
+
 
 class Diary(Protocol):
     """Diary entries, their comments and guestbook notes. Deleted entries are never returned."""
@@ -452,9 +470,19 @@ class Diary(Protocol):
 
     async def written_by(self, author_id: UserId) -> tuple[list[Note], list[Note]]: ...
 
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
+
 
 class Friends(Protocol):
     async def create_invite(self, *, inviter: UserId, code: str, now: datetime, expires_at: datetime) -> None: ...
+
+    async def invites_made(self, inviter: UserId) -> list[dict[str, str | None]]: ...
 
     async def invites_since(self, inviter: UserId, since: datetime) -> int: ...
 
@@ -467,6 +495,14 @@ class Friends(Protocol):
     async def list(self, user: UserId) -> list[Friend]: ...
 
     async def remove(self, a: UserId, b: UserId) -> bool: ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
 
 
 class CodeTries(Protocol):
@@ -501,6 +537,14 @@ class Schedules(Protocol):
     async def due(self, *, now: datetime, limit: int) -> list[DueSchedule]: ...
 
     async def advance(self, schedule_id: int, *, from_: datetime, to: datetime) -> bool: ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
 
 
 class UnitOfWork(Protocol):

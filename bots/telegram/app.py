@@ -22,7 +22,6 @@ from bots.telegram.translate import PLATFORM, translate
 from core.bootstrap import App
 from core.domain.values import ChatKind, Locale
 from core.ports import Responder
-from core.routing import listed_verbs
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +44,8 @@ class TelegramBot:
         """The / menu: Korean for everyone, English for clients set to English."""
         for locale, language_code in ((Locale.KO, None), (Locale.EN, "en")):
             commands = [
-                BotCommand(verb.name, self.app.catalog.text(locale, verb.summary_key)[:256]) for verb in listed_verbs()
+                BotCommand(verb.name, self.app.catalog.text(locale, verb.summary_key)[:256])
+                for verb in self.app.verbs.listed()
             ]
 
             async def register(

@@ -8,7 +8,6 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from core.commands import AskWorry, MarkHelpful, StartNewConversation
 from core.domain.budget import Room
 from core.domain.records import PointEntry, Turn, Worry
 from core.domain.timekeeping import start_of_local_day
@@ -25,6 +24,7 @@ from core.ports import (
     TextDelta,
     UnitOfWorkFactory,
 )
+from core.products.counseling.commands import AskWorry, MarkHelpful, StartNewConversation
 from core.products.counseling.domain import build_prompt, over_quota
 from core.products.diary.domain import POINTS_EXTRA_WORRY
 from core.replies import Button, Reply, Section

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError
 
-from core.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
 from core.domain.budget import Room
 from core.domain.emotion import Emotion, classify
 from core.domain.outbox import NewPush, PushDocument
@@ -18,6 +17,7 @@ from core.domain.values import Locale
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
 from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
 from core.products.counseling.domain import delimit
+from core.products.diary.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
 from core.products.diary.domain import (
     FRIENDS_PUSH_KIND,
     MAX_ENTRY_CHARS,

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
 from core.domain.outbox import NewPush, PushDocument
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import UserId
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.products.account.code_guard import CodeGuard
 from core.products.diary.domain import (
     FRIENDS_PUSH_KIND,
     INVITE_TTL,
@@ -24,7 +22,16 @@ from core.products.diary.domain import (
     pushes_between,
     show_invite_code,
 )
+from core.products.friends.commands import (
+    AcceptFriend,
+    InviteFriend,
+    ListFriends,
+    RemoveFriend,
+    ShowGuestbook,
+    WriteGuestbook,
+)
 from core.replies import Reply, Section
+from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
 from core.usecases.safety_gate import SafetyGate
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import logging
 
+from core.domain.accounts import CodeLimits, minutes_until, paused_until
 from core.domain.values import UserId
 from core.errors import LimitExceeded
 from core.ports import Clock, UnitOfWorkFactory
-from core.products.account.domain import CodeLimits, minutes_until, paused_until
 
 logger = logging.getLogger(__name__)
 
