@@ -73,6 +73,7 @@ class App:
     # The clock's periodic steps that every process running the clock takes (the leader only).
     housekeeping: tuple[Callable[[], Awaitable[object]], ...] = ()
     verbs: VerbTable = field(default_factory=lambda: VerbTable(()))
+    handled: frozenset[type[Command]] = frozenset()  # every command some product handles
     products: tuple[Product, ...] = ()
     engine: AsyncEngine | None = None
     redis: Any = None
@@ -261,6 +262,7 @@ def bootstrap(
         metrics=metrics,
         housekeeping=(*clock_steps, retention.sweep),
         verbs=verbs,
+        handled=frozenset(handlers),
         products=tuple(products),
         engine=engine,
         redis=redis,

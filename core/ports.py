@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -16,12 +16,13 @@ from core.domain.emotion import Emotion
 from core.domain.inbox import DeadUpdate, DueUpdate, TakenUpdate
 from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
-from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
+from core.domain.records import Feedback, Identity, Note, PointEntry, Turn, UsageRecord, User, Worry
 from core.domain.safety import ReadText
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
-from core.products.diary.domain import DiaryEntry, Friend, InviteOutcome, Note, Visibility
+from core.products.diary.domain import DiaryEntry, Visibility
 from core.products.diary.weekly_stats import ChartLabels, WeeklyStats
+from core.products.friends.domain import Friend, InviteOutcome
 from core.replies import Reply
 
 # --- time -------------------------------------------------------------------------------------
@@ -80,6 +81,7 @@ class CallFinished:
 
 StreamEvent = TextDelta | CallFinished
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
+R = TypeVar("R")
 
 
 class LanguageModel(Protocol):
@@ -586,6 +588,11 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
+
+    def repository(self, build: Callable[[Any, Cipher], R]) -> R:
+        """A product's own repository on this unit of work (`build(session, cipher)`; what the session is belongs
+        to the adapter that builds it, `core/adapters/db/<product>.py`)."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -30,6 +30,11 @@ EDIT_INTERVAL_GROUP = 3.0  # and 20 a minute per group
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
+def menu(app: App, locale: Locale) -> list[BotCommand]:
+    """The / menu in one language: every listed verb of the registered products, with its summary."""
+    return [BotCommand(verb.name, app.catalog.text(locale, verb.summary_key)[:256]) for verb in app.verbs.listed()]
+
+
 class TelegramBot:
     def __init__(self, app: App, bot: Bot) -> None:
         self.app = app
@@ -43,10 +48,7 @@ class TelegramBot:
     async def register_commands(self) -> None:
         """The / menu: Korean for everyone, English for clients set to English."""
         for locale, language_code in ((Locale.KO, None), (Locale.EN, "en")):
-            commands = [
-                BotCommand(verb.name, self.app.catalog.text(locale, verb.summary_key)[:256])
-                for verb in self.app.verbs.listed()
-            ]
+            commands = menu(self.app, locale)
 
             async def register(
                 commands: list[BotCommand] = commands, language_code: str | None = language_code

@@ -15,6 +15,7 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
+from core.domain.prompting import delimit
 from core.domain.safety import SECOND_OPINION, SafetyVerdict, decide, read
 from core.errors import LanguageModelUnavailable
 from core.ports import (
@@ -27,7 +28,6 @@ from core.ports import (
     OpsAlerts,
     UnitOfWorkFactory,
 )
-from core.products.counseling.domain import delimit
 from core.replies import Button, Reply
 from core.routing import encode_action
 from core.usecases.context import Context

@@ -44,7 +44,7 @@ from core.domain.outbox import PushState
 from core.domain.records import UsageRecord
 from core.domain.values import UserId
 from core.ports import Locks, MessageRef, ModelCall, StreamEvent
-from core.products.diary.domain import POINTS_EXTRA_WORRY
+from core.products.points import POINTS_EXTRA_WORRY
 from core.replies import Reply
 from core.settings import Settings
 from tests.conftest import dm

@@ -20,10 +20,12 @@ from core.adapters.db.models import (
 )
 from core.adapters.db.repositories import dialect_insert
 from core.domain.emotion import Emotion
+from core.domain.records import Note
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import UserId
 from core.ports import Cipher
-from core.products.diary.domain import MAX_FRIENDS, DiaryEntry, Friend, InviteOutcome, Note, Visibility
+from core.products.diary.domain import DiaryEntry, Visibility
+from core.products.friends.domain import MAX_FRIENDS, Friend, InviteOutcome
 
 
 def _name_of(user_column: object) -> object:

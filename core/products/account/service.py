@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.domain.accounts import ACCOUNT_PUSH_KIND, PLATFORMS, linked_key, unlinked_key
+from core.domain.accounts import ACCOUNT_PUSH_KIND, LINK_TTL, PLATFORMS, linked_key, unlinked_key
+from core.domain.codes import new_code, normalize_code, show_code
 from core.domain.outbox import NewPush, PushDocument
 from core.domain.quiet_hours import parse_quiet_hours
 from core.domain.records import Identity
@@ -32,13 +33,6 @@ from core.products.account.commands import (
     ShowHome,
     Start,
     UnlinkAccount,
-)
-from core.products.diary.domain import (
-    LINK_TTL,
-    new_invite_code,
-    normalize_invite_code,
-    pushes_written_by,
-    show_invite_code,
 )
 from core.registration import AccountPart, ConsentHook
 from core.replies import Attachment, Button, Reply, Section
@@ -162,7 +156,7 @@ class AccountService:
         if command.code is None:
             await self._make_link_code(ctx, now)
             return
-        typed = normalize_invite_code(command.code)
+        typed = normalize_code(command.code)
         if typed is None:
             raise UsageError("link.usage")
         try_id = await self._guard.reserve(ctx.user.id, kind="link")
@@ -208,7 +202,7 @@ class AccountService:
         await ctx.say("link.done", platforms=", ".join(ctx.t(_platform_key(p)) for p in platforms))
 
     async def _make_link_code(self, ctx: Context, now: datetime) -> None:
-        code = new_invite_code()
+        code = new_code()
         today = start_of_local_day(now, ZoneInfo(ctx.user.timezone))
         async with self._uow() as uow:
             if await uow.users.link_codes_since(ctx.user.id, today) >= self._limits.codes_per_day:
@@ -216,7 +210,7 @@ class AccountService:
             await uow.users.create_link_code(ctx.user.id, code=code, now=now, expires_at=now + LINK_TTL)
             await uow.commit()
         minutes = int(LINK_TTL.total_seconds() // 60)
-        await ctx.say("link.code", code=show_invite_code(code), minutes=minutes)
+        await ctx.say("link.code", code=show_code(code), minutes=minutes)
 
     async def list_linked(self, command: ListLinkedAccounts, ctx: Context) -> None:
         async with self._uow() as uow:
@@ -398,8 +392,6 @@ class AccountService:
             await ctx.say("forget.expired")
             return
         async with self._uow() as uow:
-            for prefix in pushes_written_by(ctx.user.id):  # copies of what they wrote, in friends' notices
-                await uow.outbox.withdraw(prefix)
             for part in reversed(self._parts):  # the account's own part (the user row) goes last
                 if part.forget is not None:
                     await part.forget(uow, ctx.user.id)

@@ -26,7 +26,7 @@ from core.ports import (
 )
 from core.products.counseling.commands import AskWorry, MarkHelpful, StartNewConversation
 from core.products.counseling.domain import build_prompt, over_quota
-from core.products.diary.domain import POINTS_EXTRA_WORRY
+from core.products.points import POINTS_EXTRA_WORRY
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context

@@ -12,6 +12,7 @@ from core.domain.records import User
 from core.domain.schedules import ScheduleKind
 from core.domain.values import UserId
 from core.ports import UnitOfWork
+from core.products.diary.domain import pushes_written_by
 from core.registration import AccountPart, HomeLine
 
 
@@ -48,6 +49,8 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
 
 
 async def forget(uow: UnitOfWork, user_id: UserId) -> None:
+    for prefix in pushes_written_by(user_id):  # copies of what they wrote, in friends' notices
+        await uow.outbox.withdraw(prefix)
     await uow.diary.forget_user(user_id)
     await uow.schedules.forget_user(user_id)
 

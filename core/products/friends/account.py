@@ -8,6 +8,7 @@ from typing import Any
 from core.domain.records import User
 from core.domain.values import UserId
 from core.ports import UnitOfWork
+from core.products.friends.domain import pushes_written_by
 from core.registration import AccountPart
 
 
@@ -25,6 +26,8 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
 
 
 async def forget(uow: UnitOfWork, user_id: UserId) -> None:
+    for prefix in pushes_written_by(user_id):  # copies of what they wrote, in friends' notices
+        await uow.outbox.withdraw(prefix)
     await uow.friends.forget_user(user_id)
 
 

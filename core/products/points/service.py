@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain.records import PointEntry
 from core.ports import UnitOfWorkFactory
-from core.products.diary.domain import POINTS_EXTRA_WORRY, POINTS_FIRST_OF_DAY, POINTS_STREAK, STREAK_DAYS
+from core.products.points import POINTS_EXTRA_WORRY, POINTS_FIRST_OF_DAY, POINTS_STREAK, STREAK_DAYS
 from core.products.points.commands import ShowPoints
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
