@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from core.adapters.db.migrate import upgrade
 from core.adapters.llm import OpenAILanguageModel
 from core.bootstrap import bootstrap
-from core.domain.counseling import build_prompt
 from core.domain.values import ChatKind, Locale, Persona
 from core.inbound import ChatRef, IncomingMessage, Sender
 from core.ports import ChatMessage, MessageRef, ModelCall
+from core.products.counseling.domain import build_prompt
 from core.replies import Reply
 from core.settings import Settings
 from tests.servers.openai_compatible import FakeOpenAIServer, RecordedRequest

@@ -93,6 +93,18 @@ def _ready_schema(settings: Settings, *, migrate: bool | None = None, stay_up: b
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """마음 maeum — one worry, two answers (💗 공감 F · 🧠 조언 T)."""
+    _assemble_jobs()
+
+
+def _assemble_jobs() -> None:
+    """The jobs this process may run (deliveries, alerts) reach the platforms through these adapters."""
+    from bots.messengers import build_messengers
+    from bots.slack.ops import slack_ops_poster
+    from jobs.alerts import use_ops_poster
+    from jobs.runtime import use_messengers
+
+    use_messengers(build_messengers)
+    use_ops_poster(slack_ops_poster)
 
 
 @main.command()

@@ -5,14 +5,13 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core import commands as c
 from core.adapters.charts import MatplotlibChartRenderer
 from core.adapters.clock import SystemClock
 from core.adapters.crisis_classifier import shipped_classifier
@@ -25,7 +24,8 @@ from core.adapters.offline_counselor import OfflineCounselor
 from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
-from core.dispatch import Dispatcher, Handler
+from core.commands import Command
+from core.dispatch import Dispatcher
 from core.domain.accounts import CodeLimits
 from core.domain.budget import BudgetLimits
 from core.domain.outbox import QUEUE_GRACE
@@ -43,23 +43,18 @@ from core.ports import (
     Pacer,
     UnitOfWorkFactory,
 )
+from core.products import registered
+from core.registration import ConsentHook, Handler, Kit, Product, Step
+from core.routing import VerbTable
 from core.settings import Settings
-from core.usecases.account import AccountService
 from core.usecases.announcements import AnnouncementService
 from core.usecases.clock import ClockService
 from core.usecases.code_guard import CodeGuard
-from core.usecases.counseling import CounselingLimits, CounselingService
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
-from core.usecases.diary import DiaryService
-from core.usecases.friends import FriendsService
 from core.usecases.model_budget import ModelBudget
-from core.usecases.points import PointsService
-from core.usecases.reminders import RemindersService
 from core.usecases.retention import RetentionService
 from core.usecases.safety_gate import SafetyGate
-from core.usecases.schedules import SchedulesService
-from core.usecases.stats import StatsService
 
 
 @dataclass(kw_only=True)
@@ -73,11 +68,13 @@ class App:
     delivery: DeliveryService
     announcements: AnnouncementService
     dead_letters: DeadLettersService
-    schedules: SchedulesService
     queue: JobQueue
     metrics: Metrics
     # The clock's periodic steps that every process running the clock takes (the leader only).
     housekeeping: tuple[Callable[[], Awaitable[object]], ...] = ()
+    verbs: VerbTable = field(default_factory=lambda: VerbTable(()))
+    handled: frozenset[type[Command]] = frozenset()  # every command some product handles
+    products: tuple[Product, ...] = ()
     engine: AsyncEngine | None = None
     redis: Any = None
 
@@ -148,8 +145,9 @@ def bootstrap(
     redis: Any = None,
     metrics: Metrics | None = None,
     crisis_classifier: CrisisClassifier | None = None,
+    products: Sequence[Product] | None = None,
 ) -> App:
-    """Build the App once per process; tests pass fakes for any port."""
+    """Build the App once per process; tests pass fakes for any port (and may register a product of their own)."""
     clock = clock or SystemClock()
     cipher = cipher or (FernetCipher(settings.maeum_encryption_key) if settings.maeum_encryption_key else PlainCipher())
     if uow is None:
@@ -191,38 +189,40 @@ def bootstrap(
             codes_per_day=settings.codes_per_day,
         ),
     )
-    counseling = CounselingService(
+    products = tuple(products) if products is not None else registered()
+    verbs = VerbTable(verb for product in products for verb in product.verbs)
+    consent_hooks: list[ConsentHook] = []
+    kit = Kit(
         uow=uow,
         clock=clock,
+        catalog=messages,
         llm=llm,
         fallback=OfflineCounselor(),
         locks=locks,
         gate=gate,
         budget=budget,
-        limits=CounselingLimits(
-            daily_free_worries=settings.daily_free_worries,
-            history_worries=settings.history_worries,
-            second_opinion=settings.safety_second_opinion,
-        ),
-    )
-    reminders = RemindersService(uow=uow, clock=clock, gate=gate)
-    diary = DiaryService(
-        uow=uow,
-        clock=clock,
-        llm=llm,
-        gate=gate,
-        budget=budget,
-    )
-    account = AccountService(
-        uow=uow,
-        clock=clock,
+        ops=ops,
+        chart=MatplotlibChartRenderer(),
+        code_guard=guard,
+        settings=settings,
         encrypted_at_rest=bool(settings.maeum_encryption_key),
-        guard=guard,
-        consent_hooks=(diary.after_consent,),
+        verbs=verbs,
+        products=tuple(products),
+        consent_hooks=consent_hooks,
     )
-    friends = FriendsService(uow=uow, clock=clock, gate=gate, guard=guard)
-    stats = StatsService(uow=uow, clock=clock, catalog=messages, chart=MatplotlibChartRenderer())
-    schedules = SchedulesService(uow=uow, clock=clock, digest=stats.digest)
+    handlers: dict[type[Command], Handler] = {}
+    clock_steps: list[Step] = []
+    for product in products:
+        built = product.build(kit)
+        for command, handler in built.handlers.items():
+            if command in handlers:
+                raise ValueError(f"{command.__name__} has two handlers (the second from {product.name})")
+            handlers[command] = handler
+        clock_steps.extend(built.clock_steps)
+        consent_hooks.extend(built.consent_hooks)
+    plain_text = [product.plain_text for product in products if product.plain_text is not None]
+    if len(plain_text) > 1:
+        raise ValueError("more than one product claims plain direct messages")
     delivery = DeliveryService(
         uow=uow,
         clock=clock,
@@ -236,46 +236,13 @@ def bootstrap(
     retention = RetentionService(uow=uow, clock=clock, keep=timedelta(days=settings.retention_days))
     if queue is None:
         queue = RqJobQueue(settings.redis_url) if settings.redis_url else InProcessJobQueue(delivery.deliver)
-    handlers: dict[type[c.Command], Handler] = {
-        c.Start: account.start,
-        c.SetConsent: account.set_consent,
-        c.ShowHelp: account.help,
-        c.ShowHome: account.home,
-        c.SetLanguage: account.set_language,
-        c.SetTimezone: account.set_timezone,
-        c.SetQuietHours: account.set_quiet_hours,
-        c.LinkAccount: account.link,
-        c.ListLinkedAccounts: account.list_linked,
-        c.UnlinkAccount: account.unlink,
-        c.ExportData: account.export,
-        c.RequestForget: account.request_forget,
-        c.ConfirmForget: account.confirm_forget,
-        c.AskWorry: counseling.ask,
-        c.StartNewConversation: counseling.start_new,
-        c.MarkHelpful: counseling.mark_helpful,
-        c.SetReminder: reminders.set,
-        c.ListReminders: reminders.list,
-        c.CancelReminder: reminders.cancel,
-        c.WriteDiary: diary.write,
-        c.ListDiaries: diary.list_entries,
-        c.ChangeEntry: diary.change,
-        c.ShowFeed: diary.feed,
-        c.CommentOnEntry: diary.comment,
-        c.InviteFriend: friends.invite,
-        c.AcceptFriend: friends.accept,
-        c.ListFriends: friends.list_friends,
-        c.RemoveFriend: friends.remove,
-        c.WriteGuestbook: friends.write_guestbook,
-        c.ShowGuestbook: friends.show_guestbook,
-        c.ShowPoints: PointsService(uow=uow).show,
-        c.ShowStats: stats.show,
-        c.SetDiaryNudge: schedules.set_diary_nudge,
-    }
     dispatcher = Dispatcher(
         uow=uow,
         clock=clock,
         catalog=messages,
         handlers=handlers,
+        verbs=verbs,
+        plain_text=plain_text[0] if plain_text else None,
         max_input_chars=settings.max_input_chars,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
@@ -291,10 +258,12 @@ def bootstrap(
         delivery=delivery,
         announcements=AnnouncementService(uow=uow, clock=clock),
         dead_letters=DeadLettersService(uow=uow, clock=clock),
-        schedules=schedules,
         queue=queue,
         metrics=metrics,
-        housekeeping=(schedules.materialize_due, diary.purge_pending, retention.sweep),
+        housekeeping=(*clock_steps, retention.sweep),
+        verbs=verbs,
+        handled=frozenset(handlers),
+        products=tuple(products),
         engine=engine,
         redis=redis,
     )

@@ -6,24 +6,23 @@ import logging
 import re
 import secrets
 import unicodedata
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
-from typing import Any
 
-from core.commands import AskWorry, Command
+from core.commands import Command
 from core.domain.records import User
 from core.domain.values import ChatKind, Locale, locale_from_platform
 from core.errors import LimitExceeded, MaeumError, UsageError
 from core.i18n import Catalog
 from core.inbound import IncomingMessage, Invocation
 from core.ports import Clock, IdentityTaken, Metrics, Responder, UnitOfWorkFactory
+from core.registration import Handler
 from core.replies import Reply
-from core.routing import decode_action, parse_text, to_command
+from core.routing import VerbTable, parse_text
 from core.usecases.context import Context
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[Any, Context], Awaitable[None]]
 
 # C0/C1 controls (except tab and newline), bidi overrides and zero-width characters: invisible,
 # and a way to smuggle text past a reader. Removed before anything looks at the text.
@@ -48,6 +47,8 @@ class Dispatcher:
         clock: Clock,
         catalog: Catalog,
         handlers: Mapping[type[Command], Handler],
+        verbs: VerbTable,
+        plain_text: Callable[[str], Command] | None,
         max_input_chars: int,
         default_locale: Locale,
         default_timezone: str,
@@ -58,6 +59,8 @@ class Dispatcher:
         self._clock = clock
         self._catalog = catalog
         self._handlers = dict(handlers)
+        self._verbs = verbs
+        self._plain_text = plain_text  # what a direct message without a verb asks for (a worry)
         self._max_input_chars = max_input_chars
         self._default_locale = default_locale
         self._default_timezone = default_timezone
@@ -69,16 +72,21 @@ class Dispatcher:
         raw = incoming.text
         text = clean_text(raw) if raw is not None else ""
         invocation = incoming.invocation or (parse_text(text) if text else None)
+        if invocation is None and incoming.mentioned:
+            invocation = self._mentioned(text)
         direct = incoming.chat.kind is ChatKind.DIRECT
         addressed = (
-            invocation is not None or incoming.action is not None or (direct and (raw is not None or incoming.non_text))
+            invocation is not None
+            or incoming.action is not None
+            or incoming.mentioned
+            or (direct and (raw is not None or incoming.non_text))
         )
         if not addressed:
             return  # group small talk, joins, stickers in groups: not addressed to the bot
         locale = self._default_locale
         try:
             if incoming.action is not None:
-                invocation = decode_action(incoming.action)
+                invocation = self._verbs.decode_action(incoming.action)
             elif incoming.non_text and invocation is None:
                 raise UsageError("input.text_only")
             await self._metrics.count("messages_in", incoming.platform)
@@ -105,6 +113,16 @@ class Dispatcher:
             )
             await responder.send(Reply.text(self._catalog.text(locale, "error.internal", incident=incident)))
 
+    def _mentioned(self, text: str) -> Invocation | None:
+        """`@maeum remind 10m 물` is that verb, `@maeum` alone is help; `@maeum 요즘 힘들어` is plain text (None)."""
+        parts = text.split(maxsplit=1)
+        if not parts:
+            return Invocation(verb="help")
+        if self._verbs.lookup(parts[0]) is None:
+            return None
+        rest = parts[1].strip() if len(parts) > 1 else ""
+        return Invocation(verb=parts[0].lower(), args=tuple(rest.split()), rest=rest)
+
     def _command(self, invocation: Invocation | None, text: str, incoming: IncomingMessage) -> Command:
         size = len(invocation.rest) if invocation and incoming.invocation else len(text)
         if size > self._max_input_chars:
@@ -112,10 +130,12 @@ class Dispatcher:
         if invocation is None:
             if not text:
                 raise UsageError("worry.usage")
-            return AskWorry(text=text)
+            if self._plain_text is None:
+                raise UsageError("help.hint")
+            return self._plain_text(text)
         if incoming.invocation is not None:
             invocation = Invocation(verb=invocation.verb, args=invocation.args, rest=clean_text(invocation.rest))
-        return to_command(invocation, incoming.chat.kind)
+        return self._verbs.to_command(invocation, incoming.chat.kind)
 
     async def _resolve_user(self, incoming: IncomingMessage) -> User:
         sender = incoming.sender

@@ -40,6 +40,8 @@ class IncomingMessage:
     invocation: Invocation | None = None
     action: str | None = None  # a pressed button's action id, decoded by the core (expired ones get a notice)
     non_text: bool = False  # a sticker, photo or voice note: in a direct chat the user is asked to write
+    # The bot was @-mentioned in a group: `text` (the mention taken out) is addressed to it, a verb first or a worry.
+    mentioned: bool = False
     message_id: str | None = None
     extras: dict[str, str] = field(default_factory=dict)
     # The platform update this came from (`telegram:500000001`), when it came through the inbox. Effects of

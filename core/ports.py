@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Literal, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from pydantic import BaseModel
 
 from core.domain.accounts import CodeTry, IssuedCode
-from core.domain.diary import DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
 from core.domain.inbox import DeadUpdate, DueUpdate, TakenUpdate
 from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
 from core.domain.quiet_hours import QuietHours
-from core.domain.records import Feedback, Identity, PointEntry, Turn, UsageRecord, User, Worry
+from core.domain.records import Feedback, Identity, Note, PointEntry, Turn, UsageRecord, User, Worry
 from core.domain.safety import ReadText
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
-from core.domain.weekly_stats import ChartLabels, WeeklyStats
+from core.products.diary.domain import DiaryEntry, Visibility
+from core.products.diary.weekly_stats import ChartLabels, WeeklyStats
+from core.products.friends.domain import Friend, InviteOutcome
 from core.replies import Reply
 
 # --- time -------------------------------------------------------------------------------------
@@ -80,6 +81,7 @@ class CallFinished:
 
 StreamEvent = TextDelta | CallFinished
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
+R = TypeVar("R")
 
 
 class LanguageModel(Protocol):
@@ -191,7 +193,9 @@ class Users(Protocol):
 
     async def identities(self, user_id: UserId) -> list[Identity]: ...
 
-    async def delete_everything(self, user_id: UserId) -> None: ...
+    async def delete_user(self, user_id: UserId) -> None:
+        """The user row and what the account itself holds; the products delete their own rows first."""
+        ...
 
     async def ids_after(self, after: int, *, limit: int) -> list[UserId]:
         """User ids in order, for paging through everyone (announcements)."""
@@ -256,6 +260,14 @@ class Counseling(Protocol):
 
     async def redact_texts(self, user_id: UserId) -> None:
         """Drop every stored worry and answer text of a user (consent withdrawn); counts stay."""
+        ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
         ...
 
 
@@ -394,6 +406,14 @@ class Points(Protocol):
         """Newest first, entries with id < `before_id` (keyset paging: as fast on page 1,000 as on page 1)."""
         ...
 
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
+
 
 class Diary(Protocol):
     """Diary entries, their comments and guestbook notes. Deleted entries are never returned."""
@@ -452,9 +472,19 @@ class Diary(Protocol):
 
     async def written_by(self, author_id: UserId) -> tuple[list[Note], list[Note]]: ...
 
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
+
 
 class Friends(Protocol):
     async def create_invite(self, *, inviter: UserId, code: str, now: datetime, expires_at: datetime) -> None: ...
+
+    async def invites_made(self, inviter: UserId) -> list[dict[str, str | None]]: ...
 
     async def invites_since(self, inviter: UserId, since: datetime) -> int: ...
 
@@ -467,6 +497,14 @@ class Friends(Protocol):
     async def list(self, user: UserId) -> list[Friend]: ...
 
     async def remove(self, a: UserId, b: UserId) -> bool: ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
 
 
 class CodeTries(Protocol):
@@ -501,6 +539,14 @@ class Schedules(Protocol):
     async def due(self, *, now: datetime, limit: int) -> list[DueSchedule]: ...
 
     async def advance(self, schedule_id: int, *, from_: datetime, to: datetime) -> bool: ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
 
 
 class UnitOfWork(Protocol):
@@ -542,6 +588,11 @@ class UnitOfWork(Protocol):
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(self, *exc: object) -> None: ...
+
+    def repository(self, build: Callable[[Any, Cipher], R]) -> R:
+        """A product's own repository on this unit of work (`build(session, cipher)`; what the session is belongs
+        to the adapter that builds it, `core/adapters/db/<product>.py`)."""
+        ...
 
     async def commit(self) -> None: ...
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from core.adapters.ops import (
@@ -34,15 +35,21 @@ def ops_configured(settings: Settings) -> bool:
     return bool(settings.ops_slack_webhook_url or (settings.ops_slack_channel and settings.slack_bot_token))
 
 
-def _poster(settings: Settings) -> Any:
-    from bots.slack.ops import SlackOpsPoster
+OpsPosterFactory = Callable[[Settings], Any]
+_poster_factory: OpsPosterFactory | None = None
 
-    return SlackOpsPoster(
-        token=settings.slack_bot_token if settings.ops_slack_channel else None,
-        channel=settings.ops_slack_channel,
-        webhook_url=settings.ops_slack_webhook_url,
-        base_url=settings.slack_api_url,
-    )
+
+def use_ops_poster(factory: OpsPosterFactory) -> None:
+    """How alerts reach Slack, said once by the process that runs these jobs (`maeum`'s assembly in bots/cli.py):
+    jobs never import a platform adapter."""
+    global _poster_factory  # noqa: PLW0603 — one per process, set before any job runs
+    _poster_factory = factory
+
+
+def _poster(settings: Settings) -> Any:
+    if _poster_factory is None:
+        raise RuntimeError("no ops poster: the process must call jobs.alerts.use_ops_poster before sending alerts")
+    return _poster_factory(settings)
 
 
 async def _paced(pacer: Pacer, call: Any) -> Any:

@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
 
-from bots.messengers import build_messengers
 from core.adapters.db.engine import create_app_engine
 from core.bootstrap import App, bootstrap
+from core.ports import Messenger
 from core.settings import Settings, load_settings
 
 T = TypeVar("T")
+
+MessengersFactory = Callable[..., Mapping[str, Messenger]]  # (settings, *, redis) -> platform → Messenger
+_messengers: MessengersFactory | None = None
+
+
+def use_messengers(factory: MessengersFactory) -> None:
+    """How pushes reach each platform, said once by the process that runs these jobs (`maeum`'s assembly in
+    bots/cli.py): jobs never import a platform adapter. Without it a job's App has no messengers."""
+    global _messengers  # noqa: PLW0603 — one per process, set before any job runs
+    _messengers = factory
 
 
 async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | None = None) -> T:
@@ -21,7 +31,7 @@ async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | N
         from redis.asyncio import Redis
 
         redis = Redis.from_url(settings.redis_url)
-    messengers = build_messengers(settings, redis=redis)
+    messengers = _messengers(settings, redis=redis) if _messengers is not None else {}
     app = bootstrap(
         settings,
         # A pool for this job's own event loop (disposed with the App): a connection per transaction costs

@@ -223,7 +223,7 @@ class GatewayClient(discord.AutoShardedClient):
             options["application_id"] = int(app.settings.discord_application_id)
         super().__init__(**options)
         self.maeum = DiscordBot(app, self)
-        self.tree = build_tree(self, app.catalog, self.maeum.receive_interaction)
+        self.tree = build_tree(self, app.verbs, app.catalog, self.maeum.receive_interaction)
         self.ready_once = asyncio.Event()
 
     async def setup_hook(self) -> None:
@@ -277,7 +277,7 @@ async def sync_commands(app: App) -> int:
     if settings.discord_application_id:
         options["application_id"] = int(settings.discord_application_id)
     client = discord.Client(**options)
-    tree = build_tree(client, app.catalog, not_served_here)
+    tree = build_tree(client, app.verbs, app.catalog, not_served_here)
     async with client:
         await client.login(settings.discord_bot_token)
         await tree.set_translator(CatalogTranslator(app.catalog))

@@ -1,4 +1,5 @@
-"""The slash commands: one per listed core verb, named and described in English with Korean localizations.
+"""The slash commands: one per listed verb of the registered products (the words it takes: `Verb.words`),
+named and described in English with Korean localizations.
 
 Discord shows a user the names and descriptions in their client's language: a Korean client sees `/고민 내용:…`,
 others `/worry text:…`. The texts come from the message catalogs through discord.py's `app_commands.Translator`,
@@ -14,7 +15,6 @@ Commands only declare options here; what a command means is read from the intera
 
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 import discord
@@ -23,38 +23,13 @@ from discord.app_commands import locale_str
 
 from core.domain.values import ChatKind, Locale
 from core.i18n import Catalog
-from core.routing import listed_verbs
+from core.registration import Words
+from core.routing import VerbTable
 
 logger = logging.getLogger(__name__)
 
 DESCRIPTION_LIMIT = 100
 Receive = Callable[[discord.Interaction], Awaitable[None]]
-
-
-@dataclass(frozen=True)
-class OptionSpec:
-    key: str  # catalog keys: discord.option.<key> (name) and discord.option.<key>.description
-    required: bool = True
-    choices: tuple[tuple[str, str], ...] = ()  # (shown name, value)
-    max_length: int | None = None
-
-
-# The verbs that take words after them; every other listed verb is a command without options.
-OPTIONS: dict[str, OptionSpec] = {
-    "worry": OptionSpec("text", max_length=2_000),
-    "lang": OptionSpec("language", required=False, choices=(("한국어", "ko"), ("English", "en"))),
-    "tz": OptionSpec("zone", required=False, max_length=64),
-    "remind": OptionSpec("what", max_length=500),
-    "diary": OptionSpec("entry_text", max_length=4_000),
-    "entry": OptionSpec("args", max_length=100),
-    "friend": OptionSpec("args", required=False, max_length=100),
-    "comment": OptionSpec("args", max_length=600),
-    "guestbook": OptionSpec("args", required=False, max_length=600),
-    "stats": OptionSpec("week", required=False, max_length=20),
-    "quiet": OptionSpec("window", required=False, max_length=20),
-    "link": OptionSpec("code", required=False, max_length=20),
-    "unlink": OptionSpec("account", required=False, max_length=20),
-}
 
 
 class CatalogTranslator(app_commands.Translator):
@@ -74,7 +49,7 @@ class CatalogTranslator(app_commands.Translator):
         return text[:limit] if limit else text
 
 
-def _callback(spec: OptionSpec | None, receive: Receive) -> Callable[..., Awaitable[None]]:
+def _callback(spec: Words | None, receive: Receive) -> Callable[..., Awaitable[None]]:
     if spec is None:
 
         async def plain(interaction: discord.Interaction) -> None:
@@ -98,7 +73,7 @@ def _callback(spec: OptionSpec | None, receive: Receive) -> Callable[..., Awaita
     return with_optional_value
 
 
-def _with_option(callback: Callable[..., Awaitable[None]], spec: OptionSpec, catalog: Catalog) -> Any:
+def _with_option(callback: Callable[..., Awaitable[None]], spec: Words, catalog: Catalog) -> Any:
     name_key = f"discord.option.{spec.key}"
     description_key = f"{name_key}.description"
     described: Any = app_commands.rename(value=locale_str(catalog.text(Locale.EN, name_key), key=name_key))(callback)
@@ -113,11 +88,11 @@ def _with_option(callback: Callable[..., Awaitable[None]], spec: OptionSpec, cat
     return described
 
 
-def build_commands(catalog: Catalog, receive: Receive) -> list[app_commands.Command[Any, ..., None]]:
+def build_commands(verbs: VerbTable, catalog: Catalog, receive: Receive) -> list[app_commands.Command[Any, ..., None]]:
     """A command for every listed verb; each hands its interaction to `receive`."""
     commands = []
-    for verb in listed_verbs():
-        spec = OPTIONS.get(verb.name)
+    for verb in verbs.listed():
+        spec = verb.words
         callback: Any = _callback(spec, receive)
         if spec is not None:
             callback = _with_option(callback, spec, catalog)
@@ -139,9 +114,11 @@ def build_commands(catalog: Catalog, receive: Receive) -> list[app_commands.Comm
     return commands
 
 
-def build_tree(client: discord.Client, catalog: Catalog, receive: Receive) -> app_commands.CommandTree[Any]:
+def build_tree(
+    client: discord.Client, verbs: VerbTable, catalog: Catalog, receive: Receive
+) -> app_commands.CommandTree[Any]:
     tree: app_commands.CommandTree[Any] = app_commands.CommandTree(client)
-    for command in build_commands(catalog, receive):
+    for command in build_commands(verbs, catalog, receive):
         tree.add_command(command)
 
     @tree.error

@@ -11,7 +11,6 @@ from typing import Any
 
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
-from core.routing import lookup
 
 PLATFORM = "discord"
 
@@ -99,10 +98,6 @@ def from_message(payload: dict[str, Any], *, bot_user_id: str) -> IncomingMessag
     if not mentioned:
         return None
     text = _MENTION.sub("", text).strip()
-    first = text.split(maxsplit=1)[0] if text else "help"
-    if lookup(first):
-        verb, _, rest = text.partition(" ")
-        invocation = Invocation(verb=verb.lower(), args=tuple(rest.split()), rest=rest.strip())
-    else:
-        invocation = Invocation(verb="worry", rest=text)
-    return IncomingMessage(platform=PLATFORM, chat=chat, sender=sender, invocation=invocation, message_id=message_id)
+    return IncomingMessage(
+        platform=PLATFORM, chat=chat, sender=sender, text=text, mentioned=True, message_id=message_id
+    )

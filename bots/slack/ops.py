@@ -16,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bots.slack.messenger import SLACK_API_URL, http_status, rate_limit_of, retry_after_seconds, slack_error_code
 from core.ports import RetryLater
+from core.settings import Settings
 
 if TYPE_CHECKING:
     from slack_sdk.web.async_client import AsyncWebClient
@@ -108,3 +109,13 @@ def _refused(method: str, error: SlackApiError) -> Exception:
         return rate_limited
     status = http_status(error)
     return RuntimeError(f"Slack refused the ops alert ({method}): {slack_error_code(error)} (HTTP {status})")
+
+
+def slack_ops_poster(settings: Settings) -> SlackOpsPoster:
+    """The ops channel's poster from the settings: by bot token and channel, or by incoming webhook."""
+    return SlackOpsPoster(
+        token=settings.slack_bot_token if settings.ops_slack_channel else None,
+        channel=settings.ops_slack_channel,
+        webhook_url=settings.ops_slack_webhook_url,
+        base_url=settings.slack_api_url,
+    )

@@ -7,7 +7,6 @@ from typing import Any
 
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
-from core.routing import lookup
 
 PLATFORM = "slack"
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
@@ -62,14 +61,13 @@ def from_mention(event: dict[str, Any], *, locale: str | None) -> IncomingMessag
     if event.get("bot_id"):
         return None
     text = _MENTION.sub("", str(event.get("text", ""))).strip()
-    first = text.split(maxsplit=1)[0] if text else "help"
-    invocation = _invocation(text) if lookup(first) else Invocation(verb="worry", rest=text)
     user = str(event.get("user", ""))
     return IncomingMessage(
         platform=PLATFORM,
         chat=_chat(str(event.get("channel", ""))),
         sender=_sender(user, user, locale),
-        invocation=invocation,
+        text=text,
+        mentioned=True,
         message_id=str(event.get("ts", "")),
     )
 

@@ -22,13 +22,17 @@ from bots.telegram.translate import PLATFORM, translate
 from core.bootstrap import App
 from core.domain.values import ChatKind, Locale
 from core.ports import Responder
-from core.routing import listed_verbs
 
 logger = logging.getLogger(__name__)
 
 EDIT_INTERVAL_DIRECT = 1.0  # Telegram: about one message a second per chat
 EDIT_INTERVAL_GROUP = 3.0  # and 20 a minute per group
 ALLOWED_UPDATES = ["message", "callback_query"]
+
+
+def menu(app: App, locale: Locale) -> list[BotCommand]:
+    """The / menu in one language: every listed verb of the registered products, with its summary."""
+    return [BotCommand(verb.name, app.catalog.text(locale, verb.summary_key)[:256]) for verb in app.verbs.listed()]
 
 
 class TelegramBot:
@@ -44,9 +48,7 @@ class TelegramBot:
     async def register_commands(self) -> None:
         """The / menu: Korean for everyone, English for clients set to English."""
         for locale, language_code in ((Locale.KO, None), (Locale.EN, "en")):
-            commands = [
-                BotCommand(verb.name, self.app.catalog.text(locale, verb.summary_key)[:256]) for verb in listed_verbs()
-            ]
+            commands = menu(self.app, locale)
 
             async def register(
                 commands: list[BotCommand] = commands, language_code: str | None = language_code

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, Protocol
 
 from core.domain.emotion import Emotion
-from core.domain.weekly_stats import MOOD_MAX, MOOD_MIN, ChartLabels, WeeklyStats
+from core.products.diary.weekly_stats import MOOD_MAX, MOOD_MIN, ChartLabels, WeeklyStats
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Final
 
-ACCOUNT_PUSH_KIND: Final = "account"  # notices about the account itself: sent at once, quiet hours or not
+from core.domain.outbox import PushKind
+
+ACCOUNT_PUSH_KIND: Final = PushKind.ACCOUNT
+LINK_TTL: Final = timedelta(minutes=10)  # /link codes: typed on another device right away
 PLATFORMS: Final = ("telegram", "slack", "discord", "terminal")
 
 # What a person may type after /unlink to name a platform (the catalog shows the names).

@@ -9,6 +9,18 @@ from enum import StrEnum
 from typing import Any
 
 
+class PushKind(StrEnum):
+    """What a push is, for quiet hours, exports and the operator: one per kind of notice a product sends."""
+
+    REMINDER = "reminder"  # a person's own reminder: due when they asked, quiet hours or not
+    FRIENDS = "friends"  # every notice between friends
+    ACCOUNT = "account"  # about the account itself (an account linked): at once, quiet hours or not
+    NUDGE = "nudge"  # the nightly diary nudge
+    DIGEST = "digest"  # the Monday digest
+    ANNOUNCEMENT = "announcement"
+    IMAGE = "image"  # a chart sent as a file
+
+
 class PushState(StrEnum):
     PENDING = "pending"  # waiting for its due time (or its next attempt)
     QUEUED = "queued"  # claimed by the clock and handed to a job

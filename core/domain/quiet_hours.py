@@ -12,13 +12,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from core.domain.diary import FRIENDS_PUSH_KIND
+from core.domain.outbox import PushKind
 
 DAY_MINUTES: Final = 24 * 60
 _WINDOW = re.compile(r"^(\d{1,2}):(\d{2})\s*[-~–]\s*(\d{1,2}):(\d{2})$")
 
 # Push kinds that wait out quiet hours (the rest were timed by the user).
-WAITING_KINDS: Final = frozenset({FRIENDS_PUSH_KIND, "digest", "announcement"})
+WAITING_KINDS: Final = frozenset({PushKind.FRIENDS, PushKind.DIGEST, PushKind.ANNOUNCEMENT})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -91,3 +91,14 @@ class PointEntry:
     ref: str | None
     balance_after: int
     created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Note:
+    """A comment on an entry or a guestbook note."""
+
+    id: int
+    author_id: UserId
+    author_name: str
+    text: str
+    created_at: datetime

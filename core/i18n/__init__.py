@@ -44,6 +44,10 @@ class Catalog:
     def __init__(self) -> None:
         self._translations = {locale: _compile(locale) for locale in Locale}
 
+    def keys(self, locale: Locale) -> frozenset[str]:
+        """Every message key this locale's catalog has its own text for."""
+        return frozenset(str(message.id) for message in read_catalog(locale) if message.id and message.string)
+
     def text(self, locale: Locale, key: str, /, **params: object) -> str:
         template = self._translations[locale].gettext(key)
         if template == key and locale is not DEFAULT_LOCALE:

@@ -15,7 +15,7 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
-from core.domain.counseling import delimit
+from core.domain.prompting import delimit
 from core.domain.safety import SECOND_OPINION, SafetyVerdict, decide, read
 from core.errors import LanguageModelUnavailable
 from core.ports import (

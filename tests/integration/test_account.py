@@ -189,7 +189,7 @@ async def test_an_internal_failure_gets_an_apology_with_an_incident_id(
     async def broken(*_args: object) -> None:
         raise RuntimeError("boom")
 
-    from core.commands import ShowHelp
+    from core.products.account.commands import ShowHelp
 
     app.dispatcher._handlers[ShowHelp] = broken
     reply = await ask(app, "/help")

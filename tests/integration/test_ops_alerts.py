@@ -10,12 +10,19 @@ from typing import Any
 import pytest
 
 from core.adapters.ops import AlertEvent, InProcessAlertSink, OpsAlertHandler, RedisAlertSink, alert_event, alert_text
-from jobs.alerts import fold_open_alerts, install_alert_handler, post_alert
+from bots.slack.ops import slack_ops_poster
+from jobs.alerts import fold_open_alerts, install_alert_handler, post_alert, use_ops_poster
 from tests.conftest import REDIS_URL, empty_redis_db, make_settings
 from tests.servers.slack_api import FakeSlackServer
 
 TEST_REDIS = REDIS_URL.rsplit("/", 1)[0] + "/10"  # the database empty_redis_db(10) hands out
 SECRET = "아무에게도 말 못 한 고민"
+
+
+@pytest.fixture(autouse=True)
+def alerts_reach_slack() -> None:
+    """What `maeum`'s process assembly (bots/cli.py) does before any alert job runs."""
+    use_ops_poster(slack_ops_poster)
 
 
 @pytest.fixture
@@ -34,7 +41,7 @@ def slack() -> Iterator[FakeSlackServer]:
         yield server
 
 
-def failing_record(logger_name: str = "core.usecases.diary", user_text: str = SECRET) -> logging.LogRecord:
+def failing_record(logger_name: str = "core.products.diary.service", user_text: str = SECRET) -> logging.LogRecord:
     try:
         raise ValueError(f"could not save {user_text}")  # an exception message may quote user text
     except ValueError:

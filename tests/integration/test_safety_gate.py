@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import DiaryCommentRow, DiaryEntryRow, OutboxRow, WorryRow
 from core.adapters.ops import LoggingOpsAlerts, alert_event
 from core.bootstrap import App
-from core.routing import decode_action
 from core.usecases.safety_gate import GENTLE_HOURS
 from tests.conftest import dm
 from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
@@ -40,7 +39,7 @@ async def test_the_reply_offers_the_help_lines_again_with_a_button(app: App) -> 
     assert is_crisis_reply(crisis)
     [button] = crisis.last.current.buttons
     again = RecordingResponder()
-    await app.dispatcher.handle(dm(invocation=decode_action(button.action), user="minji"), again)
+    await app.dispatcher.handle(dm(invocation=app.verbs.decode_action(button.action), user="minji"), again)
     assert "109" in again.all_text() and "1577-0199" in again.all_text()
 
 

@@ -40,11 +40,11 @@ from core.adapters.db.models import (
 from core.adapters.locks import InProcessLocks
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
-from core.domain.diary import POINTS_EXTRA_WORRY
 from core.domain.outbox import PushState
 from core.domain.records import UsageRecord
 from core.domain.values import UserId
 from core.ports import Locks, MessageRef, ModelCall, StreamEvent
+from core.products.points import POINTS_EXTRA_WORRY
 from core.replies import Reply
 from core.settings import Settings
 from tests.conftest import dm

@@ -33,8 +33,8 @@ from core.adapters.charts import (
     weekly_figure,
 )
 from core.domain.emotion import Emotion
-from core.domain.weekly_stats import ChartLabels, DayEntry, WeeklyStats, summarize
-from core.domain.weeks import english_name, korean_name, week_of
+from core.products.diary.weekly_stats import ChartLabels, DayEntry, WeeklyStats, summarize
+from core.products.diary.weeks import english_name, korean_name, week_of
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 WEEK = week_of(date(2025, 11, 27))

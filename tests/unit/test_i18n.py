@@ -9,7 +9,7 @@ import pytest
 
 from core.domain.values import Locale
 from core.i18n import catalog, read_catalog
-from core.routing import VERBS
+from core.products import registered
 
 
 def messages(locale: Locale) -> dict[str, str]:
@@ -34,7 +34,7 @@ def test_placeholders_match_between_languages() -> None:
 def test_every_verb_has_its_summary_and_usage_in_both_languages() -> None:
     for locale in Locale:
         keys = set(messages(locale))
-        for verb in VERBS:
+        for verb in (verb for product in registered() for verb in product.verbs):
             assert verb.summary_key in keys, (locale, verb.name)
             assert verb.usage_key in keys, (locale, verb.name)
 

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from core.commands import AskWorry, MarkHelpful, SetLanguage, SetTimezone, Start
 from core.domain.values import ChatKind, Locale, Persona
 from core.errors import UsageError
 from core.inbound import Invocation
-from core.routing import VERBS, decode_action, encode_action, parse_text, to_command
+from core.products import registered
+from core.products.account.commands import SetLanguage, SetTimezone, Start
+from core.products.counseling.commands import AskWorry, MarkHelpful
+from core.routing import VerbTable, encode_action, parse_text
+
+TABLE = VerbTable(verb for product in registered() for verb in product.verbs)
+VERBS = TABLE.verbs
+decode_action = TABLE.decode_action
+to_command = TABLE.to_command
 
 
 def command(text: str, kind: ChatKind = ChatKind.DIRECT) -> object:

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import pytest
 
 from core.domain.emotion import Emotion
-from core.domain.weekly_stats import ChartLabels, DayEntry, WeeklyStats, mood_score, summarize
-from core.domain.weeks import Week, week_of
+from core.products.diary.weekly_stats import ChartLabels, DayEntry, WeeklyStats, mood_score, summarize
+from core.products.diary.weeks import Week, week_of
 
 ONE_DAY = timedelta(days=1)
 WEEK = week_of(date(2025, 11, 24))  # 11월 4주차, Monday 11-24 … Sunday 11-30

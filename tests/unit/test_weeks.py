@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.domain.weeks import (
+from core.products.diary.weeks import (
     Week,
     day_streak,
     english_name,

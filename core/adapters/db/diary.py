@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import (
@@ -19,11 +19,13 @@ from core.adapters.db.models import (
     UserRow,
 )
 from core.adapters.db.repositories import dialect_insert
-from core.domain.diary import MAX_FRIENDS, DiaryEntry, Friend, InviteOutcome, Note, Visibility
 from core.domain.emotion import Emotion
+from core.domain.records import Note
 from core.domain.schedules import DueSchedule, ScheduleKind
 from core.domain.values import UserId
 from core.ports import Cipher
+from core.products.diary.domain import DiaryEntry, Visibility
+from core.products.friends.domain import MAX_FRIENDS, Friend, InviteOutcome
 
 
 def _name_of(user_column: object) -> object:
@@ -241,6 +243,21 @@ class SqlAlchemyDiary:
         )
         return [self._entry(row) for row in rows]
 
+    async def forget_user(self, user_id: UserId) -> None:
+        """A person's entries (with every comment on them), the comments they wrote, entries held for consent."""
+        mine = select(DiaryEntryRow.id).where(DiaryEntryRow.user_id == user_id)
+        await self._session.execute(
+            delete(DiaryCommentRow).where(or_(DiaryCommentRow.author_id == user_id, DiaryCommentRow.entry_id.in_(mine)))
+        )
+        await self._session.execute(delete(DiaryEntryRow).where(DiaryEntryRow.user_id == user_id))
+        await self._session.execute(delete(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id))
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins before it wrote entries (/link refuses otherwise): only entries held for consent move."""
+        await self._session.execute(
+            update(PendingDiaryRow).where(PendingDiaryRow.user_id == source).values(user_id=target)
+        )
+
 
 class SqlAlchemyFriends:
     def __init__(self, session: AsyncSession) -> None:
@@ -249,6 +266,20 @@ class SqlAlchemyFriends:
     async def create_invite(self, *, inviter: UserId, code: str, now: datetime, expires_at: datetime) -> None:
         self._session.add(FriendInviteRow(code=code, inviter_id=inviter, created_at=now, expires_at=expires_at))
         await self._session.flush()
+
+    async def invites_made(self, inviter: UserId) -> list[dict[str, str | None]]:
+        """The invite codes a person made, for their export: when, until when, when used (never the code)."""
+        rows = await self._session.scalars(
+            select(FriendInviteRow).where(FriendInviteRow.inviter_id == inviter).order_by(FriendInviteRow.id)
+        )
+        return [
+            {
+                "made_at": r.created_at.isoformat(),
+                "expires_at": r.expires_at.isoformat(),
+                "used_at": r.used_at.isoformat() if r.used_at else None,
+            }
+            for r in rows
+        ]
 
     async def invites_since(self, inviter: UserId, since: datetime) -> int:
         count = await self._session.scalar(
@@ -326,6 +357,25 @@ class SqlAlchemyFriends:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def forget_user(self, user_id: UserId) -> None:
+        """Friendships both ways, invites made (and the mark on invites used), guestbook notes both ways."""
+        await self._session.execute(
+            delete(GuestbookNoteRow).where(
+                or_(GuestbookNoteRow.owner_id == user_id, GuestbookNoteRow.author_id == user_id)
+            )
+        )
+        await self._session.execute(
+            delete(FriendshipRow).where(or_(FriendshipRow.user_id == user_id, FriendshipRow.friend_id == user_id))
+        )
+        await self._session.execute(
+            update(FriendInviteRow).where(FriendInviteRow.used_by == user_id).values(used_by=None)
+        )
+        await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == user_id))
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins before it has friends (/link refuses otherwise); its open invites go."""
+        await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == source))
+
 
 class SqlAlchemySchedules:
     def __init__(self, session: AsyncSession) -> None:
@@ -389,3 +439,10 @@ class SqlAlchemySchedules:
             .values(next_at=to)
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def forget_user(self, user_id: UserId) -> None:
+        await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == user_id))
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """The joining account's schedules go: the account it joins keeps its own."""
+        await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == source))

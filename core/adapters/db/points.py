@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import PointBalanceRow, PointLedgerRow
@@ -137,3 +137,11 @@ class SqlAlchemyPoints:
             )
         ).one_or_none()
         return point_entry(row) if row is not None else None
+
+    async def forget_user(self, user_id: UserId) -> None:
+        await self._session.execute(delete(PointLedgerRow).where(PointLedgerRow.user_id == user_id))
+        await self._session.execute(delete(PointBalanceRow).where(PointBalanceRow.user_id == user_id))
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins before it earned anything (/link refuses otherwise): nothing of it moves."""
+        await self._session.execute(delete(PointBalanceRow).where(PointBalanceRow.user_id == source))

@@ -17,22 +17,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.adapters.db.models import (
     CodeTryRow,
     ConversationRow,
-    DiaryCommentRow,
     DiaryEntryRow,
     FeedbackRow,
-    FriendInviteRow,
     FriendshipRow,
-    GuestbookNoteRow,
     IdentityRow,
     InboxRow,
     LeaseRow,
     LinkCodeRow,
     LlmUsageRow,
     OutboxRow,
-    PendingDiaryRow,
-    PointBalanceRow,
     PointLedgerRow,
-    ScheduleRow,
     TurnRow,
     UserRow,
     WorryRow,
@@ -204,20 +198,10 @@ class SqlAlchemyUsers:
         return False
 
     async def fold_into(self, source: UserId, target: UserId) -> None:
-        """Move `source`'s accounts, worries, conversations and pending pushes to `target`, then delete it."""
-        for model in (
-            IdentityRow,
-            ConversationRow,
-            WorryRow,
-            FeedbackRow,
-            LlmUsageRow,
-            OutboxRow,
-            PendingDiaryRow,
-            CodeTryRow,
-        ):
+        """Move `source`'s accounts, its pushes and code tries to `target`, then delete it (the products have moved
+        their own rows before: see AccountPart.fold)."""
+        for model in (IdentityRow, OutboxRow, CodeTryRow):
             await self._session.execute(update(model).where(model.user_id == source).values(user_id=target))
-        await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == source))
-        await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == source))
         await self._session.execute(delete(LinkCodeRow).where(LinkCodeRow.user_id == source))
         await self._session.execute(delete(UserRow).where(UserRow.id == source))
 
@@ -227,40 +211,13 @@ class SqlAlchemyUsers:
         )
         return [UserId(i) for i in rows]
 
-    async def delete_everything(self, user_id: UserId) -> None:
-        # Explicit order rather than trusting ON DELETE CASCADE alone, so a SQLite connection
-        # opened without foreign keys still leaves nothing behind.
-        await self._session.execute(
-            update(LlmUsageRow).where(LlmUsageRow.user_id == user_id).values(user_id=None, worry_id=None)
-        )
-        await self._session.execute(delete(FeedbackRow).where(FeedbackRow.user_id == user_id))
-        conversations = select(ConversationRow.id).where(ConversationRow.user_id == user_id)
-        await self._session.execute(delete(TurnRow).where(TurnRow.conversation_id.in_(conversations)))
-        await self._session.execute(delete(WorryRow).where(WorryRow.user_id == user_id))
-        await self._session.execute(delete(ConversationRow).where(ConversationRow.user_id == user_id))
-        mine = select(DiaryEntryRow.id).where(DiaryEntryRow.user_id == user_id)
-        await self._session.execute(
-            delete(DiaryCommentRow).where(or_(DiaryCommentRow.author_id == user_id, DiaryCommentRow.entry_id.in_(mine)))
-        )
-        await self._session.execute(delete(DiaryEntryRow).where(DiaryEntryRow.user_id == user_id))
-        await self._session.execute(delete(PendingDiaryRow).where(PendingDiaryRow.user_id == user_id))
-        await self._session.execute(
-            delete(GuestbookNoteRow).where(
-                or_(GuestbookNoteRow.owner_id == user_id, GuestbookNoteRow.author_id == user_id)
-            )
-        )
-        await self._session.execute(
-            delete(FriendshipRow).where(or_(FriendshipRow.user_id == user_id, FriendshipRow.friend_id == user_id))
-        )
-        await self._session.execute(
-            update(FriendInviteRow).where(FriendInviteRow.used_by == user_id).values(used_by=None)
-        )
-        await self._session.execute(delete(FriendInviteRow).where(FriendInviteRow.inviter_id == user_id))
-        await self._session.execute(delete(ScheduleRow).where(ScheduleRow.user_id == user_id))
+    async def delete_user(self, user_id: UserId) -> None:
+        """The user row and what the account itself holds (the products have deleted their own rows before: see
+        AccountPart.forget). Explicit deletes rather than trusting ON DELETE CASCADE alone, so a SQLite connection
+        opened without foreign keys still leaves nothing behind."""
         await self._session.execute(delete(LinkCodeRow).where(LinkCodeRow.user_id == user_id))
         await self._session.execute(delete(CodeTryRow).where(CodeTryRow.user_id == user_id))
-        await self._session.execute(delete(PointLedgerRow).where(PointLedgerRow.user_id == user_id))
-        await self._session.execute(delete(PointBalanceRow).where(PointBalanceRow.user_id == user_id))
+        await self._session.execute(delete(OutboxRow).where(OutboxRow.user_id == user_id))
         await self._session.execute(delete(IdentityRow).where(IdentityRow.user_id == user_id))
         await self._session.execute(delete(UserRow).where(UserRow.id == user_id))
 
@@ -474,6 +431,21 @@ class SqlAlchemyCounseling:
             answered=row.answered,
             answered_offline=row.answered_offline,
         )
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Worries, conversations and marks of a person; their model usage stays, for the budget, unlinked."""
+        await self._session.execute(
+            update(LlmUsageRow).where(LlmUsageRow.user_id == user_id).values(user_id=None, worry_id=None)
+        )
+        await self._session.execute(delete(FeedbackRow).where(FeedbackRow.user_id == user_id))
+        conversations = select(ConversationRow.id).where(ConversationRow.user_id == user_id)
+        await self._session.execute(delete(TurnRow).where(TurnRow.conversation_id.in_(conversations)))
+        await self._session.execute(delete(WorryRow).where(WorryRow.user_id == user_id))
+        await self._session.execute(delete(ConversationRow).where(ConversationRow.user_id == user_id))
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        for model in (ConversationRow, WorryRow, FeedbackRow, LlmUsageRow):
+            await self._session.execute(update(model).where(model.user_id == source).values(user_id=target))
 
 
 class SqlAlchemyUsage:

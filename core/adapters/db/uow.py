@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -18,6 +19,8 @@ from core.adapters.db.repositories import (
     SqlAlchemyUsers,
 )
 from core.ports import Cipher
+
+R = TypeVar("R")
 
 
 class SqlAlchemyUnitOfWork:
@@ -54,6 +57,11 @@ class SqlAlchemyUnitOfWork:
         self.schedules = SqlAlchemySchedules(self._session)
         self.code_tries = SqlAlchemyCodeTries(self._session)
         return self
+
+    def repository(self, build: Callable[[Any, Cipher], R]) -> R:
+        """A product's own repository, on this unit of work's session and cipher."""
+        assert self._session is not None, "a repository exists only inside `async with uow`"
+        return build(self._session, self._cipher)
 
     async def __aexit__(self, *exc: Any) -> None:
         assert self._session is not None

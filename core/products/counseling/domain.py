@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.domain.prompting import delimit
 from core.domain.records import Turn
 from core.domain.values import Locale, Persona
 
@@ -69,12 +70,6 @@ DATA_RULE: dict[Locale, str] = {
         "professional help (findahelpline.com)."
     ),
 }
-
-
-def delimit(text: str) -> str:
-    """Wrap user text as data; a closing tag inside it cannot end the data block early."""
-    cleaned = text.replace("<worry>", "‹worry›").replace("</worry>", "‹/worry›")
-    return f"<worry>\n{cleaned}\n</worry>"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -8,16 +8,16 @@ import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from core.commands import ShowStats
 from core.domain.emotion import Emotion
 from core.domain.outbox import PushDocument
 from core.domain.schedules import DueSchedule
 from core.domain.values import Locale, Persona, UserId
-from core.domain.weekly_stats import ChartLabels, DayEntry, WeeklyStats, summarize
-from core.domain.weeks import Week, english_name, korean_name, parse_week_arg, week_of, year_month_number
 from core.errors import UsageError
 from core.i18n import Catalog
 from core.ports import ChartRenderer, Clock, UnitOfWork, UnitOfWorkFactory
+from core.products.diary.commands import ShowStats
+from core.products.diary.weekly_stats import ChartLabels, DayEntry, WeeklyStats, summarize
+from core.products.diary.weeks import Week, english_name, korean_name, parse_week_arg, week_of, year_month_number
 from core.replies import Attachment, Reply, Section
 from core.usecases.context import Context
 

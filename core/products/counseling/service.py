@@ -8,10 +8,7 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from core.commands import AskWorry, MarkHelpful, StartNewConversation
 from core.domain.budget import Room
-from core.domain.counseling import build_prompt, over_quota
-from core.domain.diary import POINTS_EXTRA_WORRY
 from core.domain.records import PointEntry, Turn, Worry
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import ConversationId, Persona, WorryId
@@ -27,6 +24,9 @@ from core.ports import (
     TextDelta,
     UnitOfWorkFactory,
 )
+from core.products.counseling.commands import AskWorry, MarkHelpful, StartNewConversation
+from core.products.counseling.domain import build_prompt, over_quota
+from core.products.points import POINTS_EXTRA_WORRY
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context

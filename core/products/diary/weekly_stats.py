@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Final, Literal
 
 from core.domain.emotion import Emotion
-from core.domain.weeks import Week, day_streak
+from core.products.diary.weeks import Week, day_streak
 
 MIN_INTENSITY: Final = 1
 MAX_INTENSITY: Final = 5

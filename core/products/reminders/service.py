@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from zoneinfo import ZoneInfo
 
-from core.commands import CancelReminder, ListReminders, SetReminder
 from core.domain.outbox import NewPush, PushDocument
-from core.domain.reminders import MAX_TEXT, parse_when
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWorkFactory
+from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
+from core.products.reminders.domain import MAX_TEXT, parse_when
 from core.usecases.context import Context
 from core.usecases.safety_gate import SafetyGate
 

@@ -10,38 +10,37 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError
 
-from core.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
 from core.domain.budget import Room
-from core.domain.counseling import delimit
-from core.domain.diary import (
-    FRIENDS_PUSH_KIND,
+from core.domain.emotion import Emotion, classify
+from core.domain.outbox import NewPush, PushDocument, PushKind
+from core.domain.prompting import delimit
+from core.domain.records import Note
+from core.domain.values import Locale
+from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
+from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
+from core.products.diary.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
+from core.products.diary.domain import (
     MAX_ENTRY_CHARS,
     MAX_NOTE_CHARS,
     MAX_PENDING_DIARIES,
     PAGE_SIZE,
     PENDING_DIARY_TTL,
-    STREAK_DAYS,
     DiaryEntry,
-    Note,
     Visibility,
     can_read,
     comment_key,
     points_for_entry,
     shared_entry_key,
 )
-from core.domain.emotion import Emotion, classify
-from core.domain.outbox import NewPush, PushDocument
-from core.domain.values import Locale
-from core.domain.weeks import day_streak
-from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
-from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
+from core.products.diary.schedules import SchedulesService
+from core.products.diary.weeks import day_streak
+from core.products.points import STREAK_DAYS
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
-from core.usecases.friends import display_name
 from core.usecases.model_budget import ModelBudget
+from core.usecases.names import display_name
 from core.usecases.safety_gate import SafetyGate
-from core.usecases.schedules import SchedulesService
 
 logger = logging.getLogger(__name__)
 
@@ -357,7 +356,7 @@ class DiaryService:
             added = await uow.outbox.add(
                 NewPush(
                     dedupe_key=shared_entry_key(ctx.user.id, friend, entry.id),
-                    kind=FRIENDS_PUSH_KIND,
+                    kind=PushKind.FRIENDS,
                     document=PushDocument(
                         key="friends.push.entry",
                         title_key="friends.push.entry_title",
@@ -461,7 +460,7 @@ class DiaryService:
                 await uow.outbox.add(
                     NewPush(
                         dedupe_key=comment_key(ctx.user.id, entry.id, comment_id),
-                        kind=FRIENDS_PUSH_KIND,
+                        kind=PushKind.FRIENDS,
                         document=PushDocument(
                             key="friends.push.comment",
                             title_key="friends.push.comment_title",

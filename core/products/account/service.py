@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.commands import (
+from core.domain.accounts import ACCOUNT_PUSH_KIND, LINK_TTL, PLATFORMS, linked_key, unlinked_key
+from core.domain.codes import new_code, normalize_code, show_code
+from core.domain.outbox import NewPush, PushDocument
+from core.domain.quiet_hours import parse_quiet_hours
+from core.domain.records import Identity
+from core.domain.schedules import ScheduleKind, next_occurrence
+from core.domain.timekeeping import start_of_local_day
+from core.errors import LimitExceeded, UsageError
+from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.products.account.commands import (
     ConfirmForget,
     ExportData,
     LinkAccount,
@@ -25,33 +34,15 @@ from core.commands import (
     Start,
     UnlinkAccount,
 )
-from core.domain.accounts import ACCOUNT_PUSH_KIND, PLATFORMS, linked_key, unlinked_key
-from core.domain.diary import (
-    LINK_TTL,
-    new_invite_code,
-    normalize_invite_code,
-    pushes_written_by,
-    show_invite_code,
-)
-from core.domain.outbox import NewPush, PushDocument
-from core.domain.quiet_hours import parse_quiet_hours
-from core.domain.records import Identity, PointEntry
-from core.domain.schedules import ScheduleKind, next_occurrence
-from core.domain.timekeeping import start_of_local_day
-from core.domain.values import UserId
-from core.errors import LimitExceeded, UsageError
-from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.registration import AccountPart, ConsentHook
 from core.replies import Attachment, Button, Reply, Section
-from core.routing import encode_action, listed_verbs
+from core.routing import VerbTable, encode_action
 from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
-from core.usecases.reminders import KIND as REMINDER_KIND
 
 logger = logging.getLogger(__name__)
 
 FORGET_CONFIRM_WINDOW = timedelta(minutes=10)
-
-ConsentHook = Callable[[bool, Context], Awaitable[None]]  # told whether the person agreed
 
 
 class AccountService:
@@ -62,11 +53,16 @@ class AccountService:
         clock: Clock,
         encrypted_at_rest: bool,
         guard: CodeGuard,
+        verbs: VerbTable,
+        parts: Sequence[AccountPart] = (),
         consent_hooks: Sequence[ConsentHook] = (),
     ) -> None:
         self._uow = uow
         self._clock = clock
-        self._consent_hooks = tuple(consent_hooks)
+        self._verbs = verbs
+        self._parts = tuple(parts)  # the products' parts of an account: export, forget, link, home
+        # Read when consent is answered, not copied: the products built after this one add theirs.
+        self._consent_hooks = consent_hooks
         self._encrypted = encrypted_at_rest
         self._guard = guard
         self._limits = guard.limits
@@ -115,31 +111,19 @@ class AccountService:
         if command.lines_only:
             await ctx.responder.send(Reply.text(ctx.t("crisis.lines"), title=ctx.t("crisis.lines_title")))
             return
-        lines = [f"/{verb.name} — {ctx.t(verb.summary_key)}" for verb in listed_verbs()]
+        lines = [f"/{verb.name} — {ctx.t(verb.summary_key)}" for verb in self._verbs.listed()]
         body = "\n".join([*lines, "", ctx.t("help.plain_text"), "", ctx.t("crisis.lines_title"), ctx.t("crisis.lines")])
         await ctx.responder.send(Reply.text(body, title=ctx.t("help.title")))
 
     async def home(self, command: ShowHome, ctx: Context) -> None:
         now = self._clock.now()
         week_start = start_of_local_day(now, ZoneInfo(ctx.user.timezone)) - timedelta(days=6)
+        lines: list[str] = []
         async with self._uow() as uow:
-            worries = await uow.counseling.count_worries_since(ctx.user.id, week_start)
-            helpful = [
-                f.persona.value for f in await uow.counseling.feedback_of(ctx.user.id) if f.created_at >= week_start
-            ]
-            reminders = len(await uow.outbox.pending_of(ctx.user.id, "reminder"))
-            today = now.astimezone(ZoneInfo(ctx.user.timezone)).date()
-            entries = len(await uow.diary.moods_between(ctx.user.id, today - timedelta(days=6), today))
-            points = await uow.points.balance(ctx.user.id)
-        body = ctx.t(
-            "home.summary",
-            worries=worries,
-            f=helpful.count("F"),
-            t=helpful.count("T"),
-            reminders=reminders,
-            entries=entries,
-            points=points,
-        )
+            for part in self._parts:
+                if part.home is not None:
+                    lines.extend(ctx.t(key, **params) for key, params in await part.home(uow, ctx.user, week_start))
+        body = ctx.t("home.summary", parts=" · ".join(lines))
         buttons = tuple(
             Button(label=ctx.t(f"home.button.{name}"), action=encode_action(*action))
             for name, action in (
@@ -151,6 +135,7 @@ class AccountService:
                 ("export", ("export",)),
                 ("start", ("start",)),
             )
+            if self._verbs.lookup(action[0]) is not None  # a product not registered has no button
         )
         await ctx.responder.send(Reply.text(body, buttons=buttons, title=ctx.t("home.title")))
 
@@ -171,7 +156,7 @@ class AccountService:
         if command.code is None:
             await self._make_link_code(ctx, now)
             return
-        typed = normalize_invite_code(command.code)
+        typed = normalize_code(command.code)
         if typed is None:
             raise UsageError("link.usage")
         try_id = await self._guard.reserve(ctx.user.id, kind="link")
@@ -189,7 +174,9 @@ class AccountService:
                 mine = await uow.users.identities(ctx.user.id)
                 joining = _speaking(mine, ctx) or mine[-1]
                 told = await uow.users.identities(target)
-                await uow.users.fold_into(ctx.user.id, target)
+                for part in reversed(self._parts):  # the account's own part (the user row) goes last
+                    if part.fold is not None:
+                        await part.fold(uow, ctx.user.id, target)
                 for identity in told:  # every account already there hears which one joined, on its own platform
                     await uow.outbox.add(
                         NewPush(
@@ -215,7 +202,7 @@ class AccountService:
         await ctx.say("link.done", platforms=", ".join(ctx.t(_platform_key(p)) for p in platforms))
 
     async def _make_link_code(self, ctx: Context, now: datetime) -> None:
-        code = new_invite_code()
+        code = new_code()
         today = start_of_local_day(now, ZoneInfo(ctx.user.timezone))
         async with self._uow() as uow:
             if await uow.users.link_codes_since(ctx.user.id, today) >= self._limits.codes_per_day:
@@ -223,7 +210,7 @@ class AccountService:
             await uow.users.create_link_code(ctx.user.id, code=code, now=now, expires_at=now + LINK_TTL)
             await uow.commit()
         minutes = int(LINK_TTL.total_seconds() // 60)
-        await ctx.say("link.code", code=show_invite_code(code), minutes=minutes)
+        await ctx.say("link.code", code=show_code(code), minutes=minutes)
 
     async def list_linked(self, command: ListLinkedAccounts, ctx: Context) -> None:
         async with self._uow() as uow:
@@ -368,108 +355,10 @@ class AccountService:
         async with self._uow() as uow:
             user = await uow.users.get(ctx.user.id)
             assert user is not None
-            written = await uow.diary.written_by(user.id)
-            document: dict[str, Any] = {
-                "format": "maeum-export/1",
-                "exported_at": now.isoformat(),
-                "user": {
-                    "id": user.id,
-                    "language": user.locale.value,
-                    "timezone": user.timezone,
-                    "created_at": user.created_at.isoformat(),
-                    "consented_at": user.consented_at.isoformat() if user.consented_at else None,
-                },
-                "identities": [
-                    {
-                        "platform": i.platform,
-                        "external_id": i.external_id,
-                        "name": i.display_name,
-                        "linked_at": i.created_at.isoformat(),
-                    }
-                    for i in await uow.users.identities(user.id)
-                ],
-                "link_codes": [  # codes made with /link (not the codes themselves)
-                    {
-                        "made_at": c.made_at.isoformat(),
-                        "expires_at": c.expires_at.isoformat(),
-                        "used_at": c.used_at.isoformat() if c.used_at else None,
-                    }
-                    for c in await uow.users.link_codes_of(user.id)
-                ],
-                "wrong_code_tries": [
-                    {"kind": t.kind, "at": t.at.isoformat()} for t in await uow.code_tries.of_user(user.id)
-                ],
-                "worries": [
-                    {
-                        "id": w.id,
-                        "at": w.created_at.isoformat(),
-                        "text": w.text,
-                        "crisis": w.crisis,
-                        "conversation": w.conversation_id,
-                    }
-                    for w in await uow.counseling.worries_of(user.id)
-                ],
-                "conversation_turns": [
-                    {"worry": t.worry_id, "role": t.role, "text": t.text, "at": t.created_at.isoformat()}
-                    for t in await uow.counseling.turns_of(user.id)
-                ],
-                "helpful_marks": [
-                    {"worry": f.worry_id, "persona": f.persona.value, "at": f.created_at.isoformat()}
-                    for f in await uow.counseling.feedback_of(user.id)
-                ],
-                "llm_usage": [
-                    {
-                        "at": u.created_at.isoformat(),
-                        "purpose": u.purpose,
-                        "model": u.model,
-                        "tokens_in": u.tokens_in,
-                        "tokens_out": u.tokens_out,
-                        "cost": str(u.cost),
-                    }
-                    for u in await uow.usage.of_user(user.id)
-                ],
-                "diary": [
-                    {
-                        "id": e.id,
-                        "day": e.local_date.isoformat(),
-                        "at": e.created_at.isoformat(),
-                        "text": e.text,
-                        "emotion": e.emotion.value,
-                        "intensity": e.intensity,
-                        "visibility": e.visibility.value,
-                        "ai_comment": e.comment,
-                        "comments": [
-                            {"by": c.author_name, "text": c.text, "at": c.created_at.isoformat()}
-                            for c in await uow.diary.comments(e.id, limit=1_000)
-                        ],
-                    }
-                    for e in await uow.diary.entries_of(user.id)
-                ],
-                "diary_awaiting_consent": [
-                    {"text": text, "at": at.isoformat()} for text, at in await uow.diary.pending_of(user.id)
-                ],
-                "guestbook": [
-                    {"by": n.author_name, "text": n.text, "at": n.created_at.isoformat()}
-                    for n in await uow.diary.guestbook(user.id, limit=10_000)
-                ],
-                "friends": [{"name": f.name, "since": f.since.isoformat()} for f in await uow.friends.list(user.id)],
-                "comments_written": [{"text": n.text, "at": n.created_at.isoformat()} for n in written[0]],
-                "guestbook_notes_written": [{"text": n.text, "at": n.created_at.isoformat()} for n in written[1]],
-                "schedules": [
-                    {"kind": kind.value, "cron": found[0], "next_at": found[1].isoformat()}
-                    for kind in ScheduleKind
-                    if (found := await uow.schedules.get(user_id=user.id, kind=kind)) is not None
-                ],
-                "reminders": [
-                    {"text": p.document.text, "due_at": p.due_at.isoformat(), "state": p.state.value}
-                    for p in await uow.outbox.all_of(user.id, REMINDER_KIND)
-                ],
-                "quiet_hours": user.quiet_hours.shown() if user.quiet_hours else None,
-                "points": [
-                    {"at": p.created_at.isoformat(), "delta": p.delta, "reason": p.reason, "balance": p.balance_after}
-                    for p in await _whole_ledger(uow, user.id)
-                ],
-            }
+            document: dict[str, Any] = {"format": "maeum-export/1", "exported_at": now.isoformat()}
+            for part in self._parts:
+                if part.export is not None:
+                    document.update(await part.export(uow, user))
         content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         filename = f"maeum-export-{now.strftime('%Y%m%d-%H%M%S')}.json"
         await ctx.responder.send(
@@ -503,9 +392,9 @@ class AccountService:
             await ctx.say("forget.expired")
             return
         async with self._uow() as uow:
-            for prefix in pushes_written_by(ctx.user.id):  # copies of what they wrote, in friends' notices
-                await uow.outbox.withdraw(prefix)
-            await uow.users.delete_everything(ctx.user.id)
+            for part in reversed(self._parts):  # the account's own part (the user row) goes last
+                if part.forget is not None:
+                    await part.forget(uow, ctx.user.id)
             await uow.commit()
         logger.info("user %s forgotten", ctx.user.id)
         await ctx.say("forget.done")
@@ -539,12 +428,3 @@ def _choose(identities: list[Identity], command: UnlinkAccount, ctx: Context) ->
         key = "unlink.ambiguous" if on_platform else "unlink.no_platform"
         raise UsageError(key, platform=ctx.t(_platform_key(platform)))
     return on_platform[0]
-
-
-async def _whole_ledger(uow: UnitOfWork, user_id: UserId) -> list[PointEntry]:
-    entries: list[PointEntry] = []
-    before: int | None = None
-    while page := await uow.points.log(user_id, before_id=before, limit=500):
-        entries.extend(page)
-        before = page[-1].id
-    return entries

@@ -5,33 +5,33 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from core.commands import AcceptFriend, InviteFriend, ListFriends, RemoveFriend, ShowGuestbook, WriteGuestbook
-from core.domain.diary import (
-    FRIENDS_PUSH_KIND,
+from core.domain.codes import new_code, normalize_code, show_code
+from core.domain.outbox import NewPush, PushDocument, PushKind
+from core.domain.timekeeping import start_of_local_day
+from core.errors import LimitExceeded, UsageError
+from core.ports import Clock, UnitOfWorkFactory
+from core.products.diary import shares_between
+from core.products.friends.commands import (
+    AcceptFriend,
+    InviteFriend,
+    ListFriends,
+    RemoveFriend,
+    ShowGuestbook,
+    WriteGuestbook,
+)
+from core.products.friends.domain import (
     INVITE_TTL,
     MAX_NOTE_CHARS,
     InviteOutcome,
     accepted_key,
+    guestbook_between,
     guestbook_key,
-    new_invite_code,
-    normalize_invite_code,
-    pushes_between,
-    show_invite_code,
 )
-from core.domain.outbox import NewPush, PushDocument
-from core.domain.timekeeping import start_of_local_day
-from core.domain.values import UserId
-from core.errors import LimitExceeded, UsageError
-from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.replies import Reply, Section
 from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
+from core.usecases.names import display_name
 from core.usecases.safety_gate import SafetyGate
-
-
-async def display_name(uow: UnitOfWork, user_id: UserId) -> str:
-    identities = await uow.users.identities(user_id)
-    return identities[0].display_name if identities else "?"
 
 
 class FriendsService:
@@ -43,7 +43,7 @@ class FriendsService:
 
     async def invite(self, command: InviteFriend, ctx: Context) -> None:
         now = self._clock.now()
-        code = new_invite_code()
+        code = new_code()
         today = start_of_local_day(now, ZoneInfo(ctx.user.timezone))
         per_day = self._guard.limits.codes_per_day
         async with self._uow() as uow:
@@ -51,7 +51,7 @@ class FriendsService:
                 raise LimitExceeded("friend.too_many_invites", limit=per_day)
             await uow.friends.create_invite(inviter=ctx.user.id, code=code, now=now, expires_at=now + INVITE_TTL)
             await uow.commit()
-        shown = show_invite_code(code)
+        shown = show_code(code)
         await ctx.responder.send(
             Reply(
                 sections=(
@@ -64,7 +64,7 @@ class FriendsService:
         )
 
     async def accept(self, command: AcceptFriend, ctx: Context) -> None:
-        code = normalize_invite_code(command.code)
+        code = normalize_code(command.code)
         if code is None:
             raise UsageError("friend.bad_code")
         try_id = await self._guard.reserve(ctx.user.id, kind="friend")
@@ -80,7 +80,7 @@ class FriendsService:
                 await uow.outbox.add(
                     NewPush(
                         dedupe_key=accepted_key(ctx.user.id, code),
-                        kind=FRIENDS_PUSH_KIND,
+                        kind=PushKind.FRIENDS,
                         document=PushDocument(
                             key="friends.push.accepted", title_key="friends.push.accepted_title", params={"name": mine}
                         ),
@@ -117,7 +117,10 @@ class FriendsService:
                 raise UsageError("friend.no_such", position=command.position)
             friend = friends[command.position - 1]
             await uow.friends.remove(ctx.user.id, friend.user_id)
-            for prefix in pushes_between(ctx.user.id, friend.user_id):
+            for prefix in (
+                *shares_between(ctx.user.id, friend.user_id),
+                *guestbook_between(ctx.user.id, friend.user_id),
+            ):
                 await uow.outbox.withdraw(prefix)
             await uow.commit()
         await ctx.say("friend.removed", name=friend.name)
@@ -139,7 +142,7 @@ class FriendsService:
             await uow.outbox.add(
                 NewPush(
                     dedupe_key=guestbook_key(ctx.user.id, friend.user_id, note_id),
-                    kind=FRIENDS_PUSH_KIND,
+                    kind=PushKind.FRIENDS,
                     document=PushDocument(
                         key="friends.push.guestbook",
                         title_key="friends.push.guestbook_title",

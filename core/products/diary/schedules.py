@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from core.commands import SetDiaryNudge
 from core.domain.outbox import NewPush, PushDocument
 from core.domain.schedules import (
     WEEKLY_DIGEST_CRON,
@@ -25,6 +24,7 @@ from core.domain.schedules import (
 )
 from core.domain.values import UserId
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from core.products.diary.commands import SetDiaryNudge
 from core.usecases.context import Context
 
 logger = logging.getLogger(__name__)

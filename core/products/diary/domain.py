@@ -1,0 +1,74 @@
+"""The emotion diary's records and rules: who may see an entry, what an entry earns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from core.domain.emotion import Emotion
+from core.domain.values import UserId
+from core.products.points import POINTS_FIRST_OF_DAY, POINTS_STREAK, STREAK_DAYS
+
+MAX_ENTRY_CHARS: Final = 4_000
+MAX_NOTE_CHARS: Final = 500  # comments and guestbook notes
+# An entry written before consent waits this long for the answer to the consent question, then is deleted.
+PENDING_DIARY_TTL: Final = timedelta(minutes=15)
+MAX_PENDING_DIARIES: Final = 5  # held per person; more are not kept
+PAGE_SIZE: Final = 5
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    FRIENDS = "friends"
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiaryEntry:
+    id: int
+    user_id: UserId
+    text: str
+    emotion: Emotion
+    intensity: int
+    visibility: Visibility
+    comment: str | None
+    local_date: date
+    created_at: datetime
+
+
+# Dedupe keys of the pushes friends get; each starts with its writer, so what someone wrote can be taken back
+# (deleted entry, unfriended, /forget) by key prefix.
+def shared_entry_key(author: UserId, friend: UserId, entry_id: int) -> str:
+    return f"diary-shared:{author}:{friend}:{entry_id}"
+
+
+def comment_key(author: UserId, entry_id: int, comment_id: int) -> str:
+    return f"diary-comment:{author}:{entry_id}:{comment_id}"
+
+
+def pushes_written_by(user: UserId) -> tuple[str, ...]:
+    """The key prefixes of every diary push that carries something `user` wrote (taken back on /forget)."""
+    return (f"diary-shared:{user}:", f"diary-comment:{user}:")
+
+
+def shares_between(a: UserId, b: UserId) -> tuple[str, ...]:
+    """What a and b were sent about each other's entries (taken back when they unfriend)."""
+    return (f"diary-shared:{a}:{b}:", f"diary-shared:{b}:{a}:")
+
+
+def can_read(entry: DiaryEntry, reader: UserId, *, friends: bool) -> bool:
+    """The owner reads everything of theirs; a friend reads friends-visible entries; nobody else reads anything."""
+    if entry.user_id == reader:
+        return True
+    return friends and entry.visibility is Visibility.FRIENDS
+
+
+def points_for_entry(*, first_of_day: bool, streak: int) -> list[tuple[str, int]]:
+    """(reason, points) earned by an entry: the first of a day, and a bonus each time a streak reaches 7, 14…"""
+    if not first_of_day:
+        return []
+    earned = [("diary.first_of_day", POINTS_FIRST_OF_DAY)]
+    if streak > 0 and streak % STREAK_DAYS == 0:
+        earned.append(("diary.streak_7", POINTS_STREAK))
+    return earned

@@ -1,0 +1,128 @@
+"""The diary product's verbs: what its commands look like typed, pressed or sent as slash commands."""
+
+from __future__ import annotations
+
+import re
+
+from core.commands import Command
+from core.errors import UsageError
+from core.inbound import Invocation
+from core.products.diary.commands import (
+    ChangeEntry,
+    CommentOnEntry,
+    ListDiaries,
+    SetDiaryNudge,
+    ShowFeed,
+    ShowStats,
+    WriteDiary,
+)
+from core.registration import DIRECT, Verb, Words
+from core.routing import cursor, number
+
+_CLOCK_TIME = re.compile(r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
+
+
+def diary_nudge(args: tuple[str, ...]) -> Command:
+    if len(args) == 1 and args[0].lower() in {"off", "끄기", "취소"}:
+        return SetDiaryNudge(hour=None)
+    match = _CLOCK_TIME.match(args[0]) if len(args) == 1 else None
+    if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+        raise UsageError("remind.diary_usage")
+    return SetDiaryNudge(hour=int(match["hour"]), minute=int(match["minute"]))
+
+
+def _diary(inv: Invocation) -> Command:
+    if not inv.rest.strip():
+        raise UsageError("diary.usage")
+    return WriteDiary(text=inv.rest.strip())
+
+
+_ENTRY_CHANGES = {
+    "friends": "friends",
+    "친구": "friends",
+    "공개": "friends",
+    "private": "private",
+    "비공개": "private",
+    "나만": "private",
+    "delete": "delete",
+    "삭제": "delete",
+    "show": "show",
+    "보기": "show",
+}
+
+
+def _entry(inv: Invocation) -> Command:
+    if not inv.args:
+        raise UsageError("entry.usage")
+    change = _ENTRY_CHANGES.get(inv.args[1].lower()) if len(inv.args) == 2 else "show" if len(inv.args) == 1 else None
+    if len(inv.args) == 3 and _ENTRY_CHANGES.get(inv.args[1].lower()) == "delete" and inv.args[2] in {"yes", "확인"}:
+        change = "delete_confirmed"
+    if change is None:
+        raise UsageError("entry.usage")
+    return ChangeEntry(entry_id=number(inv.args[0], "entry.usage"), change=change)
+
+
+def _comment(inv: Invocation) -> Command:
+    parts = inv.rest.split(None, 1)
+    if len(parts) < 2 or not parts[1].strip():
+        raise UsageError("comment.usage")
+    return CommentOnEntry(entry_id=number(parts[0], "comment.usage"), text=parts[1].strip())
+
+
+def _stats(inv: Invocation) -> Command:
+    return ShowStats(week=inv.rest.strip() or None)  # "last week", "지난 주" are two words
+
+
+VERBS: tuple[Verb, ...] = (
+    Verb(
+        name="diary",
+        parse=_diary,
+        usage_key="diary.usage",
+        summary_key="diary.summary",
+        where=DIRECT,
+        aliases=("일기",),
+        words=Words(key="entry_text", max_length=4_000),
+    ),
+    Verb(
+        name="diaries",
+        parse=lambda inv: ListDiaries(before_id=cursor(inv)),
+        usage_key="diaries.usage",
+        summary_key="diaries.summary",
+        where=DIRECT,
+        aliases=("일기장",),
+    ),
+    Verb(
+        name="entry",
+        parse=_entry,
+        usage_key="entry.usage",
+        summary_key="entry.summary",
+        where=DIRECT,
+        words=Words(key="args", max_length=100),
+    ),
+    Verb(
+        name="feed",
+        parse=lambda inv: ShowFeed(before_id=cursor(inv)),
+        usage_key="feed.usage",
+        summary_key="feed.summary",
+        where=DIRECT,
+        aliases=("친구일기",),
+    ),
+    Verb(
+        name="comment",
+        parse=_comment,
+        usage_key="comment.usage",
+        summary_key="comment.summary",
+        where=DIRECT,
+        aliases=("댓글",),
+        words=Words(key="args", max_length=600),
+    ),
+    Verb(
+        name="stats",
+        parse=_stats,
+        usage_key="stats.usage",
+        summary_key="stats.summary",
+        where=DIRECT,
+        aliases=("통계",),
+        words=Words(key="week", required=False, max_length=20),
+    ),
+)

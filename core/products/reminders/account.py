@@ -1,0 +1,29 @@
+"""Reminders' part of a person's account: the reminders themselves live in the outbox (the account's table);
+this adds them to the export and the home summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from core.domain.records import User
+from core.ports import UnitOfWork
+from core.products.reminders.service import KIND
+from core.registration import AccountPart, HomeLine
+
+
+async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
+    return {
+        "reminders": [
+            {"text": p.document.text, "due_at": p.due_at.isoformat(), "state": p.state.value}
+            for p in await uow.outbox.all_of(user.id, KIND)
+        ]
+    }
+
+
+async def home(uow: UnitOfWork, user: User, since: datetime) -> Sequence[HomeLine]:
+    return [("home.part.reminders", {"reminders": len(await uow.outbox.pending_of(user.id, KIND))})]
+
+
+ACCOUNT = AccountPart(export=export, home=home)
