@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from core.adapters.ops import AlertEvent, InProcessAlertSink, OpsAlertHandler, RedisAlertSink, alert_event, alert_text
 from bots.slack.ops import slack_ops_poster
+from core.adapters.ops import AlertEvent, InProcessAlertSink, OpsAlertHandler, RedisAlertSink, alert_event, alert_text
 from jobs.alerts import fold_open_alerts, install_alert_handler, post_alert, use_ops_poster
 from tests.conftest import REDIS_URL, empty_redis_db, make_settings
 from tests.servers.slack_api import FakeSlackServer
