@@ -57,6 +57,15 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PushButton:
+    """A button under a push (an RSVP, "done"): its label is a catalog key, rendered in the recipient's language at
+    delivery; `action` is an encoded action id (core.routing.encode_action), pressed like any button."""
+
+    label_key: str
+    action: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class PushDocument:
     """What to say, kept language-neutral: rendered at delivery in the recipient's current language.
 
@@ -68,18 +77,23 @@ class PushDocument:
     params: dict[str, Any] = field(default_factory=dict)
     title_key: str | None = None
     text: str | None = None
+    buttons: tuple[PushButton, ...] = ()
 
     def to_json(self) -> str:
-        return json.dumps(
-            {"key": self.key, "params": self.params, "title_key": self.title_key, "text": self.text},
-            ensure_ascii=False,
-        )
+        data: dict[str, Any] = {"key": self.key, "params": self.params, "title_key": self.title_key, "text": self.text}
+        if self.buttons:
+            data["buttons"] = [{"label_key": b.label_key, "action": b.action} for b in self.buttons]
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, raw: str) -> PushDocument:
         data = json.loads(raw)
         return cls(
-            key=data["key"], params=data.get("params") or {}, title_key=data.get("title_key"), text=data.get("text")
+            key=data["key"],
+            params=data.get("params") or {},
+            title_key=data.get("title_key"),
+            text=data.get("text"),
+            buttons=tuple(PushButton(label_key=b["label_key"], action=b["action"]) for b in data.get("buttons") or ()),
         )
 
 

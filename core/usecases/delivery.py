@@ -25,7 +25,7 @@ from core.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from core.replies import Reply, Section
+from core.replies import Button, Reply, Section
 
 logger = logging.getLogger(__name__)
 
@@ -161,7 +161,12 @@ class DeliveryService:
         if document.text is not None:
             params["text"] = document.text
         title = self._catalog.text(locale, document.title_key) if document.title_key else None
-        return Reply(sections=(Section(title=title, body=self._catalog.text(locale, document.key, **params)),))
+        buttons = tuple(
+            Button(label=self._catalog.text(locale, button.label_key), action=button.action)
+            for button in document.buttons
+        )
+        body = self._catalog.text(locale, document.key, **params)
+        return Reply(sections=(Section(title=title, body=body, buttons=buttons),))
 
     async def _wait_for_pace(self, recipient: Recipient) -> bool:
         chat = recipient.chat_id or recipient.user_external_id or ""

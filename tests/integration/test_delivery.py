@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,8 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import OutboxRow
 from core.adapters.queue import InProcessJobQueue
 from core.bootstrap import App, bootstrap
-from core.domain.outbox import MAX_ATTEMPTS, NewPush, PushDocument
+from core.domain.outbox import MAX_ATTEMPTS, NewPush, PushButton, PushDocument, PushKind
+from core.domain.values import Locale
 from core.ports import RecipientUnreachable, RetryLater
+from core.routing import encode_action
 from core.settings import Settings
 from tests.conftest import dm, group
 from tests.fakes import FixedClock, RecordingMessenger, RecordingResponder, ScriptedLanguageModel
@@ -280,3 +283,32 @@ async def test_quiet_hours_hold_a_friends_notice_but_not_a_reminder_the_user_tim
     assert [key for _, _, key in messenger.pushed if key.startswith("friend-accepted")] != []
     assert "23:00-08:00" in await say("/quiet", "junho")
     assert "껐어요" in await say("/quiet off", "junho")
+
+
+async def test_a_push_carries_buttons_in_the_recipients_language_and_a_press_works(
+    road: App, clock: FixedClock, messenger: RecordingMessenger
+) -> None:
+    await road.dispatcher.handle(dm("/lang en", user="minji"), RecordingResponder())
+    async with road.uow() as uow:
+        [user] = [u for u in [await uow.users.by_identity("terminal", "minji")] if u is not None]
+        await uow.outbox.add(
+            NewPush(
+                dedupe_key="rsvp-1",
+                kind=PushKind.ANNOUNCEMENT,
+                document=PushDocument(
+                    key="start.not_consented",
+                    buttons=(PushButton(label_key="consent.agree_button", action=encode_action("consent", "yes")),),
+                ),
+                due_at=clock.now(),
+                user_id=user.id,
+            ),
+            now=clock.now(),
+        )
+        await uow.commit()
+    await run_clock_once(road)
+    ((_, reply, _),) = messenger.pushed
+    [button] = reply.sections[0].buttons
+    assert button.label == road.catalog.text(Locale.EN, "consent.agree_button")
+    pressed = RecordingResponder()
+    await road.dispatcher.handle(replace(dm(None, user="minji"), action=button.action), pressed)
+    assert "Thank you" in pressed.all_text()  # the button did what it says: consent given
