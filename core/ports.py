@@ -638,7 +638,8 @@ class RecipientUnreachable(Exception):
 class Messenger(Protocol):
     """Pushes a Reply to a recipient through one platform's REST API (used by delivery workers)."""
 
-    platform: str
+    @property
+    def platform(self) -> str: ...
 
     async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
         """Send and return the platform's message id. Raises RetryLater or RecipientUnreachable;

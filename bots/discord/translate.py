@@ -9,10 +9,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.domain.values import ChatKind
+from core.domain.values import ChatKind, Platform
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
 
-PLATFORM = "discord"
+PLATFORM = Platform.DISCORD
 
 INTERACTION_PING = 1
 INTERACTION_COMMAND = 2

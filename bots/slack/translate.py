@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from core.domain.values import ChatKind
+from core.domain.values import ChatKind, Platform
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
 
-PLATFORM = "slack"
+PLATFORM = Platform.SLACK
 _MENTION = re.compile(r"<@[A-Z0-9]+(?:\|[^>]*)?>")
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import CallbackQuery, Chat, Message, MessageEntity, Update, User
 from telegram.constants import ChatType
 
-from core.domain.values import ChatKind
+from core.domain.values import ChatKind, Platform
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
 
-PLATFORM = "telegram"
+PLATFORM = Platform.TELEGRAM
 
 
 def _chat(chat: Chat) -> ChatRef:

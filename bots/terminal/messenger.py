@@ -8,10 +8,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from core.domain.values import Platform
 from core.ports import Recipient, RecipientUnreachable
 from core.replies import Reply
 
-PLATFORM = "terminal"
+PLATFORM = Platform.TERMINAL
 CHANNEL = "maeum:terminal:pushes"
 
 

@@ -10,10 +10,11 @@ from datetime import datetime, timedelta
 from typing import Final
 
 from core.domain.outbox import PushKind
+from core.domain.values import Platform
 
 ACCOUNT_PUSH_KIND: Final = PushKind.ACCOUNT
 LINK_TTL: Final = timedelta(minutes=10)  # /link codes: typed on another device right away
-PLATFORMS: Final = ("telegram", "slack", "discord", "terminal")
+PLATFORMS: Final = tuple(Platform)
 
 # What a person may type after /unlink to name a platform (the catalog shows the names).
 PLATFORM_WORDS: Final = {

@@ -40,3 +40,12 @@ def locale_from_platform(code: str | None) -> Locale:
         return Locale(primary)
     except ValueError:
         return DEFAULT_LOCALE
+
+
+class Platform(StrEnum):
+    """Where a person talks to maeum; a value is also the platform's name in stored rows."""
+
+    TELEGRAM = "telegram"
+    SLACK = "slack"
+    DISCORD = "discord"
+    TERMINAL = "terminal"
