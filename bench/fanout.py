@@ -294,7 +294,7 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, seconds
             wait_for_workers(REDIS_URL, processes, procs)
             cpu_before, machine_before = sum(cpu_seconds(p.pid) for p in procs), machine_busy_seconds()
             stop = asyncio.Event()
-            service = app.clock_service(holder="bench-clock", queue_grace=timedelta(seconds=10))
+            service = app.outbox_relay(holder="bench-clock", queue_grace=timedelta(seconds=10))
             recovered = RecoveryCounter()
             logging.getLogger("core.usecases.clock").addHandler(recovered)
             clock = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=0.1))

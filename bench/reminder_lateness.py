@@ -224,7 +224,7 @@ async def run_once(
             ]
             wait_for_workers(REDIS_URL, processes, procs)
             await warm_up(app, workers, prefix=f"W{prefix}")
-            service = app.clock_service(holder=f"bench-clock-{prefix}")
+            service = app.outbox_relay(holder=f"bench-clock-{prefix}")
             clock = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=tick))
             offset = time.time() - time.monotonic()  # wall clock = monotonic + offset
             with ForeignLoad() as other:

@@ -48,11 +48,11 @@ from core.registration import ConsentHook, Handler, Kit, Product, Step
 from core.routing import VerbTable
 from core.settings import Settings
 from core.usecases.announcements import AnnouncementService
-from core.usecases.clock import ClockService
 from core.usecases.code_guard import CodeGuard
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
 from core.usecases.model_budget import ModelBudget
+from core.usecases.outbox_relay import OutboxRelay
 from core.usecases.retention import RetentionService
 from core.usecases.safety_gate import SafetyGate
 
@@ -78,10 +78,10 @@ class App:
     engine: AsyncEngine | None = None
     redis: Any = None
 
-    def clock_service(self, *, holder: str | None = None, queue_grace: timedelta | None = None) -> ClockService:
+    def outbox_relay(self, *, holder: str | None = None, queue_grace: timedelta | None = None) -> OutboxRelay:
         """The clock's work for this process; several may exist, one leads (database lease)."""
         name = holder or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        return ClockService(
+        return OutboxRelay(
             uow=self.uow,
             clock=self.clock,
             queue=self.queue,

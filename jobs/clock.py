@@ -26,6 +26,6 @@ async def serve_clock(settings: Settings, *, stop: asyncio.Event | None = None) 
         async def thresholds() -> None:
             check_thresholds(settings, queue_depth=app.queue.depth())
 
-        await run_clock(app.clock_service(), stop=stop, periodic=(fold, thresholds, *app.housekeeping))
+        await run_clock(app.outbox_relay(), stop=stop, periodic=(fold, thresholds, *app.housekeeping))
 
     await with_app(run, settings=settings)

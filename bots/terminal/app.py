@@ -87,7 +87,7 @@ async def run_terminal(
         background = print_published_pushes(app.redis, write, stop)
     else:
         app = bootstrap(settings, messengers={PLATFORM: PrintingTerminalMessenger(write)})
-        background = run_clock(app.clock_service(), stop=stop, periodic=app.housekeeping)
+        background = run_clock(app.outbox_relay(), stop=stop, periodic=app.housekeeping)
     task = asyncio.create_task(background)
     try:
         await run_chat(app, speaker=speaker, stdin=stdin, write=write, interactive=interactive, files_dir=files_dir)

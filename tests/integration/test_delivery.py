@@ -41,10 +41,10 @@ async def road(
 
 
 async def run_clock_once(app: App) -> None:
-    service = app.clock_service(holder="test-clock")
+    service = app.outbox_relay(holder="test-clock")
     assert await service.hold_lease()
     await service.recover()
-    await service.dispatch_due()
+    await service.relay_due()
     assert isinstance(app.queue, InProcessJobQueue)
     await app.queue.drain()
 
@@ -223,7 +223,7 @@ async def test_racing_deliveries_of_the_same_rows_send_each_once(
 
 
 async def test_only_one_clock_leads(road: App, clock: FixedClock) -> None:
-    first, second = road.clock_service(holder="a"), road.clock_service(holder="b")
+    first, second = road.outbox_relay(holder="a"), road.outbox_relay(holder="b")
     assert await first.hold_lease()
     assert not await second.hold_lease()
     clock.advance(seconds=20)  # the leader stopped renewing

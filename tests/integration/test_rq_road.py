@@ -118,7 +118,7 @@ async def unfinished(engine: AsyncEngine) -> int:
 @contextlib.asynccontextmanager
 async def clock_running(app: App) -> AsyncIterator[None]:
     stop = asyncio.Event()
-    service = app.clock_service(holder="test-clock", queue_grace=timedelta(seconds=0.5))
+    service = app.outbox_relay(holder="test-clock", queue_grace=timedelta(seconds=0.5))
     task = asyncio.create_task(run_clock(service, stop=stop, tick_seconds=0.1, recover_seconds=0.5))
     try:
         yield
@@ -169,13 +169,13 @@ async def test_pushes_pending_when_redis_is_emptied_are_requeued_and_delivered(
 
     app = bootstrap(road_settings, engine=engine)
     await seed(app, 60)
-    service = app.clock_service(holder="test-clock", queue_grace=timedelta(seconds=0.2))
+    service = app.outbox_relay(holder="test-clock", queue_grace=timedelta(seconds=0.2))
     assert await service.hold_lease()
-    assert await service.dispatch_due() == 60  # handed to RQ …
+    assert await service.relay_due() == 60  # handed to RQ …
     Redis.from_url(redis_db).flushdb()  # … and Redis loses every job
     await asyncio.sleep(0.3)
     assert await service.recover() == 60
-    assert await service.dispatch_due() == 60
+    assert await service.relay_due() == 60
     worker = start_worker(road_settings, "burst", burst=True)
     assert worker.wait(timeout=60) == 0, worker.stderr.read().decode() if worker.stderr else ""
     await app.aclose()
@@ -188,10 +188,10 @@ async def test_a_second_clock_stands_by_and_never_doubles(
 ) -> None:
     app = bootstrap(road_settings, engine=engine)
     await seed(app, 30)
-    first, second = app.clock_service(holder="one"), app.clock_service(holder="two")
+    first, second = app.outbox_relay(holder="one"), app.outbox_relay(holder="two")
     assert await first.hold_lease()
     assert not await second.hold_lease()
-    assert await asyncio.gather(first.dispatch_due(), second.dispatch_due()) == [30, 0]
+    assert await asyncio.gather(first.relay_due(), second.relay_due()) == [30, 0]
     worker = start_worker(road_settings, "burst", burst=True)
     assert worker.wait(timeout=60) == 0
     await app.aclose()

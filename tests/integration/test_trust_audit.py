@@ -383,7 +383,7 @@ class _FlakyClockWork:
     async def recover(self) -> int:
         return 0
 
-    async def dispatch_due(self) -> int:
+    async def relay_due(self) -> int:
         self.worked += 1
         if self.worked == 3:
             self._stop.set()

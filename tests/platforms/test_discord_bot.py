@@ -215,9 +215,9 @@ async def test_a_push_from_the_outbox_reaches_the_users_dm(dc_app: App, discord_
         asked = await ask(server, "remind", {"what": "1s 물 마시기"})
         await server.wait_for(lambda: "알려 드릴게요" in answer_of(server, asked), within=10)
     await asyncio.sleep(1.1)  # the reminder is due in real time
-    service = dc_app.clock_service(holder="t")
+    service = dc_app.outbox_relay(holder="t")
     await service.hold_lease()
-    await service.dispatch_due()
+    await service.relay_due()
     assert isinstance(dc_app.queue, InProcessJobQueue)
     await dc_app.queue.drain()
     pushed = [m for m in server.channel_messages(server.dm_channel(DEFAULT_USER_ID)) if "물 마시기" in shown(m)]

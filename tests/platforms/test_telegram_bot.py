@@ -143,9 +143,9 @@ async def test_a_push_from_the_outbox_reaches_the_telegram_user(tg_app: App, tel
         telegram.push_update(telegram.text_update("/remind 1s 물 마시기"))
         await wait_for(lambda: any("알려 드릴게요" in t for t in texts(telegram)))
     await asyncio.sleep(1.1)  # the reminder is due in real time
-    service = tg_app.clock_service(holder="t")
+    service = tg_app.outbox_relay(holder="t")
     await service.hold_lease()
-    await service.dispatch_due()
+    await service.relay_due()
     assert isinstance(tg_app.queue, InProcessJobQueue)
     await tg_app.queue.drain()
     pushed = telegram.sent[-1]
