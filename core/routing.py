@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import time
 
 from core.commands import (
     AcceptFriend,
@@ -43,6 +44,7 @@ from core.commands import (
     WriteGuestbook,
 )
 from core.domain.accounts import PLATFORM_WORDS
+from core.domain.time_phrases import read_clock_time
 from core.domain.timekeeping import parse_timezone
 from core.domain.values import ChatKind, Locale, Persona, WorryId
 from core.errors import UsageError
@@ -118,19 +120,13 @@ def _forget_confirm(inv: Invocation) -> Command:
     raise UsageError("forget.usage")
 
 
-_MERIDIEM = {"오전", "오후", "am", "pm"}
-
-
-_CLOCK_TIME = re.compile(r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
-
-
 def _diary_nudge(args: tuple[str, ...]) -> Command:
     if len(args) == 1 and args[0].lower() in {"off", "끄기", "취소"}:
         return SetDiaryNudge(hour=None)
-    match = _CLOCK_TIME.match(args[0]) if len(args) == 1 else None
-    if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+    read = read_clock_time(" ".join(args)) if args else None
+    if not isinstance(read, time):
         raise UsageError("remind.diary_usage")
-    return SetDiaryNudge(hour=int(match["hour"]), minute=int(match["minute"]))
+    return SetDiaryNudge(hour=read.hour, minute=read.minute)
 
 
 def _remind(inv: Invocation) -> Command:
@@ -143,15 +139,11 @@ def _remind(inv: Invocation) -> Command:
     if head in {"list", "목록"} and len(args) == 1:
         return ListReminders()
     if head in {"cancel", "취소"}:
-        if len(args) == 2 and args[1].isdecimal() and len(args[1]) < 6 and 0 < int(args[1]) < 10_000:
-            return CancelReminder(position=int(args[1]))
+        number = args[1].removeprefix("#") if len(args) == 2 else ""
+        if number.isdecimal() and len(number) < 6 and int(number) > 0:
+            return CancelReminder(number=int(number))
         raise UsageError("remind.usage")
-    taken = 2 if head in _MERIDIEM and len(args) > 1 else 1
-    when = "".join(args[:taken])
-    text = inv.rest.split(None, taken)[taken].strip() if len(inv.rest.split(None, taken)) > taken else ""
-    if not text:
-        raise UsageError("remind.usage")
-    return SetReminder(when=when, text=text)
+    return SetReminder(phrase=inv.rest.strip())  # when and what are told apart by the use case, in the user's zone
 
 
 def _helpful(inv: Invocation) -> Command:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import functools
 import string
+from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from babel import Locale as BabelLocale
+from babel.dates import format_skeleton
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -67,6 +71,17 @@ class Catalog:
         if template == key and locale is not DEFAULT_LOCALE:
             template = self._translations[DEFAULT_LOCALE].gettext(key)
         return _FORMATTER.vformat(template, (), params) if params else template
+
+
+def format_moment(moment: datetime, *, zone: ZoneInfo, locale: Locale, now: datetime) -> str:
+    """A local date and time as people read them: "12월 4일 (금) 오전 8:00" / "Fri, Dec 4, 8:00 AM" (the year
+    too when it is not this year's)."""
+    local = moment.astimezone(zone)
+    this_year = now.astimezone(zone).year == local.year
+    day = format_skeleton("MMMEd" if this_year else "yMMMEd", local, locale=locale.value)
+    clock = format_skeleton("hm", local, locale=locale.value)
+    joined = BabelLocale.parse(locale.value).datetime_formats["medium"]  # "{1} {0}"; English "{1}, {0}"
+    return str(joined).format(clock, day)
 
 
 @functools.cache
