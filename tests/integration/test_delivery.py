@@ -71,15 +71,14 @@ async def test_a_reminder_is_pushed_when_due_in_the_users_current_language(
 
 
 async def test_remind_list_and_cancel_in_the_users_zone(road: App, clock: FixedClock, engine: AsyncEngine) -> None:
-    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # 12:00 in Seoul
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))  # 12:00 in Seoul, a Thursday
     await road.dispatcher.handle(dm("/remind 21:30 약 먹기"), RecordingResponder())
     await road.dispatcher.handle(dm("/remind 1h 스트레칭"), RecordingResponder())
     listing = RecordingResponder()
     await road.dispatcher.handle(dm("/remind list"), listing)
-    assert "1. 11-26 13:00 — 스트레칭" in listing.all_text()
-    assert "2. 11-26 21:30 — 약 먹기" in listing.all_text()
+    assert "#2 · 11월 26일 (목) 오후 1:00 — 스트레칭\n#1 · 11월 26일 (목) 오후 9:30 — 약 먹기" in listing.all_text()
     cancelled = RecordingResponder()
-    await road.dispatcher.handle(dm("/remind cancel 2"), cancelled)
+    await road.dispatcher.handle(dm("/remind cancel 1"), cancelled)
     assert "약 먹기" in cancelled.all_text()
     missing = RecordingResponder()
     await road.dispatcher.handle(dm("/remind cancel 5"), missing)
@@ -87,12 +86,90 @@ async def test_remind_list_and_cancel_in_the_users_zone(road: App, clock: FixedC
     assert sorted(await states(engine)) == ["cancelled", "pending"]
 
 
-@pytest.mark.parametrize("text", ["/remind", "/remind 25:00 x", "/remind 10m", "/remind soon 물", "/remind cancel x"])
-async def test_bad_reminders_get_the_usage_line_and_store_nothing(road: App, engine: AsyncEngine, text: str) -> None:
+async def say(app: App, text: str) -> str:
     reply = RecordingResponder()
-    await road.dispatcher.handle(dm(text), reply)
-    assert "사용법: /remind" in reply.all_text()
+    await app.dispatcher.handle(dm(text), reply)
+    return reply.all_text()
+
+
+async def test_a_reminders_number_stays_when_an_earlier_one_is_sent_or_cancelled(
+    road: App, clock: FixedClock, messenger: RecordingMessenger
+) -> None:
+    clock.set(datetime(2026, 11, 26, 3, 0, tzinfo=UTC))
+    assert "/remind cancel 1" in await say(road, "/remind 10분 뒤 물 마시기")
+    await say(road, "/remind 20분 뒤 스트레칭")
+    await say(road, "/remind 30분 뒤 환기하기")
+    clock.advance(minutes=10)
+    await run_clock_once(road)
+    assert [reply.sections[0].body for _, reply, _ in messenger.pushed] == ["물 마시기"]
+    listing = await say(road, "/remind list")
+    assert "#1" not in listing and "#2 · " in listing and "#3 · " in listing
+    assert "환기하기" in await say(road, "/remind cancel 3")  # still the one shown as 3, not the third position
+    assert "1번 알림은 이미 보냈거나 취소했어요" in await say(road, "/remind cancel 1")
+    assert "/remind cancel 4" in await say(road, "/remind 내일 아침 8시 약 먹기")  # numbers are never reused
+    listing = await say(road, "/remind list")
+    assert "#2 · 11월 26일 (목) 오후 12:20 — 스트레칭\n#4 · 11월 27일 (금) 오전 8:00 — 약 먹기" in listing
+
+
+async def test_a_reminder_from_before_numbers_is_listed_and_cancelled_under_its_push_id(
+    road: App, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    await say(road, "/remind 10m 새 알림")
+    async with engine.connect() as conn:
+        user_id = (await conn.scalars(select(OutboxRow.user_id))).one()
+    async with road.uow() as uow:
+        await uow.outbox.add(
+            NewPush(
+                dedupe_key=f"remind:{user_id}:0123456789abcdef0123456789abcdef",  # the old random key
+                kind="reminder",
+                document=PushDocument(key="remind.fire", title_key="remind.title", text="옛 알림"),
+                due_at=clock.now() + timedelta(hours=1),
+                user_id=user_id,
+            ),
+            now=clock.now(),
+        )
+        await uow.commit()
+    async with engine.connect() as conn:
+        old = max((await conn.scalars(select(OutboxRow.id))).all())
+    listing = await say(road, "/remind list")
+    assert "#1 · " in listing and f"#{old} · " in listing
+    assert "옛 알림" in await say(road, f"/remind cancel {old}")
+    expected = 3 if old == 2 else 2  # a new number steps over a push id an old reminder was shown under
+    assert f"/remind cancel {expected})" in await say(road, "/remind 5m 다음 알림")
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("/remind", "사용법: /remind"),
+        ("/remind 10m", "사용법: /remind"),
+        ("/remind cancel x", "사용법: /remind"),
+        ("/remind 25:00 x", "25:00는 없는 시각이에요"),
+        ("/remind soon 물", "언제인지 정확히 읽지 못했어요. 예: /remind 내일 아침 8시 약 먹기"),
+        ("/remind 내일 약 먹기", "내일 몇 시에 알려 드릴까요?"),
+        ("/remind 8시쯤 약 먹기", "대략적인 시각으로는 알림을 맞출 수 없어요"),
+        ("/remind 오후 13시 약", "‘오후 13시’에는 서로 맞지 않는 말이 섞여 있어요"),
+        ("/remind 2월 30일 9시 약", "2월 30일은 없는 날짜예요"),
+        ("/remind 다음 주 9시 회의", "그 주의 무슨 요일인지도 알려 주세요"),
+    ],
+)
+async def test_bad_reminders_are_refused_with_the_reason_and_store_nothing(
+    road: App, engine: AsyncEngine, text: str, answer: str
+) -> None:
+    assert answer in await say(road, text)
     assert await states(engine) == []
+
+
+async def test_a_past_or_far_time_is_refused_naming_it_in_the_users_language(road: App, clock: FixedClock) -> None:
+    clock.set(datetime(2026, 12, 3, 1, 15, tzinfo=UTC))  # 10:15 in Seoul
+    assert "12월 3일 (목) 오전 9:00는 이미 지났어요" in await say(road, "/remind 오늘 9시 회의")
+    assert "2027년 12월 4일 (토) 오전 9:00는 너무 먼 날이에요" in await say(road, "/remind 2027-12-04 9:00 회의")
+    await say(road, "/lang en")
+    assert "Thu, Dec 3, 9:00 AM has already passed" in await say(road, "/remind today 9am meeting")
+    assert "I couldn't tell exactly when" in await say(road, "/remind someday meeting")
+    assert "I'll remind you on Fri, Dec 4, 7:00 AM: run\n(#1 · to cancel: /remind cancel 1)" in await say(
+        road, "/remind run tomorrow 7am"
+    )
 
 
 async def test_the_same_dedupe_key_twice_is_one_push(

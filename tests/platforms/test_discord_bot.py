@@ -367,8 +367,9 @@ async def test_usage_notes_in_a_server_are_private_and_mentions_never_ping(
     server = discord_server
     async with gateway(dc_app, server):
         asked = await ask(server, "remind", {"what": "언젠가 뭔가"}, guild_id=GUILD_ID, channel_id=CHANNEL_ID)
-        await server.wait_for(lambda: "사용법" in answer_of(server, asked), within=10, what="the usage note")
-        [note] = [m for m in server.interaction_messages(asked) if "사용법" in m.content]
+        refused = "정확히 읽지 못했어요"  # no time in it: refused with an example
+        await server.wait_for(lambda: refused in answer_of(server, asked), within=10, what="the usage note")
+        [note] = [m for m in server.interaction_messages(asked) if refused in m.content]
         assert note.ephemeral  # only the asker sees it; the public "thinking…" placeholder is gone
         loud = await ask(server, "remind", {"what": "10m @everyone 회의"}, guild_id=GUILD_ID, channel_id=CHANNEL_ID)
         await server.wait_for(lambda: "알려 드릴게요" in answer_of(server, loud), within=10)

@@ -7,6 +7,7 @@ import string
 
 import pytest
 
+from core.domain.particles import pair_for
 from core.domain.values import Locale
 from core.i18n import catalog, read_catalog
 from core.products import registered
@@ -52,3 +53,32 @@ def test_english_has_no_hangul_and_korean_is_korean(locale: Locale) -> None:
 def test_formatting_fills_named_parameters() -> None:
     assert "5회" in catalog().text(Locale.KO, "worry.over_quota", limit=5, cost=20, balance=0)
     assert "5 free" in catalog().text(Locale.EN, "worry.over_quota", limit=5, cost=20, balance=0)
+
+
+_RAW_PAIR = re.compile(r"\((?:은|는|이|가|을|를|으|과|와|아|야|예요|이에요|이라)\)")
+
+
+def test_korean_messages_choose_their_particles_instead_of_leaving_both() -> None:
+    raw = {key: text for key, text in messages(Locale.KO).items() if _RAW_PAIR.search(text)}
+    assert raw == {}, "write {name:은}, {name:으로} … instead of 은(는), (으)로"
+
+
+@pytest.mark.parametrize("locale", list(Locale))
+def test_every_format_spec_is_a_particle_in_korean_and_there_are_none_in_english(locale: Locale) -> None:
+    specs = {
+        (key, spec)
+        for key, text in messages(locale).items()
+        for _, name, spec, _ in string.Formatter().parse(text)
+        if name is not None and spec
+    }
+    if locale is Locale.EN:
+        assert specs == set()
+    else:
+        assert specs and all(pair_for(spec) is not None for _, spec in specs), specs
+
+
+def test_every_message_formats_with_its_placeholders_filled() -> None:
+    for locale in Locale:
+        for key, text in messages(locale).items():
+            values = dict.fromkeys(placeholders(text), "3")
+            assert "{" not in catalog().text(locale, key, **values).replace("{{", ""), key

@@ -10,6 +10,8 @@ from core.inbound import Invocation
 from core.products import registered
 from core.products.account.commands import SetLanguage, SetTimezone, Start
 from core.products.counseling.commands import AskWorry, MarkHelpful
+from core.products.diary.commands import SetDiaryNudge
+from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
 from core.routing import VerbTable, encode_action, parse_text
 
 TABLE = VerbTable(verb for product in registered() for verb in product.verbs)
@@ -82,3 +84,32 @@ def test_tampered_helpful_action_is_refused() -> None:
 def test_every_verb_has_a_unique_name() -> None:
     names = [n for v in VERBS for n in (v.name, *v.aliases)]
     assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/remind 내일 아침 8시 약 먹기", SetReminder(phrase="내일 아침 8시 약 먹기")),
+        ("/remind 약 먹기  내일 8시 ", SetReminder(phrase="약 먹기  내일 8시")),  # the use case reads when, and where
+        ("/알림 10분 뒤에 물 마시기", SetReminder(phrase="10분 뒤에 물 마시기")),
+        ("/remind list", ListReminders()),
+        ("/remind cancel 3", CancelReminder(number=3)),
+        ("/remind 취소 #12", CancelReminder(number=12)),
+        ("/remind diary 21:30", SetDiaryNudge(hour=21, minute=30)),
+        ("/remind diary 오후 9시 30분", SetDiaryNudge(hour=21, minute=30)),
+        ("/remind 일기 9pm", SetDiaryNudge(hour=21, minute=0)),
+        ("/remind diary off", SetDiaryNudge(hour=None)),
+    ],
+)
+def test_remind_passes_the_phrase_and_reads_daily_times(text: str, expected: object) -> None:
+    assert command(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["/remind", "/remind cancel", "/remind cancel 0", "/remind cancel x", "/remind diary 25:00", "/remind diary 9시쯤"],
+)
+def test_bad_remind_arguments_get_a_usage_line(text: str) -> None:
+    with pytest.raises(UsageError) as error:
+        command(text)
+    assert error.value.key in {"remind.usage", "remind.diary_usage"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import re
+from datetime import time
 
 from core.commands import Command
+from core.domain.time_phrases import read_clock_time
 from core.errors import UsageError
 from core.inbound import Invocation
 from core.products.diary.commands import (
@@ -19,16 +20,14 @@ from core.products.diary.commands import (
 from core.registration import DIRECT, Verb, Words
 from core.routing import cursor, number
 
-_CLOCK_TIME = re.compile(r"^(?P<hour>\d{1,2}):(?P<minute>\d{2})$")
-
 
 def diary_nudge(args: tuple[str, ...]) -> Command:
     if len(args) == 1 and args[0].lower() in {"off", "끄기", "취소"}:
         return SetDiaryNudge(hour=None)
-    match = _CLOCK_TIME.match(args[0]) if len(args) == 1 else None
-    if match is None or int(match["hour"]) > 23 or int(match["minute"]) > 59:
+    read = read_clock_time(" ".join(args)) if args else None
+    if not isinstance(read, time):
         raise UsageError("remind.diary_usage")
-    return SetDiaryNudge(hour=int(match["hour"]), minute=int(match["minute"]))
+    return SetDiaryNudge(hour=read.hour, minute=read.minute)
 
 
 def _diary(inv: Invocation) -> Command:

@@ -9,8 +9,8 @@ from core.commands import Command
 
 @dataclass(frozen=True, kw_only=True)
 class SetReminder(Command):
-    when: str  # as typed ("10m", "21:30", "오후 9시"); read in the user's zone by the use case
-    text: str
+    phrase: str  # as typed, when and what together ("내일 아침 8시 약 먹기", "약 먹기 10분 뒤"): the use case reads
+    # the time words in the user's zone (core.domain.time_phrases) and keeps the rest as the reminder's text
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,4 +20,4 @@ class ListReminders(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class CancelReminder(Command):
-    position: int  # as numbered by /remind list
+    number: int  # the reminder's own number, as /remind list shows it (it never changes)

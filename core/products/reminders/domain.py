@@ -1,61 +1,65 @@
-"""Reading when a reminder is due: "10m", "2h30m", "10분", "21:30", "오후 9시 30분" — in the user's zone."""
+"""A reminder's own number: given once, per person, and never changed by what happens to the others.
+
+When is read by core.domain.time_phrases. The number lives in the push's dedupe key, `remind:{user}:{n}`
+(unique, so two reminders written at once cannot share one: the second takes the next number), and is read
+back from it — no column of its own. A new reminder takes one more than the highest number the person's
+reminders have ever had, sent and cancelled ones included, so "/remind cancel 3" after #1 went out still
+means the one shown as 3.
+
+Two kinds of reminder carry no number of their own: those written before numbers existed (a random key) and,
+after /link folded one account into another, the folded account's reminders whose number the person already
+uses. They are shown under their push id — unique and stable, if long (a new number steps over it); the rest keep
+the number they had.
+"""
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from collections.abc import Iterable
+from typing import Final
 
-MAX_AHEAD = timedelta(days=365)
-MAX_TEXT = 500
+from core.domain.outbox import PushItem
 
-_DURATION = re.compile(
-    r"^(?:(?P<d>\d{1,3})(?:d|일))?(?:(?P<h>\d{1,4})(?:h|시간))?(?:(?P<m>\d{1,5})(?:m|min|분))?(?:(?P<s>\d{1,5})(?:s|초))?$"
-)
-_CLOCK = re.compile(
-    r"^(?P<ampm>오전|오후|am|pm)?(?P<h>\d{1,2})(?::(?P<m>\d{2})|시(?:(?P<m2>\d{1,2})분)?|(?P<ap2>am|pm))?$"
-)
+MAX_TEXT: Final = 500
+
+_KEY: Final = re.compile(r"^remind:(?P<user>\d+):(?P<n>\d{1,9})$")
 
 
-def parse_when(token: str, *, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """The aware UTC instant `token` names, or None when it names none (or one in the past or too far)."""
-    compact = token.strip().lower().replace(" ", "")
-    if not compact:
-        return None
-    due = _relative(compact, now) or _time_of_day(compact, now, zone)
-    if due is None or due <= now or due - now > MAX_AHEAD:
-        return None
-    return due
+def reminder_key(user_id: int, number: int) -> str:
+    return f"remind:{user_id}:{number}"
 
 
-def _relative(compact: str, now: datetime) -> datetime | None:
-    match = _DURATION.match(compact)
-    if match is None or not any(match.groupdict().values()):
-        return None
-    parts = {k: int(v) for k, v in match.groupdict().items() if v}
-    delta = timedelta(
-        days=parts.get("d", 0), hours=parts.get("h", 0), minutes=parts.get("m", 0), seconds=parts.get("s", 0)
-    )
-    return now + delta if delta > timedelta(0) else None
+def _from_key(dedupe_key: str) -> tuple[int, int] | None:
+    found = _KEY.match(dedupe_key)
+    return (int(found["user"]), int(found["n"])) if found else None
 
 
-def _time_of_day(compact: str, now: datetime, zone: ZoneInfo) -> datetime | None:
-    match = _CLOCK.match(compact)
-    if match is None or (
-        match.group("m") is None and match.group("m2") is None and not compact.endswith(("시", "am", "pm"))
-    ):
-        return None
-    hour = int(match.group("h"))
-    minute = int(match.group("m") or match.group("m2") or 0)
-    meridiem = match.group("ampm") or match.group("ap2")
-    if meridiem in {"오후", "pm"} and hour < 12:
-        hour += 12
-    elif meridiem in {"오전", "am"} and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        return None
-    local_now = now.astimezone(zone)
-    candidate = datetime.combine(local_now.date(), time(hour, minute), tzinfo=zone)
-    if candidate <= local_now:
-        candidate = datetime.combine(local_now.date() + timedelta(days=1), time(hour, minute), tzinfo=zone)
-    return candidate.astimezone(UTC)
+def reminder_numbers(items: Iterable[PushItem], *, user_id: int) -> dict[int, int]:
+    """Push id → the number the person sees, for all their reminders (any state)."""
+    numbers: dict[int, int] = {}
+    others: list[tuple[int, int | None]] = []
+    for item in sorted(items, key=lambda i: i.id):
+        keyed = _from_key(item.dedupe_key)
+        if keyed is not None and keyed[0] == user_id:
+            numbers[item.id] = keyed[1]
+        else:
+            others.append((item.id, keyed[1] if keyed else None))
+    taken = set(numbers.values())
+    for push_id, number in others:
+        if number is not None and number not in taken:
+            numbers[push_id] = number
+            taken.add(number)
+        else:
+            numbers[push_id] = push_id
+    return numbers
+
+
+def next_reminder_number(items: Iterable[PushItem], *, user_id: int) -> int:
+    """One more than the highest number the person's reminders have had, stepping over a push id that one of them
+    is shown under."""
+    items = list(items)
+    shown = set(reminder_numbers(items, user_id=user_id).values())
+    number = 1 + max((keyed[1] for item in items if (keyed := _from_key(item.dedupe_key))), default=0)
+    while number in shown:
+        number += 1
+    return number

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
 from zoneinfo import ZoneInfo
 
 from core.domain.outbox import NewPush, PushDocument
+from core.domain.time_phrases import TimeRefusal, read_time_phrase
 from core.errors import LimitExceeded, UsageError
+from core.i18n import format_moment
 from core.ports import Clock, UnitOfWorkFactory
 from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
-from core.products.reminders.domain import MAX_TEXT, parse_when
+from core.products.reminders.domain import MAX_TEXT, next_reminder_number, reminder_key, reminder_numbers
 from core.usecases.context import Context
 from core.usecases.safety_gate import SafetyGate
 
 KIND = "reminder"
 MAX_PENDING = 50
+_NUMBER_TRIES = 20  # numbers taken by reminders written at the same moment
 
 
 class RemindersService:
@@ -26,54 +28,82 @@ class RemindersService:
     async def set(self, command: SetReminder, ctx: Context) -> None:
         now = self._clock.now()
         zone = ZoneInfo(ctx.user.timezone)
-        due = parse_when(command.when, now=now, zone=zone)
-        if due is None:
+        read = read_time_phrase(command.phrase, now=now, zone=zone)
+        if isinstance(read, TimeRefusal):
+            if await self._gate.screen(command.phrase, ctx, source="reminder"):
+                return  # crisis words come first, readable time or not
+            at = format_moment(read.due, zone=zone, locale=ctx.locale, now=now) if read.due else ""
+            raise UsageError(read.key, phrase=read.phrase, at=at)
+        text = read.rest
+        if not text:
             raise UsageError("remind.usage")
-        if len(command.text) > MAX_TEXT:
-            raise LimitExceeded("input.too_long", limit=f"{MAX_TEXT:,}", size=f"{len(command.text):,}")
-        if await self._gate.screen(command.text, ctx, source="reminder"):
+        if len(text) > MAX_TEXT:
+            raise LimitExceeded("input.too_long", limit=f"{MAX_TEXT:,}", size=f"{len(text):,}")
+        if await self._gate.screen(text, ctx, source="reminder"):
             return
         async with self._uow() as uow:
             if len(await uow.outbox.pending_of(ctx.user.id, KIND)) >= MAX_PENDING:
                 raise LimitExceeded("remind.too_many", limit=MAX_PENDING)
-            await uow.outbox.add(
-                NewPush(
-                    # keyed by the platform update when known: the same /remind handled again sets one reminder
-                    dedupe_key=f"remind:{ctx.user.id}:{ctx.incoming.update_key or uuid.uuid4().hex}",
+            everything = await uow.outbox.all_of(ctx.user.id, KIND)
+            update = ctx.incoming.update_key
+            if update is not None and any(p.document.params.get("update") == update for p in everything):
+                # the same platform update handled again (after a crash): that reminder is set already
+                done = next(p for p in everything if p.document.params.get("update") == update)
+                number = reminder_numbers(everything, user_id=ctx.user.id).get(done.id, done.id)
+                await ctx.say(
+                    "remind.set",
+                    at=format_moment(done.due_at, zone=zone, locale=ctx.locale, now=now),
+                    text=text,
+                    n=number,
+                )
+                return
+            first = next_reminder_number(everything, user_id=ctx.user.id)
+            for number in range(first, first + _NUMBER_TRIES):
+                push = NewPush(
+                    dedupe_key=reminder_key(ctx.user.id, number),
                     kind=KIND,
-                    document=PushDocument(key="remind.fire", title_key="remind.title", text=command.text),
-                    due_at=due,
+                    document=PushDocument(
+                        key="remind.fire",
+                        title_key="remind.title",
+                        text=text,
+                        params={"n": number, **({"update": update} if update else {})},
+                    ),
+                    due_at=read.due,
                     user_id=ctx.user.id,
-                ),
-                now=now,
-            )
+                )
+                if await uow.outbox.add(push, now=now):
+                    break
+            else:
+                raise RuntimeError("no free reminder number")
             await uow.commit()
-        local = due.astimezone(zone)
-        await ctx.say("remind.set", at=local.strftime("%m-%d %H:%M"), text=command.text)
+        at = format_moment(read.due, zone=zone, locale=ctx.locale, now=now)
+        await ctx.say("remind.set", at=at, text=text, n=number)
 
     async def list(self, command: ListReminders, ctx: Context) -> None:
         async with self._uow() as uow:
             items = await uow.outbox.pending_of(ctx.user.id, KIND)
+            numbers = reminder_numbers(await uow.outbox.all_of(ctx.user.id, KIND), user_id=ctx.user.id)
         if not items:
             await ctx.say("remind.none")
             return
-        zone = ZoneInfo(ctx.user.timezone)
+        zone, now = ZoneInfo(ctx.user.timezone), self._clock.now()
         lines = [
-            f"{n}. {item.due_at.astimezone(zone).strftime('%m-%d %H:%M')} — {item.document.text or ''}"
-            for n, item in enumerate(items, start=1)
+            f"#{numbers.get(item.id, item.id)} · {format_moment(item.due_at, zone=zone, locale=ctx.locale, now=now)}"
+            f" — {item.document.text or ''}"
+            for item in items
         ]
         await ctx.say("remind.list", items="\n".join(lines))
 
     async def cancel(self, command: CancelReminder, ctx: Context) -> None:
         async with self._uow() as uow:
-            items = await uow.outbox.pending_of(ctx.user.id, KIND)
-            if command.position > len(items):
-                await ctx.say("remind.no_such", position=command.position)
-                return
-            item = items[command.position - 1]
-            cancelled = await uow.outbox.cancel(item.id)
+            everything = await uow.outbox.all_of(ctx.user.id, KIND)
+            numbers = reminder_numbers(everything, user_id=ctx.user.id)
+            pending = {item.id for item in await uow.outbox.pending_of(ctx.user.id, KIND)}
+            named = [item for item in everything if numbers[item.id] == command.number]
+            chosen = next((item for item in named if item.id in pending), None)
+            cancelled = chosen is not None and await uow.outbox.cancel(chosen.id)
             await uow.commit()
-        if not cancelled:  # it went out in the meantime
-            await ctx.say("remind.no_such", position=command.position)
+        if chosen is None or not cancelled:  # never was, or it went out (or was cancelled) before
+            await ctx.say("remind.gone" if named else "remind.no_such", n=command.number)
             return
-        await ctx.say("remind.cancelled", text=item.document.text or "")
+        await ctx.say("remind.cancelled", text=chosen.document.text or "")

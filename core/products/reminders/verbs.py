@@ -9,8 +9,6 @@ from core.products.diary import diary_nudge
 from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
 from core.registration import Verb, Words
 
-_MERIDIEM = {"오전", "오후", "am", "pm"}
-
 
 def _remind(inv: Invocation) -> Command:
     args = inv.args
@@ -22,15 +20,11 @@ def _remind(inv: Invocation) -> Command:
     if head in {"list", "목록"} and len(args) == 1:
         return ListReminders()
     if head in {"cancel", "취소"}:
-        if len(args) == 2 and args[1].isdecimal() and len(args[1]) < 6 and 0 < int(args[1]) < 10_000:
-            return CancelReminder(position=int(args[1]))
+        number = args[1].removeprefix("#") if len(args) == 2 else ""
+        if number.isdecimal() and len(number) < 6 and int(number) > 0:
+            return CancelReminder(number=int(number))
         raise UsageError("remind.usage")
-    taken = 2 if head in _MERIDIEM and len(args) > 1 else 1
-    when = "".join(args[:taken])
-    text = inv.rest.split(None, taken)[taken].strip() if len(inv.rest.split(None, taken)) > taken else ""
-    if not text:
-        raise UsageError("remind.usage")
-    return SetReminder(when=when, text=text)
+    return SetReminder(phrase=inv.rest.strip())  # when and what are told apart by the use case, in the user's zone
 
 
 VERBS: tuple[Verb, ...] = (
