@@ -389,3 +389,12 @@ async def test_a_push_carries_buttons_in_the_recipients_language_and_a_press_wor
     pressed = RecordingResponder()
     await road.dispatcher.handle(replace(dm(None, user="minji"), action=button.action), pressed)
     assert "Thank you" in pressed.all_text()  # the button did what it says: consent given
+
+
+async def test_the_same_remind_update_handled_twice_sets_one_reminder(road: App, engine: AsyncEngine) -> None:
+    update = replace(dm("/remind 내일 아침 8시 약 먹기", user="minji"), update_key="terminal:42")
+    first, again = RecordingResponder(), RecordingResponder()
+    await road.dispatcher.handle(update, first)
+    await road.dispatcher.handle(update, again)  # after a crash, the inbox hands the same update over again
+    assert await states(engine) == ["pending"]
+    assert "#1" in first.all_text() and "#1" in again.all_text()
