@@ -30,7 +30,7 @@ from core.bootstrap import bootstrap
 from core.domain.values import ChatKind, Locale, Persona
 from core.inbound import ChatRef, IncomingMessage, Sender
 from core.ports import ChatMessage, MessageRef, ModelCall
-from core.products.counseling.domain import build_prompt
+from core.products.counseling.prompts import build_prompt
 from core.replies import Reply
 from core.settings import Settings
 from tests.servers.openai_compatible import FakeOpenAIServer, RecordedRequest

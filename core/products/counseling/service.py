@@ -25,7 +25,8 @@ from core.ports import (
     UnitOfWorkFactory,
 )
 from core.products.counseling.commands import AskWorry, MarkHelpful, StartNewConversation
-from core.products.counseling.domain import build_prompt, over_quota
+from core.products.counseling.domain import over_quota
+from core.products.counseling.prompts import build_prompt
 from core.products.points import POINTS_EXTRA_WORRY
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
