@@ -21,10 +21,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from bots.shared.inbox import InboxIntake
 from bots.shared.starting import Backoff, PlatformStarter, PlatformState
 from core.adapters.db.migrate import SchemaState, read_schema_state
 from core.bootstrap import App
+from core.usecases.inbox_intake import InboxIntake
 
 logger = logging.getLogger(__name__)
 

@@ -51,6 +51,7 @@ from core.usecases.announcements import AnnouncementService
 from core.usecases.code_guard import CodeGuard
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
+from core.usecases.inbox_intake import Handle, InboxIntake
 from core.usecases.model_budget import ModelBudget
 from core.usecases.outbox_relay import OutboxRelay
 from core.usecases.retention import RetentionService
@@ -89,6 +90,18 @@ class App:
             batch_size=self.settings.push_batch_size,
             lease=timedelta(seconds=self.settings.push_lease_seconds),
             queue_grace=queue_grace or QUEUE_GRACE,
+        )
+
+    def inbox_intake(self, platform: str, handle: Handle) -> InboxIntake:
+        """The durable inbox for one platform's updates, handing each stored update to `handle`."""
+        return InboxIntake(
+            uow=self.uow,
+            clock=self.clock,
+            platform=platform,
+            handle=handle,
+            lease=timedelta(seconds=self.settings.inbox_lease_seconds),
+            first_retry=timedelta(seconds=self.settings.inbox_retry_seconds),
+            max_attempts=self.settings.inbox_max_attempts,
         )
 
     async def aclose(self) -> None:

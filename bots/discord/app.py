@@ -24,12 +24,12 @@ from bots.discord.responder import ChannelResponder, InteractionResponder
 from bots.discord.sdk_endpoints import use_api_base, use_gateway
 from bots.discord.slash_commands import CatalogTranslator, build_tree
 from bots.discord.translate import PLATFORM, from_interaction, from_message
-from bots.shared.inbox import InboxIntake, ReplyJournal, recover_forever
 from bots.shared.streaming import ThrottledResponder
 from core.bootstrap import App
 from core.domain.values import ChatKind, locale_from_platform
 from core.inbound import IncomingMessage
 from core.ports import Responder
+from core.usecases.inbox_intake import ReplyJournal, recover_forever
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ class DiscordBot:
     def __init__(self, app: App, client: discord.Client) -> None:
         self.app = app
         self.client = client
-        self.inbox = InboxIntake(app, PLATFORM, self._handle_stored)
+        self.inbox = app.inbox_intake(PLATFORM, self._handle_stored)
         self._live: dict[str, discord.Interaction] = {}
 
     @property

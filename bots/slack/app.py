@@ -19,7 +19,6 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bots.shared.inbox import InboxIntake, ReplyJournal, recover_forever
 from bots.shared.streaming import ThrottledResponder
 from bots.slack.responder import HomeResponder, SlackResponder
 from bots.slack.translate import PLATFORM, from_action, from_command, from_mention, from_message
@@ -27,6 +26,7 @@ from core.bootstrap import App
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
 from core.ports import Responder
+from core.usecases.inbox_intake import ReplyJournal, recover_forever
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class SlackBot:
         self.app = app
         self.client = client
         self._locales: OrderedDict[str, str | None] = OrderedDict()
-        self.inbox = InboxIntake(app, PLATFORM, self._handle_stored)
+        self.inbox = app.inbox_intake(PLATFORM, self._handle_stored)
 
     async def locale_of(self, user_id: str) -> str | None:
         """The user's Slack locale (users.info include_locale), asked once per user and process."""

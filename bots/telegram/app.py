@@ -15,13 +15,13 @@ from telegram import Bot, BotCommand, BotCommandScopeDefault, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, TypeHandler
 
-from bots.shared.inbox import InboxIntake, ReplyJournal, recover_forever
 from bots.shared.streaming import ThrottledResponder
 from bots.telegram.responder import TelegramResponder, call_telegram
 from bots.telegram.translate import PLATFORM, translate
 from core.bootstrap import App
 from core.domain.values import ChatKind, Locale
 from core.ports import Responder
+from core.usecases.inbox_intake import ReplyJournal, recover_forever
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ class TelegramBot:
     def __init__(self, app: App, bot: Bot) -> None:
         self.app = app
         self.bot = bot
-        self.inbox = InboxIntake(app, PLATFORM, self._handle_stored)
+        self.inbox = app.inbox_intake(PLATFORM, self._handle_stored)
 
     @property
     def username(self) -> str:

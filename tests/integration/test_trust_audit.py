@@ -23,7 +23,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from bots.shared.inbox import InboxIntake, ReplyJournal
 from core.adapters.clock import SystemClock
 from core.adapters.crypto import FernetCipher, PlainCipher, new_key
 from core.adapters.db.migrate import alembic_config
@@ -47,6 +46,7 @@ from core.ports import Locks, MessageRef, ModelCall, StreamEvent
 from core.products.points import POINTS_EXTRA_WORRY
 from core.replies import Reply
 from core.settings import Settings
+from core.usecases.inbox_intake import InboxIntake, ReplyJournal
 from tests.conftest import dm
 from tests.fakes import FixedClock, RecordingMessenger, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
 from tests.integration.test_delivery import run_clock_once
@@ -846,7 +846,7 @@ def terminal_inbox(app: App, chat: RecordingResponder) -> InboxIntake:
         update = json.loads(payload)
         await app.dispatcher.handle(journal.message(dm(update["text"], user=update["user"])), journal.wrap(chat))
 
-    return InboxIntake(app, "terminal", handle)
+    return app.inbox_intake("terminal", handle)
 
 
 def worry_update(text: str = "요즘 잠이 잘 안 와요", user: str = "minji") -> str:
@@ -957,8 +957,8 @@ async def test_k10_a_long_handler_keeps_its_update_and_a_dead_holders_is_taken_a
         runs.append(payload)
         await release.wait()
 
-    first = InboxIntake(app, "terminal", slow)
-    other = InboxIntake(app, "terminal", slow)  # another process receiving the same platform
+    first = app.inbox_intake("terminal", slow)
+    other = app.inbox_intake("terminal", slow)  # another process receiving the same platform
     inbox_id = await first.accept("long", "{}")
     assert inbox_id is not None
     handling = asyncio.create_task(first.process(inbox_id))
@@ -971,7 +971,7 @@ async def test_k10_a_long_handler_keeps_its_update_and_a_dead_holders_is_taken_a
     assert runs == ["{}"] and (await inbox_row(engine, inbox_id)).state == "done"
 
     release.clear()
-    crashed = InboxIntake(app, "terminal", slow)
+    crashed = app.inbox_intake("terminal", slow)
     inbox_id = await crashed.accept("crash", "{}")
     assert inbox_id is not None
     dying = asyncio.create_task(crashed.process(inbox_id))

@@ -194,7 +194,7 @@ class CounselingService:
     async def _resume(self, worry: Worry, ctx: Context) -> Reserved:
         """Go on with a worry an earlier attempt at the same update recorded but did not answer (it crashed or
         failed): no second row, quota count or charge. What that attempt said is said again in the same order,
-        which the inbox's reply journal turns into edits of the messages it sent (bots/shared/inbox.py)."""
+        which the inbox's reply journal turns into edits of the messages it sent (core/usecases/inbox_intake.py)."""
         async with self._uow() as uow:
             history: list[Turn] = []
             if worry.conversation_id is not None:

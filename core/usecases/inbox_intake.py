@@ -22,10 +22,9 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
-from core.bootstrap import App
 from core.domain.inbox import DueUpdate, TakenUpdate, retry_delay
 from core.inbound import IncomingMessage
-from core.ports import MessageRef, Responder
+from core.ports import Clock, MessageRef, Responder, UnitOfWorkFactory
 from core.replies import Reply
 
 logger = logging.getLogger(__name__)
@@ -44,8 +43,8 @@ class ReplyJournal:
     before. The one message a crash can still double is one sent in the instant before its id was stored.
     """
 
-    def __init__(self, app: App, taken: TakenUpdate) -> None:
-        self._app = app
+    def __init__(self, uow: UnitOfWorkFactory, taken: TakenUpdate) -> None:
+        self._uow = uow
         self._taken = taken
         self._sent: list[str] = list(taken.replies)
         self._next = 0
@@ -75,7 +74,7 @@ class ReplyJournal:
                 return ref
             ref = await inner.send(reply)
             self._sent.append(ref.id)
-            async with self._app.uow() as uow:
+            async with self._uow() as uow:
                 kept = await uow.inbox.record_replies(self._taken.id, attempt=self.attempt, replies=self._sent)
                 await uow.commit()
             if not kept:
@@ -104,14 +103,24 @@ Handle = Callable[[str, ReplyJournal], Coroutine[Any, Any, None]]
 class InboxIntake:
     """`accept` before answering the platform; `process` after. `recover` takes what a crash or a failure left."""
 
-    def __init__(self, app: App, platform: str, handle: Handle) -> None:
-        self._app = app
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        platform: str,
+        handle: Handle,
+        lease: timedelta,
+        first_retry: timedelta,
+        max_attempts: int,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
         self._platform = platform
         self._handle = handle
-        settings = app.settings
-        self.lease = timedelta(seconds=settings.inbox_lease_seconds)
-        self.first_retry = timedelta(seconds=settings.inbox_retry_seconds)
-        self.max_attempts = settings.inbox_max_attempts
+        self.lease = lease
+        self.first_retry = first_retry
+        self.max_attempts = max_attempts
 
     @property
     def heartbeat_seconds(self) -> float:
@@ -120,8 +129,8 @@ class InboxIntake:
     async def accept(self, event_id: str, payload: str) -> int | None:
         """The inbox row id, or None when this update was received before (a retry or a repeat). Other processes
         leave it to this one for a lease; after that, `recover` anywhere takes it."""
-        now = self._app.clock.now()
-        async with self._app.uow() as uow:
+        now = self._clock.now()
+        async with self._uow() as uow:
             inbox_id = await uow.inbox.accept(
                 platform=self._platform, event_id=event_id, payload=payload, now=now, due_at=now + self.lease
             )
@@ -129,13 +138,13 @@ class InboxIntake:
         return inbox_id
 
     async def process(self, inbox_id: int) -> None:
-        now = self._app.clock.now()
-        async with self._app.uow() as uow:
+        now = self._clock.now()
+        async with self._uow() as uow:
             taken = await uow.inbox.claim(inbox_id, now=now, lease_until=now + self.lease)
             await uow.commit()
         if taken is None:
             return  # done, dead, or held by a live process
-        journal = ReplyJournal(self._app, taken)
+        journal = ReplyJournal(self._uow, taken)
         handling: asyncio.Task[None] = asyncio.create_task(self._handle(taken.payload, journal))
         heartbeat = asyncio.create_task(self._keep_lease(taken, handling))
         try:
@@ -155,8 +164,8 @@ class InboxIntake:
             heartbeat.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await heartbeat
-        async with self._app.uow() as uow:
-            await uow.inbox.done(inbox_id, now=self._app.clock.now(), attempt=taken.attempt)
+        async with self._uow() as uow:
+            await uow.inbox.done(inbox_id, now=self._clock.now(), attempt=taken.attempt)
             await uow.commit()
 
     async def _keep_lease(self, taken: TakenUpdate, handling: asyncio.Task[None]) -> bool:
@@ -165,9 +174,9 @@ class InboxIntake:
         while True:
             await asyncio.sleep(self.heartbeat_seconds)
             try:
-                async with self._app.uow() as uow:
+                async with self._uow() as uow:
                     held = await uow.inbox.renew(
-                        taken.id, attempt=taken.attempt, lease_until=self._app.clock.now() + self.lease
+                        taken.id, attempt=taken.attempt, lease_until=self._clock.now() + self.lease
                     )
                     await uow.commit()
             except Exception:  # a database hiccup: try again at the next beat
@@ -178,9 +187,9 @@ class InboxIntake:
                 return False
 
     async def _failed(self, taken: TakenUpdate, error: Exception) -> None:
-        now = self._app.clock.now()
+        now = self._clock.now()
         reason = type(error).__name__
-        async with self._app.uow() as uow:
+        async with self._uow() as uow:
             if taken.attempt >= self.max_attempts:
                 await uow.inbox.bury(taken.id, attempt=taken.attempt, now=now, error=reason)
             else:
@@ -214,8 +223,8 @@ class InboxIntake:
         """Handle what is due: updates waiting for a retry, ones whose holder died (lease over) and ones accepted
         a lease ago and never taken — or, with `fresh_too` (the start of the only process receiving this
         platform's updates), every pending one. Returns how many were taken up."""
-        now = self._app.clock.now()
-        async with self._app.uow() as uow:
+        now = self._clock.now()
+        async with self._uow() as uow:
             due = await uow.inbox.due(platform=self._platform, now=now, fresh_too=fresh_too)
         exhausted = [update for update in due if update.attempts >= self.max_attempts]
         if exhausted:
@@ -231,9 +240,9 @@ class InboxIntake:
 
     async def _bury_exhausted(self, updates: Sequence[DueUpdate]) -> None:
         """Updates whose every attempt ended with its process dying (a poison update): dead, not tried again."""
-        now = self._app.clock.now()
+        now = self._clock.now()
         for update in updates:
-            async with self._app.uow() as uow:
+            async with self._uow() as uow:
                 buried = await uow.inbox.bury(update.id, attempt=update.attempts, now=now, error="lease expired")
                 await uow.commit()
             if buried:
