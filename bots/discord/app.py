@@ -27,6 +27,7 @@ from bots.discord.translate import PLATFORM, from_interaction, from_message
 from bots.shared.streaming import ThrottledResponder
 from core.bootstrap import App
 from core.domain.values import ChatKind, locale_from_platform
+from core.face import PlatformFace
 from core.inbound import IncomingMessage
 from core.ports import Responder
 from core.usecases.inbox_intake import ReplyJournal, recover_forever
@@ -79,7 +80,7 @@ def message_payload(message: discord.Message) -> dict[str, Any]:
 class DiscordBot:
     """What both ways in share: the inbox, translation, and answering through the core."""
 
-    def __init__(self, app: App, client: discord.Client) -> None:
+    def __init__(self, app: PlatformFace, client: discord.Client) -> None:
         self.app = app
         self.client = client
         self.inbox = app.inbox_intake(PLATFORM, self._handle_stored)
@@ -208,7 +209,7 @@ class ActionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"(?
 class GatewayClient(discord.AutoShardedClient):
     """The gateway bot. Sharded automatically: discord.py asks GET /gateway/bot for the shard count and URL."""
 
-    def __init__(self, app: App, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT) -> None:
+    def __init__(self, app: PlatformFace, *, guild_ready_timeout: float = GUILD_READY_TIMEOUT) -> None:
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True  # DMs carry their text without the privileged message-content intent

@@ -24,6 +24,7 @@ from bots.slack.responder import HomeResponder, SlackResponder
 from bots.slack.translate import PLATFORM, from_action, from_command, from_mention, from_message
 from core.bootstrap import App
 from core.domain.values import ChatKind
+from core.face import PlatformFace
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
 from core.ports import Responder
 from core.usecases.inbox_intake import ReplyJournal, recover_forever
@@ -35,7 +36,7 @@ LOCALE_CACHE = 10_000
 
 
 class SlackBot:
-    def __init__(self, app: App, client: AsyncWebClient) -> None:
+    def __init__(self, app: PlatformFace, client: AsyncWebClient) -> None:
         self.app = app
         self.client = client
         self._locales: OrderedDict[str, str | None] = OrderedDict()
@@ -122,7 +123,7 @@ def _user_of(kind: str, body: dict[str, Any]) -> str:
     return str(body.get("user", ""))
 
 
-def web_client(app: App) -> AsyncWebClient:
+def web_client(app: PlatformFace) -> AsyncWebClient:
     """slack_sdk does not retry 429s by default: the SDK's own handler waits out Retry-After."""
     return AsyncWebClient(
         token=app.settings.slack_bot_token,
@@ -139,7 +140,7 @@ def _quiet_bolt_logger() -> logging.Logger:
     return bolt_logger
 
 
-def build_bolt_app(app: App, *, socket_mode: bool = False) -> tuple[AsyncApp, SlackBot]:
+def build_bolt_app(app: PlatformFace, *, socket_mode: bool = False) -> tuple[AsyncApp, SlackBot]:
     """The Bolt app with maeum's listeners. Listeners record, ack, then hand over: they decide nothing."""
     settings = app.settings
     client = web_client(app)

@@ -20,6 +20,7 @@ from bots.telegram.responder import TelegramResponder, call_telegram
 from bots.telegram.translate import PLATFORM, translate
 from core.bootstrap import App
 from core.domain.values import ChatKind, Locale
+from core.face import PlatformFace
 from core.ports import Responder
 from core.usecases.inbox_intake import ReplyJournal, recover_forever
 
@@ -30,13 +31,13 @@ EDIT_INTERVAL_GROUP = 3.0  # and 20 a minute per group
 ALLOWED_UPDATES = ["message", "callback_query"]
 
 
-def menu(app: App, locale: Locale) -> list[BotCommand]:
+def menu(app: PlatformFace, locale: Locale) -> list[BotCommand]:
     """The / menu in one language: every listed verb of the registered products, with its summary."""
     return [BotCommand(verb.name, app.catalog.text(locale, verb.summary_key)[:256]) for verb in app.verbs.listed()]
 
 
 class TelegramBot:
-    def __init__(self, app: App, bot: Bot) -> None:
+    def __init__(self, app: PlatformFace, bot: Bot) -> None:
         self.app = app
         self.bot = bot
         self.inbox = app.inbox_intake(PLATFORM, self._handle_stored)
@@ -95,7 +96,7 @@ class TelegramBot:
         await self.app.dispatcher.handle(incoming, responder)
 
 
-def build_application(app: App) -> Application:  # type: ignore[type-arg]
+def build_application(app: PlatformFace) -> Application:  # type: ignore[type-arg]
     settings = app.settings
     assert settings.telegram_bot_token is not None
     return (
