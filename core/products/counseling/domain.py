@@ -1,13 +1,44 @@
-"""Dual counseling rules: persona prompts, history, data delimiting, cost and quota."""
+"""Dual counseling records and rules: worries, turns and feedback; persona prompts, history, data delimiting,
+cost and quota."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.domain.prompting import delimit
-from core.domain.records import Turn
-from core.domain.values import Locale, Persona
+from core.domain.values import ConversationId, Locale, Persona, UserId, WorryId
+
+
+@dataclass(frozen=True, kw_only=True)
+class Worry:
+    id: WorryId
+    user_id: UserId
+    conversation_id: ConversationId | None
+    created_at: datetime
+    text: str | None  # None when the user had not consented, or for crisis texts
+    crisis: bool
+    answered: bool = False
+    answered_offline: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class Turn:
+    """One utterance in a counseling conversation: the user's worry or one persona's answer."""
+
+    worry_id: WorryId
+    role: str  # "user", "F" or "T"
+    text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class Feedback:
+    worry_id: WorryId
+    persona: Persona
+    created_at: datetime
+
 
 PERSONA_INSTRUCTIONS: dict[Persona, dict[Locale, str]] = {
     Persona.F: {

@@ -14,7 +14,6 @@ from core.domain.budget import Room
 from core.domain.emotion import Emotion, classify
 from core.domain.outbox import NewPush, PushDocument, PushKind
 from core.domain.prompting import delimit
-from core.domain.records import Note
 from core.domain.values import Locale
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
 from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
@@ -26,6 +25,7 @@ from core.products.diary.domain import (
     PAGE_SIZE,
     PENDING_DIARY_TTL,
     DiaryEntry,
+    Note,
     Visibility,
     can_read,
     comment_key,
