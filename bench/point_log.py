@@ -44,8 +44,8 @@ from bench.machinery import POSTGRES_URL, ForeignLoad, private_schema
 from core.adapters.db.engine import async_url, create_sync_engine, session_factory
 from core.adapters.db.models import PointBalanceRow, PointLedgerRow
 from core.adapters.db.points import SqlAlchemyPoints, point_entry
-from core.domain.records import PointEntry
 from core.domain.values import UserId
+from core.products.points.domain import PointEntry
 
 PAGE = 50
 HEAVY = UserId(1)

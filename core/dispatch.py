@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from core.commands import Command
-from core.domain.records import User
+from core.domain.users import User
 from core.domain.values import ChatKind, Locale, locale_from_platform
 from core.errors import LimitExceeded, MaeumError, UsageError
 from core.i18n import Catalog

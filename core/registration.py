@@ -19,7 +19,7 @@ from core.domain.values import ChatKind, UserId
 from core.inbound import Invocation
 
 if TYPE_CHECKING:
-    from core.domain.records import User
+    from core.domain.users import User
     from core.i18n import Catalog
     from core.ports import (
         ChartRenderer,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Final
+
+from core.domain.values import UserId, WorryId
 
 # Usage rows of the offline counselor (cost nothing) and of the safety gate (never limited) are not
 # model calls a person is charged with.
@@ -58,3 +61,19 @@ def model_room(spending: Spending, limits: BudgetLimits, *, calls: int) -> Room:
     if spending.user_spent_this_month >= limits.monthly_budget * limits.user_monthly_share:
         return Room.USER_MONTHLY_SHARE
     return Room.OPEN
+
+
+@dataclass(frozen=True, kw_only=True)
+class UsageRecord:
+    """One LLM call: what it cost and how long it took."""
+
+    user_id: UserId | None
+    worry_id: WorryId | None
+    purpose: str  # e.g. "counsel.F"
+    model: str
+    tokens_in: int
+    tokens_out: int
+    cost: Decimal
+    latency_ms: int
+    ok: bool
+    created_at: datetime

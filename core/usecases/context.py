@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.domain.records import User
+from core.domain.users import User
 from core.domain.values import Locale
 from core.i18n import Catalog
 from core.inbound import IncomingMessage

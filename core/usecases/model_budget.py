@@ -7,9 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from core.domain.budget import BudgetLimits, Room, Spending, call_cost, model_room
-from core.domain.records import UsageRecord, User
+from core.domain.budget import BudgetLimits, Room, Spending, UsageRecord, call_cost, model_room
 from core.domain.timekeeping import start_of_local_day, start_of_local_month
+from core.domain.users import User
 from core.domain.values import UserId, WorryId
 from core.ports import CallFinished, Clock, UnitOfWork
 

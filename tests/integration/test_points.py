@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from core.adapters.db.models import PointBalanceRow, PointLedgerRow
 from core.bootstrap import App
-from core.domain.records import PointEntry
 from core.domain.values import Locale, UserId
+from core.products.points.domain import PointEntry
 from tests.fakes import FixedClock
 
 

@@ -33,7 +33,7 @@ from core.adapters.db.engine import create_sync_engine
 from core.adapters.db.models import Base
 from core.bootstrap import App, bootstrap
 from core.commands import Command
-from core.domain.records import User
+from core.domain.users import User
 from core.domain.values import Locale, UserId
 from core.i18n import catalog
 from core.inbound import Invocation

@@ -39,8 +39,8 @@ from core.adapters.db.models import (
 from core.adapters.locks import InProcessLocks
 from core.adapters.ops import alert_event, alert_text
 from core.bootstrap import App, bootstrap
+from core.domain.budget import UsageRecord
 from core.domain.outbox import PushState
-from core.domain.records import UsageRecord
 from core.domain.values import UserId
 from core.ports import Locks, MessageRef, ModelCall, StreamEvent
 from core.products.points import POINTS_EXTRA_WORRY

@@ -18,9 +18,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import PointBalanceRow, PointLedgerRow
-from core.adapters.db.repositories import dialect_insert
-from core.domain.records import PointEntry
+from core.adapters.db.sql import dialect_insert
 from core.domain.values import UserId
+from core.products.points.domain import PointEntry
 
 _LEDGER = PointLedgerRow.__table__
 _UNIQUE = ["user_id", "reason", "ref"]

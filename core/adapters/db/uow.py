@@ -7,17 +7,16 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.adapters.db.diary import SqlAlchemyDiary, SqlAlchemyFriends, SqlAlchemySchedules
+from core.adapters.db.counseling import SqlAlchemyCounseling
+from core.adapters.db.diary import SqlAlchemyDiary
+from core.adapters.db.friends import SqlAlchemyFriends
+from core.adapters.db.inbox import SqlAlchemyInbox
+from core.adapters.db.leases import SqlAlchemyLeases
+from core.adapters.db.outbox import SqlAlchemyOutbox
 from core.adapters.db.points import SqlAlchemyPoints
-from core.adapters.db.repositories import (
-    SqlAlchemyCodeTries,
-    SqlAlchemyCounseling,
-    SqlAlchemyInbox,
-    SqlAlchemyLeases,
-    SqlAlchemyOutbox,
-    SqlAlchemyUsage,
-    SqlAlchemyUsers,
-)
+from core.adapters.db.schedules import SqlAlchemySchedules
+from core.adapters.db.usage import SqlAlchemyUsage
+from core.adapters.db.users import SqlAlchemyCodeTries, SqlAlchemyUsers
 from core.ports import Cipher
 
 R = TypeVar("R")

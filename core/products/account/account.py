@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from core.domain.records import User
+from core.domain.users import User
 from core.domain.values import UserId
 from core.ports import UnitOfWork
 from core.registration import AccountPart

@@ -14,9 +14,9 @@ from core.domain.accounts import ACCOUNT_PUSH_KIND, LINK_TTL, PLATFORMS, linked_
 from core.domain.codes import new_code, normalize_code, show_code
 from core.domain.outbox import NewPush, PushDocument
 from core.domain.quiet_hours import parse_quiet_hours
-from core.domain.records import Identity
 from core.domain.schedules import ScheduleKind, next_occurrence
 from core.domain.timekeeping import start_of_local_day
+from core.domain.users import Identity
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.products.account.commands import (

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.domain.prompting import delimit
-from core.domain.records import Turn
 from core.domain.values import Locale, Persona
+from core.products.counseling.domain import Turn
 
 PERSONA_INSTRUCTIONS: dict[Persona, dict[Locale, str]] = {
     Persona.F: {

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from core.domain.budget import Room
-from core.domain.records import PointEntry, Turn, Worry
 from core.domain.timekeeping import start_of_local_day
 from core.domain.values import ConversationId, Persona, WorryId
 from core.errors import LanguageModelUnavailable
@@ -25,9 +24,9 @@ from core.ports import (
     UnitOfWorkFactory,
 )
 from core.products.counseling.commands import AskWorry, MarkHelpful, StartNewConversation
-from core.products.counseling.domain import over_quota
+from core.products.counseling.domain import Turn, Worry, over_quota
 from core.products.counseling.prompts import build_prompt
-from core.products.points import POINTS_EXTRA_WORRY
+from core.products.points import POINTS_EXTRA_WORRY, PointEntry
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context

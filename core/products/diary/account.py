@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from core.domain.records import User
 from core.domain.schedules import ScheduleKind
+from core.domain.users import User
 from core.domain.values import UserId
 from core.ports import UnitOfWork
 from core.products.diary.domain import pushes_written_by

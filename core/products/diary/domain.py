@@ -37,6 +37,17 @@ class DiaryEntry:
     created_at: datetime
 
 
+@dataclass(frozen=True, kw_only=True)
+class Note:
+    """A comment on an entry or a guestbook note."""
+
+    id: int
+    author_id: UserId
+    author_name: str
+    text: str
+    created_at: datetime
+
+
 # Dedupe keys of the pushes friends get; each starts with its writer, so what someone wrote can be taken back
 # (deleted entry, unfriended, /forget) by key prefix.
 def shared_entry_key(author: UserId, friend: UserId, entry_id: int) -> str:

@@ -14,7 +14,6 @@ from core.domain.budget import Room
 from core.domain.emotion import Emotion, classify
 from core.domain.outbox import NewPush, PushDocument, PushKind
 from core.domain.prompting import delimit
-from core.domain.records import Note
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
 from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
 from core.products.diary.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
@@ -25,6 +24,7 @@ from core.products.diary.domain import (
     PAGE_SIZE,
     PENDING_DIARY_TTL,
     DiaryEntry,
+    Note,
     Visibility,
     can_read,
     comment_key,

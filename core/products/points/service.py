@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from core.domain.records import PointEntry
 from core.ports import UnitOfWorkFactory
 from core.products.points import POINTS_EXTRA_WORRY, POINTS_FIRST_OF_DAY, POINTS_STREAK, STREAK_DAYS
 from core.products.points.commands import ShowPoints
+from core.products.points.domain import PointEntry
 from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from core.domain.records import User
+from core.domain.users import User
 from core.ports import UnitOfWork
 from core.products.reminders.service import KIND
 from core.registration import AccountPart, HomeLine

@@ -1,0 +1,71 @@
+"""The core's ports: small Protocols named for the role they play, one module per concern."""
+
+from core.ports.charts import ChartRenderer
+from core.ports.conversation import MessageRef, Responder
+from core.ports.counseling import Counseling
+from core.ports.crisis import CrisisClassifier
+from core.ports.crypto import Cipher
+from core.ports.diary import Diary
+from core.ports.friends import Friends
+from core.ports.inbox import Inbox
+from core.ports.job_queue import JobQueue
+from core.ports.language_model import (
+    CallFinished,
+    ChatMessage,
+    LanguageModel,
+    ModelCall,
+    SchemaT,
+    StreamEvent,
+    TextDelta,
+)
+from core.ports.leases import Leases
+from core.ports.locks import Locks
+from core.ports.messaging import Messenger, Recipient, RecipientUnreachable, RetryLater
+from core.ports.ops import Metrics, OpsAlerts
+from core.ports.outbox import Outbox
+from core.ports.pacing import Pacer
+from core.ports.points import Points
+from core.ports.schedules import Schedules
+from core.ports.time import Clock
+from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
+from core.ports.usage import Usage
+from core.ports.users import CodeTries, IdentityTaken, Users
+
+__all__ = [
+    "CallFinished",
+    "ChartRenderer",
+    "ChatMessage",
+    "Cipher",
+    "Clock",
+    "CodeTries",
+    "Counseling",
+    "CrisisClassifier",
+    "Diary",
+    "Friends",
+    "IdentityTaken",
+    "Inbox",
+    "JobQueue",
+    "LanguageModel",
+    "Leases",
+    "Locks",
+    "MessageRef",
+    "Messenger",
+    "Metrics",
+    "ModelCall",
+    "OpsAlerts",
+    "Outbox",
+    "Pacer",
+    "Points",
+    "Recipient",
+    "RecipientUnreachable",
+    "Responder",
+    "RetryLater",
+    "Schedules",
+    "SchemaT",
+    "StreamEvent",
+    "TextDelta",
+    "UnitOfWork",
+    "UnitOfWorkFactory",
+    "Usage",
+    "Users",
+]

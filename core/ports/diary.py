@@ -1,0 +1,76 @@
+"""Diary entries, their comments and guestbook notes."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Protocol
+
+from core.domain.emotion import Emotion
+from core.domain.values import UserId
+from core.products.diary.domain import DiaryEntry, Note, Visibility
+
+
+class Diary(Protocol):
+    """Diary entries, their comments and guestbook notes. Deleted entries are never returned."""
+
+    async def add(
+        self,
+        *,
+        user_id: UserId,
+        text: str,
+        emotion: Emotion,
+        intensity: int,
+        visibility: Visibility,
+        local_date: date,
+        now: datetime,
+    ) -> DiaryEntry: ...
+
+    async def set_comment(self, entry_id: int, comment: str) -> None: ...
+
+    async def get(self, entry_id: int) -> DiaryEntry | None: ...
+
+    async def set_visibility(self, entry_id: int, *, owner: UserId, visibility: Visibility) -> bool: ...
+
+    async def delete(self, entry_id: int, *, owner: UserId, now: datetime) -> bool: ...
+
+    async def page(
+        self, owners: list[UserId], *, before_id: int | None, limit: int, friends_only: bool = False
+    ) -> list[DiaryEntry]: ...
+
+    async def count_on(self, user_id: UserId, day: date) -> int: ...
+
+    async def days(self, user_id: UserId, *, since: date) -> set[date]: ...
+
+    async def moods_between(self, user_id: UserId, first: date, last: date) -> list[tuple[date, Emotion, int]]: ...
+
+    async def add_comment(self, *, entry_id: int, author_id: UserId, text: str, now: datetime) -> int: ...
+
+    async def comments(self, entry_id: int, *, limit: int = 20) -> list[Note]: ...
+
+    async def add_guestbook_note(self, *, owner_id: UserId, author_id: UserId, text: str, now: datetime) -> int: ...
+
+    async def guestbook(self, owner_id: UserId, *, limit: int = 10) -> list[Note]: ...
+
+    async def entries_of(self, user_id: UserId) -> list[DiaryEntry]: ...
+
+    async def hold_pending(self, *, user_id: UserId, text: str, now: datetime) -> int:
+        """Hold an entry written before consent; returns how many the person has held now."""
+        ...
+
+    async def take_pending(self, user_id: UserId, *, since: datetime) -> list[str]:
+        """Remove every held entry of a person; the texts of those held since `since`, oldest first."""
+        ...
+
+    async def pending_of(self, user_id: UserId) -> list[tuple[str, datetime]]: ...
+
+    async def purge_pending(self, *, before: datetime) -> int: ...
+
+    async def written_by(self, author_id: UserId) -> tuple[list[Note], list[Note]]: ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """Delete what this holds of a person (/forget)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """An account joins another (/link): what this holds of `source` moves to `target` (or goes)."""
+        ...
