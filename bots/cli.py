@@ -93,11 +93,12 @@ def _ready_schema(settings: Settings, *, migrate: bool | None = None, stay_up: b
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """마음 maeum — one worry, two answers (💗 공감 F · 🧠 조언 T)."""
-    _assemble_jobs()
+    assemble_jobs()
 
 
-def _assemble_jobs() -> None:
-    """The jobs this process may run (deliveries, alerts) reach the platforms through these adapters."""
+def assemble_jobs() -> None:
+    """The jobs this process may run (deliveries, alerts) reach the platforms through these adapters. Every
+    `maeum` command does this; a process that runs maeum's RQ jobs without `maeum worker` must call it first."""
     from bots.messengers import build_messengers
     from bots.slack.ops import slack_ops_poster
     from jobs.alerts import use_ops_poster

@@ -18,7 +18,7 @@ _messengers: MessengersFactory | None = None
 
 def use_messengers(factory: MessengersFactory) -> None:
     """How pushes reach each platform, said once by the process that runs these jobs (`maeum`'s assembly in
-    bots/cli.py): jobs never import a platform adapter. Without it a job's App has no messengers."""
+    bots/cli.py): jobs never import a platform adapter."""
     global _messengers  # noqa: PLW0603 — one per process, set before any job runs
     _messengers = factory
 
@@ -31,7 +31,11 @@ async def with_app(run: Callable[[App], Awaitable[T]], *, settings: Settings | N
         from redis.asyncio import Redis
 
         redis = Redis.from_url(settings.redis_url)
-    messengers = _messengers(settings, redis=redis) if _messengers is not None else {}
+    if _messengers is None:
+        # Without it every push would find no platform and be marked unreachable: refuse instead, so the job fails
+        # and its rows go back to the queue (the clock's recovery) for a worker that was set up.
+        raise RuntimeError("jobs need messengers: call bots.cli.assemble_jobs() (what `maeum worker` does) first")
+    messengers = _messengers(settings, redis=redis)
     app = bootstrap(
         settings,
         # A pool for this job's own event loop (disposed with the App): a connection per transaction costs

@@ -259,3 +259,19 @@ def test_two_products_cannot_take_the_same_verb_or_command(settings: Settings) -
 def test_parse_gets_the_words_after_the_verb() -> None:
     [verb] = MEMO.verbs
     assert verb.parse(Invocation(verb="memo", rest="우유")) == WriteMemo(text="우유")
+
+
+def test_a_job_in_a_process_that_gave_it_no_messengers_fails_instead_of_dropping_pushes(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings
+) -> None:
+    import asyncio
+
+    import jobs.runtime
+
+    monkeypatch.setattr(jobs.runtime, "_messengers", None)  # a worker started without `maeum worker`
+
+    async def run() -> None:
+        await jobs.runtime.with_app(lambda app: app.delivery.deliver([1], None), settings=settings)
+
+    with pytest.raises(RuntimeError, match="assemble_jobs"):
+        asyncio.run(run())
