@@ -79,6 +79,8 @@ from rq import Queue, Worker
 import jobs.delivery  # noqa: F401
 from bots.cli import assemble_jobs
 assemble_jobs()  # what `maeum worker` does: the jobs get the platforms' messengers
+from core.products import registered
+registered()  # the product modules too, once here rather than in every horse
 connection = Redis.from_url(sys.argv[1])
 Worker([Queue(sys.argv[2], connection=connection)], connection=connection, name=sys.argv[3]).work(
     logging_level="WARNING"
