@@ -1,6 +1,7 @@
 """The core's ports: small Protocols named for the role they play, one module per concern."""
 
 from core.ports.charts import ChartRenderer
+from core.ports.clubs import Clubs
 from core.ports.conversation import MessageRef, Responder
 from core.ports.counseling import Counseling
 from core.ports.crisis import CrisisClassifier
@@ -37,6 +38,7 @@ __all__ = [
     "ChatMessage",
     "Cipher",
     "Clock",
+    "Clubs",
     "CodeTries",
     "Counseling",
     "CrisisClassifier",

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 def registered() -> tuple[Product, ...]:
     from core.products.account import product as account
+    from core.products.bookclub import product as bookclub
     from core.products.counseling import product as counseling
     from core.products.diary import product as diary
     from core.products.friends import product as friends
@@ -27,4 +28,5 @@ def registered() -> tuple[Product, ...]:
         friends.PRODUCT,
         points.PRODUCT,
         reminders.PRODUCT,
+        bookclub.PRODUCT,
     )

@@ -375,3 +375,32 @@ class CodeTryRow(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16))  # link | friend
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- book clubs: rooms ---------------------------------------------------------------------------------------
+
+
+class ClubRoomRow(Base):
+    """A group chat made a reading club (`/club start`)."""
+
+    __tablename__ = "club_rooms"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str] = mapped_column(String(64))
+    timezone: Mapped[str] = mapped_column(String(64))
+    leader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    remind_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ClubMemberRow(Base):
+    """A person in a room; the earliest `joined_at` leads when the leader leaves."""
+
+    __tablename__ = "club_members"
+
+    room_id: Mapped[int] = mapped_column(ForeignKey("club_rooms.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime())

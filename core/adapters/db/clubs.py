@@ -1,0 +1,127 @@
+"""Book-club rooms and members (SQLAlchemy): see core.ports.Clubs for the contract."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.adapters.db.models import ClubMemberRow, ClubRoomRow
+from core.adapters.db.sql import dialect_insert
+from core.adapters.db.users import display_name_of
+from core.domain.values import UserId
+from core.products.bookclub.rooms import Member, Room, next_leader
+
+
+def _room(row: ClubRoomRow) -> Room:
+    return Room(
+        id=row.id,
+        platform=row.platform,
+        chat_id=row.chat_id,
+        name=row.name,
+        timezone=row.timezone,
+        leader_id=UserId(row.leader_id),
+        remind_minutes=row.remind_minutes,
+        created_at=row.created_at,
+    )
+
+
+class SqlAlchemyClubs:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def room_in(self, platform: str, chat_id: str) -> Room | None:
+        row = await self._session.scalar(
+            select(ClubRoomRow).where(ClubRoomRow.platform == platform, ClubRoomRow.chat_id == chat_id)
+        )
+        return _room(row) if row is not None else None
+
+    async def create(
+        self, *, platform: str, chat_id: str, name: str, timezone: str, leader: UserId, now: datetime
+    ) -> Room | None:
+        row = ClubRoomRow(
+            platform=platform, chat_id=chat_id, name=name, timezone=timezone, leader_id=leader, created_at=now
+        )
+        try:
+            async with self._session.begin_nested():
+                self._session.add(row)
+                await self._session.flush()
+        except IntegrityError:
+            return None
+        self._session.add(ClubMemberRow(room_id=row.id, user_id=leader, joined_at=now))
+        await self._session.flush()
+        return _room(row)
+
+    async def members(self, room_id: int) -> list[Member]:
+        rows = await self._session.execute(
+            select(ClubMemberRow.user_id, ClubMemberRow.joined_at, display_name_of(ClubMemberRow.user_id))  # type: ignore[call-overload]
+            .where(ClubMemberRow.room_id == room_id)
+            .order_by(ClubMemberRow.joined_at, ClubMemberRow.user_id)
+        )
+        return [Member(user_id=UserId(u), name=name or "?", joined_at=at) for u, at, name in rows]
+
+    async def join(self, room_id: int, user_id: UserId, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            dialect_insert(self._session, ClubMemberRow)
+            .values(room_id=room_id, user_id=user_id, joined_at=now)
+            .on_conflict_do_nothing(index_elements=["room_id", "user_id"])
+            .returning(ClubMemberRow.user_id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def leave(self, room_id: int, user_id: UserId) -> bool:
+        result = await self._session.execute(
+            delete(ClubMemberRow).where(ClubMemberRow.room_id == room_id, ClubMemberRow.user_id == user_id)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def set_leader(self, room_id: int, user_id: UserId) -> None:
+        await self._session.execute(update(ClubRoomRow).where(ClubRoomRow.id == room_id).values(leader_id=user_id))
+
+    async def close(self, room_id: int) -> None:
+        await self._session.execute(delete(ClubMemberRow).where(ClubMemberRow.room_id == room_id))
+        await self._session.execute(delete(ClubRoomRow).where(ClubRoomRow.id == room_id))
+
+    async def rooms_of(self, user_id: UserId) -> list[tuple[Room, Member]]:
+        rows = await self._session.execute(
+            select(ClubRoomRow, ClubMemberRow.joined_at)
+            .join(ClubMemberRow, ClubMemberRow.room_id == ClubRoomRow.id)
+            .where(ClubMemberRow.user_id == user_id)
+            .order_by(ClubRoomRow.id)
+        )
+        return [(_room(room), Member(user_id=user_id, name="", joined_at=at)) for room, at in rows]
+
+    async def forget_user(self, user_id: UserId) -> None:
+        for room, _ in await self.rooms_of(user_id):
+            await self._step_out(room, user_id)
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        for room, member in await self.rooms_of(source):
+            both = await self._session.scalar(
+                select(ClubMemberRow.joined_at).where(
+                    and_(ClubMemberRow.room_id == room.id, ClubMemberRow.user_id == target)
+                )
+            )
+            await self.leave(room.id, source)
+            if both is None:
+                await self.join(room.id, target, now=member.joined_at)
+            elif member.joined_at < both:
+                await self._session.execute(
+                    update(ClubMemberRow)
+                    .where(ClubMemberRow.room_id == room.id, ClubMemberRow.user_id == target)
+                    .values(joined_at=member.joined_at)
+                )
+            if room.leader_id == source:
+                await self.set_leader(room.id, target)
+
+    async def _step_out(self, room: Room, user_id: UserId) -> None:
+        members = await self.members(room.id)
+        await self.leave(room.id, user_id)
+        if room.leader_id == user_id:
+            heir = next_leader(members, leaving=user_id)
+            if heir is None:
+                await self.close(room.id)
+            else:
+                await self.set_leader(room.id, heir)

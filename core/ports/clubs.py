@@ -1,0 +1,47 @@
+"""Book-club rooms and their members."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from core.domain.values import UserId
+from core.products.bookclub.rooms import Member, Room
+
+
+class Clubs(Protocol):
+    async def room_in(self, platform: str, chat_id: str) -> Room | None:
+        """The room this group chat is, if it is one."""
+        ...
+
+    async def create(
+        self, *, platform: str, chat_id: str, name: str, timezone: str, leader: UserId, now: datetime
+    ) -> Room | None:
+        """A new room with its leader as first member; None when the chat is a room already (a race)."""
+        ...
+
+    async def members(self, room_id: int) -> list[Member]:
+        """Oldest member first."""
+        ...
+
+    async def join(self, room_id: int, user_id: UserId, *, now: datetime) -> bool:
+        """False when already a member."""
+        ...
+
+    async def leave(self, room_id: int, user_id: UserId) -> bool: ...
+
+    async def set_leader(self, room_id: int, user_id: UserId) -> None: ...
+
+    async def close(self, room_id: int) -> None:
+        """Delete the room and everything of it (its last member left)."""
+        ...
+
+    async def rooms_of(self, user_id: UserId) -> list[tuple[Room, Member]]: ...
+
+    async def forget_user(self, user_id: UserId) -> None:
+        """/forget: leave every room (leaders hand over to the longest-standing member; empty rooms close)."""
+        ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """/link: `source`'s memberships become `target`'s (a room both are in keeps the earlier join)."""
+        ...

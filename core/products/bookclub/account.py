@@ -1,0 +1,36 @@
+"""Book clubs' part of a person's account: the rooms they are in (and lead)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from core.domain.users import User
+from core.domain.values import UserId
+from core.ports import UnitOfWork
+from core.registration import AccountPart
+
+
+async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
+    return {
+        "book_clubs": [
+            {
+                "room": room.name,
+                "platform": room.platform,
+                "joined_at": member.joined_at.isoformat(),
+                "leader": room.leader_id == user.id,
+            }
+            for room, member in await uow.clubs.rooms_of(user.id)
+        ]
+    }
+
+
+async def forget(uow: UnitOfWork, user_id: UserId) -> None:
+    await uow.clubs.forget_user(user_id)
+
+
+async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
+    await uow.clubs.fold_user(source, target)
+
+
+ACCOUNT = AccountPart(tables=("club_rooms", "club_members"), export=export, forget=forget, fold=fold)

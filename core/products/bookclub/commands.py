@@ -1,0 +1,32 @@
+"""Book clubs' commands: rooms, their members and leader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.commands import Command
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShowClub(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class StartClub(Command):
+    name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class JoinClub(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class LeaveClub(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class HandOverClub(Command):
+    to: str  # as typed: "@준호", "준호"

@@ -1,0 +1,25 @@
+"""The book-club product's registration: group chats become reading clubs (rooms, members, the leader's 👑)."""
+
+from __future__ import annotations
+
+from core.products.bookclub.account import ACCOUNT
+from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
+from core.products.bookclub.service import ClubsService
+from core.products.bookclub.verbs import VERBS
+from core.registration import Built, Kit, Product
+
+
+def _build(kit: Kit) -> Built:
+    clubs = ClubsService(uow=kit.uow, clock=kit.clock)
+    return Built(
+        handlers={
+            ShowClub: clubs.show,
+            StartClub: clubs.start,
+            JoinClub: clubs.join,
+            LeaveClub: clubs.leave,
+            HandOverClub: clubs.hand_over,
+        }
+    )
+
+
+PRODUCT = Product(name="bookclub", verbs=VERBS, build=_build, account=ACCOUNT)

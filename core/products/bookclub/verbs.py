@@ -1,0 +1,44 @@
+"""Book clubs' verbs: `/club` and its subcommands."""
+
+from __future__ import annotations
+
+from core.commands import Command
+from core.errors import UsageError
+from core.inbound import Invocation
+from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
+from core.registration import BOTH, Verb, Words
+
+_START = {"start", "시작", "만들기"}
+_JOIN = {"join", "참여", "가입"}
+_LEAVE = {"leave", "나가기", "탈퇴"}
+_LEADER = {"leader", "리더", "방장"}
+
+
+def _club(inv: Invocation) -> Command:
+    if not inv.args:
+        return ShowClub()
+    head, rest = inv.args[0].lower(), inv.rest.split(None, 1)[1].strip() if len(inv.args) > 1 else ""
+    if head in _START:
+        if not rest:
+            raise UsageError("club.start_usage")
+        return StartClub(name=rest)
+    if head in _JOIN and not rest:
+        return JoinClub()
+    if head in _LEAVE and not rest:
+        return LeaveClub()
+    if head in _LEADER and rest:
+        return HandOverClub(to=rest)
+    raise UsageError("club.usage")
+
+
+VERBS: tuple[Verb, ...] = (
+    Verb(
+        name="club",
+        parse=_club,
+        usage_key="club.usage",
+        summary_key="club.summary",
+        where=BOTH,  # /club start in a direct chat gets its own answer, not "direct chats only"
+        aliases=("독서모임",),
+        words=Words(key="args", required=False, max_length=100),
+    ),
+)
