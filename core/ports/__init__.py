@@ -1,7 +1,7 @@
 """The core's ports: small Protocols named for the role they play, one module per concern."""
 
 from core.ports.charts import ChartRenderer
-from core.ports.clubs import Clubs
+from core.ports.clubs import Clubs, Quizzes
 from core.ports.conversation import MessageRef, Responder
 from core.ports.counseling import Counseling
 from core.ports.crisis import CrisisClassifier
@@ -58,6 +58,7 @@ __all__ = [
     "Outbox",
     "Pacer",
     "Points",
+    "Quizzes",
     "Recipient",
     "RecipientUnreachable",
     "Responder",

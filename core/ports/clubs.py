@@ -1,4 +1,4 @@
-"""Book-club rooms and their members."""
+"""Book-club rooms, their members, and each person's taste quiz."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.domain.values import UserId
+from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room
 
 
@@ -44,4 +45,18 @@ class Clubs(Protocol):
 
     async def fold_user(self, source: UserId, target: UserId) -> None:
         """/link: `source`'s memberships become `target`'s (a room both are in keeps the earlier join)."""
+        ...
+
+
+class Quizzes(Protocol):
+    """Each person's taste quiz (one per person, whatever the platform)."""
+
+    async def get(self, user_id: UserId) -> Progress | None: ...
+
+    async def save(self, user_id: UserId, progress: Progress, *, now: datetime) -> None: ...
+
+    async def forget_user(self, user_id: UserId) -> None: ...
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        """/link: the joining account's quiz is kept only when the account it joins has none."""
         ...

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
-from core.ports.clubs import Clubs
+from core.ports.clubs import Clubs, Quizzes
 from core.ports.counseling import Counseling
 from core.ports.crypto import Cipher
 from core.ports.diary import Diary
@@ -59,6 +59,9 @@ class UnitOfWork(Protocol):
 
     @property
     def clubs(self) -> Clubs: ...
+
+    @property
+    def quizzes(self) -> Quizzes: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

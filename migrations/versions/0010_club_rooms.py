@@ -1,4 +1,4 @@
-"""book-club rooms and their members
+"""book-club rooms, their members and the taste quiz
 
 Revision ID: 0010
 Revises: 0008
@@ -50,9 +50,22 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("club_members", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_club_members_user_id"), ["user_id"], unique=False)
+    op.create_table(
+        "reading_quizzes",
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("step", sa.Integer(), nullable=False),
+        sa.Column("answers", sa.Text(), nullable=False),
+        sa.Column("picked", sa.Text(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_reading_quizzes_user_id_users"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_reading_quizzes")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("reading_quizzes")
     with op.batch_alter_table("club_members", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_club_members_user_id"))
     op.drop_table("club_members")

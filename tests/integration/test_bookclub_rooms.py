@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.db.models import ClubMemberRow, ClubRoomRow
-from core.bootstrap import App
+from core.bootstrap import App, bootstrap
+from core.settings import Settings
 from tests.conftest import dm, group
-from tests.fakes import FixedClock, RecordingResponder
+from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder
 from tests.integration.test_diary import press, say
 
 
@@ -91,3 +92,49 @@ async def test_english_club_texts(app: App) -> None:
     started = await in_group(app, "/club start Bookworms", "tom", room="reading")
     assert "The book club 'Bookworms' is open" in started.all_text()
     assert "Members (1): 👑 tom" in (await in_group(app, "/club", "tom", room="reading")).all_text()
+
+
+def _choice(reply: RecordingResponder, label: str) -> str:
+    return next(b.action for b in reply.last.current.buttons if b.label.endswith(label))
+
+
+async def test_the_quiz_asks_ten_questions_resumes_after_a_restart_and_makes_a_persona(
+    app: App, settings: Settings, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    first = await in_group(app, "/quiz", "민지")
+    assert "민지님의 독서 취향 퀴즈 (1/10)" in first.all_text()
+    # several choices: toggled, then 다음
+    picked = await press_in_group(app, _choice(first, "추리·미스터리"), "민지")
+    assert "✓ 추리·미스터리" in [b.label for b in picked.last.current.buttons]
+    someone_else = await press_in_group(app, _choice(first, "한국소설"), "준호")
+    assert "진행 중인 퀴즈가 없어요" in someone_else.all_text()  # a button answers only the presser's own quiz
+    assert "하나 이상" not in (await press_in_group(app, _choice(picked, "다음 ▶"), "민지")).all_text()
+
+    # a new process (a restart) on the same database, and from a direct chat: the quiz goes on at question 3
+    restarted = bootstrap(settings, clock=clock, engine=engine, ops=RecordingOpsAlerts())
+    resumed = await say(restarted, "/quiz", user="민지")
+    assert "이어서" in resumed.all_text() and "(2/10)" in resumed.all_text()
+    stale = await press_in_group(restarted, _choice(first, "로맨스"), "민지")  # a button of question 1
+    assert "이미 지나갔어요" in stale.all_text()
+
+    answers = [
+        "소설",
+        "따뜻한",
+        "다음 ▶",
+        "술술 빠르게",
+        "얇은 책",
+        "국내 작가",
+        "자기 전에",
+        "둘 다",
+        "위로받고 싶어서",
+        "다음 ▶",
+    ]
+    reply = resumed
+    for label in answers:
+        reply = await press(restarted, _choice(reply, label), user="민지")
+    reply = await press(restarted, _choice(reply, "혼자 곱씹어요"), user="민지")
+    card = reply.all_text()
+    assert "민지님의 독서 페르소나" in card and "추리/미스터리" in card and "따뜻한" in card and "얇은 책" in card
+
+    again = await say(restarted, "/quiz", user="민지")  # taken again from the start
+    assert "(1/10)" in again.all_text() and "이어서" not in again.all_text()

@@ -1,17 +1,19 @@
-"""Book-club rooms and members (SQLAlchemy): see core.ports.Clubs for the contract."""
+"""Book-club rooms, members and taste quizzes (SQLAlchemy): see core.ports.Clubs and Quizzes."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.adapters.db.models import ClubMemberRow, ClubRoomRow
+from core.adapters.db.models import ClubMemberRow, ClubRoomRow, ReadingQuizRow
 from core.adapters.db.sql import dialect_insert
 from core.adapters.db.users import display_name_of
 from core.domain.values import UserId
+from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room, next_leader
 
 
@@ -125,3 +127,39 @@ class SqlAlchemyClubs:
                 await self.close(room.id)
             else:
                 await self.set_leader(room.id, heir)
+
+
+class SqlAlchemyQuizzes:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: UserId) -> Progress | None:
+        row = await self._session.get(ReadingQuizRow, user_id, populate_existing=True)
+        if row is None:
+            return None
+        answers = {key: tuple(values) for key, values in json.loads(row.answers).items()}
+        return Progress(step=row.step, answers=answers, picked=tuple(json.loads(row.picked)))
+
+    async def save(self, user_id: UserId, progress: Progress, *, now: datetime) -> None:
+        values = {
+            "step": progress.step,
+            "answers": json.dumps({k: list(v) for k, v in progress.answers.items()}, ensure_ascii=False),
+            "picked": json.dumps(list(progress.picked), ensure_ascii=False),
+            "updated_at": now,
+        }
+        await self._session.execute(
+            dialect_insert(self._session, ReadingQuizRow)
+            .values(user_id=user_id, **values)
+            .on_conflict_do_update(index_elements=["user_id"], set_=values)
+        )
+
+    async def forget_user(self, user_id: UserId) -> None:
+        await self._session.execute(delete(ReadingQuizRow).where(ReadingQuizRow.user_id == user_id))
+
+    async def fold_user(self, source: UserId, target: UserId) -> None:
+        if await self._session.get(ReadingQuizRow, target) is None:
+            await self._session.execute(
+                update(ReadingQuizRow).where(ReadingQuizRow.user_id == source).values(user_id=target)
+            )
+        else:
+            await self.forget_user(source)

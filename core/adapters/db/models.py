@@ -404,3 +404,15 @@ class ClubMemberRow(Base):
     room_id: Mapped[int] = mapped_column(ForeignKey("club_rooms.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
     joined_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ReadingQuizRow(Base):
+    """A person's taste quiz: where they are and what they answered (JSON); done when `step` is past the last."""
+
+    __tablename__ = "reading_quizzes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    step: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[str] = mapped_column(Text)
+    picked: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.adapters.db.clubs import SqlAlchemyClubs
+from core.adapters.db.clubs import SqlAlchemyClubs, SqlAlchemyQuizzes
 from core.adapters.db.counseling import SqlAlchemyCounseling
 from core.adapters.db.diary import SqlAlchemyDiary
 from core.adapters.db.friends import SqlAlchemyFriends
@@ -38,6 +38,7 @@ class SqlAlchemyUnitOfWork:
     schedules: SqlAlchemySchedules
     code_tries: SqlAlchemyCodeTries
     clubs: SqlAlchemyClubs
+    quizzes: SqlAlchemyQuizzes
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -58,6 +59,7 @@ class SqlAlchemyUnitOfWork:
         self.schedules = SqlAlchemySchedules(self._session)
         self.code_tries = SqlAlchemyCodeTries(self._session)
         self.clubs = SqlAlchemyClubs(self._session)
+        self.quizzes = SqlAlchemyQuizzes(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:

@@ -1,4 +1,4 @@
-"""Book clubs' part of a person's account: the rooms they are in (and lead)."""
+"""Book clubs' part of a person's account: the rooms they are in (and lead) and their taste quiz."""
 
 from __future__ import annotations
 
@@ -21,16 +21,23 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
                 "leader": room.leader_id == user.id,
             }
             for room, member in await uow.clubs.rooms_of(user.id)
-        ]
+        ],
+        "taste_quiz": (
+            {"step": quiz.step, "answers": {k: list(v) for k, v in quiz.answers.items()}}
+            if (quiz := await uow.quizzes.get(user.id)) is not None
+            else None
+        ),
     }
 
 
 async def forget(uow: UnitOfWork, user_id: UserId) -> None:
     await uow.clubs.forget_user(user_id)
+    await uow.quizzes.forget_user(user_id)
 
 
 async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
     await uow.clubs.fold_user(source, target)
+    await uow.quizzes.fold_user(source, target)
 
 
-ACCOUNT = AccountPart(tables=("club_rooms", "club_members"), export=export, forget=forget, fold=fold)
+ACCOUNT = AccountPart(tables=("club_rooms", "club_members", "reading_quizzes"), export=export, forget=forget, fold=fold)

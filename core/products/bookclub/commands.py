@@ -30,3 +30,14 @@ class LeaveClub(Command):
 @dataclass(frozen=True, kw_only=True)
 class HandOverClub(Command):
     to: str  # as typed: "@준호", "준호"
+
+
+@dataclass(frozen=True, kw_only=True)
+class TakeQuiz(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerQuiz(Command):
+    step: int  # the question the button was shown under: a press on an old question is not taken for the current one
+    value: str  # a choice, or "next"

@@ -1,9 +1,19 @@
-"""The book-club product's registration: group chats become reading clubs (rooms, members, the leader's 👑)."""
+"""The book-club product's registration: group chats become reading clubs (rooms, members, the leader's 👑);
+a taste quiz makes each reader's persona."""
 
 from __future__ import annotations
 
 from core.products.bookclub.account import ACCOUNT
-from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
+from core.products.bookclub.commands import (
+    AnswerQuiz,
+    HandOverClub,
+    JoinClub,
+    LeaveClub,
+    ShowClub,
+    StartClub,
+    TakeQuiz,
+)
+from core.products.bookclub.quiz_service import QuizService
 from core.products.bookclub.service import ClubsService
 from core.products.bookclub.verbs import VERBS
 from core.registration import Built, Kit, Product
@@ -11,6 +21,7 @@ from core.registration import Built, Kit, Product
 
 def _build(kit: Kit) -> Built:
     clubs = ClubsService(uow=kit.uow, clock=kit.clock)
+    quiz = QuizService(uow=kit.uow, clock=kit.clock)
     return Built(
         handlers={
             ShowClub: clubs.show,
@@ -18,6 +29,8 @@ def _build(kit: Kit) -> Built:
             JoinClub: clubs.join,
             LeaveClub: clubs.leave,
             HandOverClub: clubs.hand_over,
+            TakeQuiz: quiz.take,
+            AnswerQuiz: quiz.answer,
         }
     )
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from core.commands import Command
 from core.errors import UsageError
 from core.inbound import Invocation
-from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
+from core.products.bookclub.commands import (
+    AnswerQuiz,
+    HandOverClub,
+    JoinClub,
+    LeaveClub,
+    ShowClub,
+    StartClub,
+    TakeQuiz,
+)
 from core.registration import BOTH, Verb, Words
 
 _START = {"start", "시작", "만들기"}
@@ -31,6 +39,14 @@ def _club(inv: Invocation) -> Command:
     raise UsageError("club.usage")
 
 
+def _quiz(inv: Invocation) -> Command:
+    if not inv.args:
+        return TakeQuiz()
+    if len(inv.args) == 2 and inv.args[0].isdecimal() and len(inv.args[0]) < 3:
+        return AnswerQuiz(step=int(inv.args[0]), value=inv.args[1].lower())  # a button (or its typed twin)
+    raise UsageError("quiz.usage")
+
+
 VERBS: tuple[Verb, ...] = (
     Verb(
         name="club",
@@ -40,5 +56,12 @@ VERBS: tuple[Verb, ...] = (
         where=BOTH,  # /club start in a direct chat gets its own answer, not "direct chats only"
         aliases=("독서모임",),
         words=Words(key="args", required=False, max_length=100),
+    ),
+    Verb(
+        name="quiz",
+        parse=_quiz,
+        usage_key="quiz.usage",
+        summary_key="quiz.summary",
+        aliases=("퀴즈", "취향"),
     ),
 )
