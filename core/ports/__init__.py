@@ -6,6 +6,7 @@ from core.ports.counseling import Counseling
 from core.ports.crisis import CrisisClassifier
 from core.ports.crypto import Cipher
 from core.ports.diary import Diary
+from core.ports.embeddings import Embedder
 from core.ports.friends import Friends
 from core.ports.inbox import Inbox
 from core.ports.job_queue import JobQueue
@@ -41,6 +42,7 @@ __all__ = [
     "Counseling",
     "CrisisClassifier",
     "Diary",
+    "Embedder",
     "Friends",
     "IdentityTaken",
     "Inbox",
