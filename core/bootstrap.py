@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
 import socket
@@ -34,6 +35,7 @@ from core.ports import (
     Cipher,
     Clock,
     CrisisClassifier,
+    Embedder,
     JobQueue,
     LanguageModel,
     Locks,
@@ -57,6 +59,8 @@ from core.usecases.outbox_relay import OutboxRelay
 from core.usecases.retention import RetentionService
 from core.usecases.safety_gate import SafetyGate
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(kw_only=True)
 class App:
@@ -78,6 +82,7 @@ class App:
     products: tuple[Product, ...] = ()
     engine: AsyncEngine | None = None
     redis: Any = None
+    embedder: Embedder | None = None  # None: lexical matching only (EMBEDDING_MODEL unset)
 
     def outbox_relay(self, *, holder: str | None = None, queue_grace: timedelta | None = None) -> OutboxRelay:
         """The clock's work for this process; several may exist, one leads (database lease)."""
@@ -142,6 +147,20 @@ def build_language_model(settings: Settings) -> LanguageModel:
     return model
 
 
+def build_embedder(settings: Settings) -> Embedder | None:
+    """The Embedder for EMBEDDING_MODEL, or None (lexical matching only, nothing downloaded) when unset.
+
+    This build has no embedding adapter yet: sentence-transformers is not among maeum's dependencies. A set
+    EMBEDDING_MODEL is reported and matching stays lexical, rather than failing every process at start."""
+    if not settings.embedding_model:
+        return None
+    logger.warning(
+        "EMBEDDING_MODEL is set, but this build has no embedding adapter (sentence-transformers is not a "
+        "dependency yet): book and product matching stay lexical"
+    )
+    return None
+
+
 def bootstrap(
     settings: Settings,
     *,
@@ -159,6 +178,7 @@ def bootstrap(
     metrics: Metrics | None = None,
     crisis_classifier: CrisisClassifier | None = None,
     products: Sequence[Product] | None = None,
+    embedder: Embedder | None = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port (and may register a product of their own)."""
     clock = clock or SystemClock()
@@ -174,6 +194,7 @@ def bootstrap(
     pacer = pacer or (RedisPacer(redis) if redis is not None else InProcessPacer())
     metrics = metrics or (RedisMetrics(redis) if redis is not None else InProcessMetrics())
     llm = llm or build_language_model(settings)
+    embedder = embedder if embedder is not None else build_embedder(settings)
     ops = ops or LoggingOpsAlerts()
     messages = catalog()
 
@@ -222,6 +243,7 @@ def bootstrap(
         verbs=verbs,
         products=tuple(products),
         consent_hooks=consent_hooks,
+        embedder=embedder,
     )
     handlers: dict[type[Command], Handler] = {}
     clock_steps: list[Step] = []
@@ -279,4 +301,5 @@ def bootstrap(
         products=tuple(products),
         engine=engine,
         redis=redis,
+        embedder=embedder,
     )

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from core.ports import (
         ChartRenderer,
         Clock,
+        Embedder,
         LanguageModel,
         Locks,
         OpsAlerts,
@@ -104,6 +105,8 @@ class Kit:
     products: tuple[Product, ...]  # every registered product (for the account's parts)
     # Filled while the products are built, in order: read when a consent answer comes, never copied.
     consent_hooks: Sequence[ConsentHook] = field(default_factory=list)
+    # Text embeddings (EMBEDDING_MODEL); None = match and rank lexically. The model loads on first use.
+    embedder: Embedder | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

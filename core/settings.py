@@ -69,7 +69,9 @@ class Settings(BaseSettings):
     ops_cpu_threshold: float = Field(default=0.9, gt=0)  # 1-minute load per core
     ops_memory_threshold: float = Field(default=0.9, gt=0, le=1)  # share of memory in use
 
-    embedding_model: str = "all-MiniLM-L6-v2"
+    # A sentence-transformers model (a local path, or a hub name a deployment lets it download) for book-club
+    # candidates and broadcast-alert matching; unset = lexical matching only, and nothing is ever downloaded.
+    embedding_model: str | None = None
 
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
@@ -121,7 +123,13 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "llm_base_url", "llm_api_key", "redis_url", "ops_slack_channel", "ops_slack_webhook_url", mode="before"
+        "llm_base_url",
+        "llm_api_key",
+        "redis_url",
+        "ops_slack_channel",
+        "ops_slack_webhook_url",
+        "embedding_model",
+        mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:

@@ -7,6 +7,7 @@ from core.ports.counseling import Counseling
 from core.ports.crisis import CrisisClassifier
 from core.ports.crypto import Cipher
 from core.ports.diary import Diary
+from core.ports.embeddings import Embedder
 from core.ports.friends import Friends
 from core.ports.inbox import Inbox
 from core.ports.job_queue import JobQueue
@@ -43,6 +44,7 @@ __all__ = [
     "Counseling",
     "CrisisClassifier",
     "Diary",
+    "Embedder",
     "Friends",
     "IdentityTaken",
     "Inbox",

@@ -53,3 +53,21 @@ def test_encrypted_rows_are_not_silently_shown_without_the_key() -> None:
     stored = FernetCipher(new_key()).encrypt("비밀")
     with pytest.raises(ValueError, match="MAEUM_ENCRYPTION_KEY"):
         PlainCipher().decrypt(stored)
+
+
+def test_embedding_model_is_unset_by_default_so_nothing_is_downloaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EMBEDDING_MODEL", raising=False)
+    assert load_settings(_env_file=None).embedding_model is None
+    monkeypatch.setenv("EMBEDDING_MODEL", "  ")
+    assert load_settings(_env_file=None).embedding_model is None  # blank is unset
+    monkeypatch.setenv("EMBEDDING_MODEL", "/models/ko-sbert")
+    assert load_settings(_env_file=None).embedding_model == "/models/ko-sbert"
+
+
+def test_a_set_embedding_model_is_reported_while_no_adapter_exists(caplog: pytest.LogCaptureFixture) -> None:
+    from core.bootstrap import build_embedder
+
+    assert build_embedder(load_settings(_env_file=None, embedding_model=None)) is None
+    assert not caplog.records
+    assert build_embedder(load_settings(_env_file=None, embedding_model="/models/ko-sbert")) is None
+    assert "EMBEDDING_MODEL" in caplog.text

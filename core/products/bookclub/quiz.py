@@ -10,6 +10,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from core.products.bookclub.ranking import ReadingPersona
+
 
 @dataclass(frozen=True, kw_only=True)
 class Question:
@@ -88,20 +90,6 @@ class Progress:
     @property
     def done(self) -> bool:
         return self.step >= len(QUESTIONS)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReadingPersona:
-    """What a reader likes, in the catalog's words: the recommendation's input."""
-
-    genres: tuple[str, ...] = ()
-    moods: tuple[str, ...] = ()
-    fiction: bool | None = None  # None: both
-    pace: str | None = None  # 빠른 | 느린 | None
-    length: str | None = None  # 짧은 | 보통 | 긴 | None
-    translated: bool | None = None
-    recent: bool | None = None  # True: newer and popular; False: classics; None: both
-    keywords: tuple[str, ...] = ()
 
 
 def answer(progress: Progress, value: str) -> Progress:

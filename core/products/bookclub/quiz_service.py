@@ -5,7 +5,8 @@ from __future__ import annotations
 from core.errors import UsageError
 from core.ports import Clock, UnitOfWorkFactory
 from core.products.bookclub.commands import AnswerQuiz, TakeQuiz
-from core.products.bookclub.quiz import QUESTIONS, Progress, ReadingPersona, answer, persona_of
+from core.products.bookclub.quiz import QUESTIONS, Progress, answer, persona_of
+from core.products.bookclub.ranking import ReadingPersona
 from core.replies import Button, Reply
 from core.routing import encode_action
 from core.usecases.context import Context
