@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from core.ports.books import Books
 from core.ports.counseling import Counseling
 from core.ports.crypto import Cipher
 from core.ports.diary import Diary
@@ -55,6 +56,9 @@ class UnitOfWork(Protocol):
 
     @property
     def code_tries(self) -> CodeTries: ...
+
+    @property
+    def books(self) -> Books: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

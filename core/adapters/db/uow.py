@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.adapters.db.books import SqlAlchemyBooks
 from core.adapters.db.counseling import SqlAlchemyCounseling
 from core.adapters.db.diary import SqlAlchemyDiary
 from core.adapters.db.friends import SqlAlchemyFriends
@@ -36,6 +37,7 @@ class SqlAlchemyUnitOfWork:
     friends: SqlAlchemyFriends
     schedules: SqlAlchemySchedules
     code_tries: SqlAlchemyCodeTries
+    books: SqlAlchemyBooks
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -55,6 +57,7 @@ class SqlAlchemyUnitOfWork:
         self.friends = SqlAlchemyFriends(self._session)
         self.schedules = SqlAlchemySchedules(self._session)
         self.code_tries = SqlAlchemyCodeTries(self._session)
+        self.books = SqlAlchemyBooks(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:
