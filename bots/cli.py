@@ -282,6 +282,36 @@ def deadletters_retry(ids: tuple[int, ...], everything: bool, updates: bool) -> 
         click.echo(f"dead updates sent back to the inbox: {inbox}")
 
 
+@main.group(name="catalog")
+def catalog_group() -> None:
+    """The book clubs' catalog: the books recommendations are drawn from."""
+
+
+@catalog_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def catalog_import(file: Path) -> None:
+    """Add or update books from an Aladin-style bestseller list (JSON: {"item": [...]} or a list of items).
+
+    Prints `added A, updated U, excluded E, bad B`; exits 1 only when FILE cannot be read as such a list."""
+    from core.products.bookclub.catalog import UnreadableImport, import_books, read_aladin
+    from jobs.runtime import with_app
+
+    try:
+        parsed = read_aladin(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, UnreadableImport) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        click.echo(f"maeum: cannot read {file}: {reason}", err=True)
+        sys.exit(1)
+    settings = _settings()
+    _logging(logging.WARNING, settings=settings, component="catalog")
+    _ready_schema(settings)
+    with click.progressbar(length=len(parsed.books), label="importing books", file=sys.stderr) as bar:
+        report = asyncio.run(
+            with_app(lambda app: import_books(app.uow, app.clock, parsed, progress=bar.update), settings=settings)
+        )
+    click.echo(report.line())
+
+
 def _run_until_signalled(settings: Settings, run: Callable[[Any, asyncio.Event], Awaitable[None]]) -> None:
     """Run a long-lived adapter (`run(app, stop)`) until SIGTERM or SIGINT sets `stop`."""
     from jobs.runtime import with_app

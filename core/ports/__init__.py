@@ -1,5 +1,6 @@
 """The core's ports: small Protocols named for the role they play, one module per concern."""
 
+from core.ports.books import Books
 from core.ports.charts import ChartRenderer
 from core.ports.clubs import Clubs, Quizzes
 from core.ports.conversation import MessageRef, Responder
@@ -34,6 +35,7 @@ from core.ports.usage import Usage
 from core.ports.users import CodeTries, IdentityTaken, Users
 
 __all__ = [
+    "Books",
     "CallFinished",
     "ChartRenderer",
     "ChatMessage",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
+from core.ports.books import Books
 from core.ports.clubs import Clubs, Quizzes
 from core.ports.counseling import Counseling
 from core.ports.crypto import Cipher
@@ -62,6 +63,9 @@ class UnitOfWork(Protocol):
 
     @property
     def quizzes(self) -> Quizzes: ...
+
+    @property
+    def books(self) -> Books: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

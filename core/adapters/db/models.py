@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 
 from sqlalchemy import (
@@ -415,4 +416,51 @@ class ReadingQuizRow(Base):
     step: Mapped[int] = mapped_column(Integer)
     answers: Mapped[str] = mapped_column(Text)
     picked: Mapped[str] = mapped_column(Text)
+
+
+# --- book clubs: the catalog
+
+
+class JsonStrings(TypeDecorator[tuple[str, ...]]):
+    """A list of strings kept as JSON text (readable Korean, no escapes): a tuple in, a tuple out. Plain text on
+    both databases, so a filter on one element is `LIKE '%"장르"%'` everywhere (see core/adapters/db/books.py)."""
+
+    impl = Text()
+    cache_ok = True
+
+    def process_bind_param(self, value: tuple[str, ...] | list[str] | None, dialect: Dialect) -> str | None:
+        return None if value is None else json.dumps(list(value), ensure_ascii=False)
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> tuple[str, ...] | None:
+        return None if value is None else tuple(json.loads(value))
+
+
+class BookRow(Base):
+    """A book recommendations may pick (core/products/bookclub/catalog.py). `key` is its stable identity:
+    `isbn:<13 digits>` when the ISBN is known, else the sample's slug. Candidates are read by category (or genre)
+    most popular first, which the two indexes serve."""
+
+    __tablename__ = "books"
+    __table_args__ = (
+        Index("ix_books_category_popularity", "category", "popularity"),
+        Index("ix_books_popularity", "popularity"),
+        CheckConstraint("source IN ('sample', 'import')", name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    isbn13: Mapped[str | None] = mapped_column(String(13), unique=True, nullable=True)
+    title: Mapped[str] = mapped_column(Text)
+    authors: Mapped[tuple[str, ...]] = mapped_column(JsonStrings())
+    category: Mapped[str] = mapped_column(String(100))  # the middle level: 소설/시/희곡, 에세이, 인문학…
+    genres: Mapped[tuple[str, ...]] = mapped_column(JsonStrings())
+    fiction: Mapped[bool] = mapped_column(Boolean)
+    translated: Mapped[bool] = mapped_column(Boolean)
+    mood: Mapped[tuple[str, ...]] = mapped_column(JsonStrings())
+    pace: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    length: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    description: Mapped[str] = mapped_column(Text)
+    popularity: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(16))  # sample | import
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.adapters.db.books import SqlAlchemyBooks
 from core.adapters.db.clubs import SqlAlchemyClubs, SqlAlchemyQuizzes
 from core.adapters.db.counseling import SqlAlchemyCounseling
 from core.adapters.db.diary import SqlAlchemyDiary
@@ -39,6 +40,7 @@ class SqlAlchemyUnitOfWork:
     code_tries: SqlAlchemyCodeTries
     clubs: SqlAlchemyClubs
     quizzes: SqlAlchemyQuizzes
+    books: SqlAlchemyBooks
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -60,6 +62,7 @@ class SqlAlchemyUnitOfWork:
         self.code_tries = SqlAlchemyCodeTries(self._session)
         self.clubs = SqlAlchemyClubs(self._session)
         self.quizzes = SqlAlchemyQuizzes(self._session)
+        self.books = SqlAlchemyBooks(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:
