@@ -39,8 +39,21 @@ class Clubs(Protocol):
 
     async def rooms_of(self, user_id: UserId) -> list[tuple[Room, Member]]: ...
 
+    async def add_pick(
+        self, *, room_id: int | None, user_id: UserId | None, book_id: int, reason: str, now: datetime
+    ) -> bool:
+        """Store a recommended book; False when the room had it already (a room never gets a book twice)."""
+        ...
+
+    async def picks(
+        self, *, room_id: int | None = None, user_id: UserId | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        """(book id, reason, when) of a room's picks, or of a person's own, newest first."""
+        ...
+
     async def forget_user(self, user_id: UserId) -> None:
-        """/forget: leave every room (leaders hand over to the longest-standing member; empty rooms close)."""
+        """/forget: leave every room (leaders hand over to the longest-standing member; empty rooms close) and
+        delete the person's own picks."""
         ...
 
     async def fold_user(self, source: UserId, target: UserId) -> None:

@@ -197,6 +197,8 @@ class SqlAlchemyBooks:
             BookRow.fiction,
             BookRow.translated,
             BookRow.mood,
+            BookRow.pace,
+            BookRow.length,
             BookRow.description,
             BookRow.popularity,
         )
@@ -211,6 +213,8 @@ class SqlAlchemyBooks:
                 fiction=row.fiction,
                 translated=row.translated,
                 mood=tuple(row.mood),
+                pace=row.pace,
+                length=row.length,
                 description=row.description,
                 popularity=row.popularity,
             )

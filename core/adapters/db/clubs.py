@@ -9,7 +9,7 @@ from sqlalchemy import and_, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.adapters.db.models import ClubMemberRow, ClubRoomRow, ReadingQuizRow
+from core.adapters.db.models import BookPickRow, ClubMemberRow, ClubRoomRow, ReadingQuizRow
 from core.adapters.db.sql import dialect_insert
 from core.adapters.db.users import display_name_of
 from core.domain.values import UserId
@@ -83,6 +83,7 @@ class SqlAlchemyClubs:
         await self._session.execute(update(ClubRoomRow).where(ClubRoomRow.id == room_id).values(leader_id=user_id))
 
     async def close(self, room_id: int) -> None:
+        await self._session.execute(delete(BookPickRow).where(BookPickRow.room_id == room_id))
         await self._session.execute(delete(ClubMemberRow).where(ClubMemberRow.room_id == room_id))
         await self._session.execute(delete(ClubRoomRow).where(ClubRoomRow.id == room_id))
 
@@ -95,11 +96,48 @@ class SqlAlchemyClubs:
         )
         return [(_room(room), Member(user_id=user_id, name="", joined_at=at)) for room, at in rows]
 
+    async def add_pick(
+        self, *, room_id: int | None, user_id: UserId | None, book_id: int, reason: str, now: datetime
+    ) -> bool:
+        if room_id is not None:
+            result = await self._session.execute(
+                dialect_insert(self._session, BookPickRow)
+                .values(room_id=room_id, user_id=user_id, book_id=book_id, reason=reason, created_at=now)
+                .on_conflict_do_nothing(index_elements=["room_id", "book_id"])
+                .returning(BookPickRow.id)
+            )
+            return result.scalar_one_or_none() is not None
+        self._session.add(BookPickRow(room_id=None, user_id=user_id, book_id=book_id, reason=reason, created_at=now))
+        await self._session.flush()
+        return True
+
+    async def picks(
+        self, *, room_id: int | None = None, user_id: UserId | None = None
+    ) -> list[tuple[int, str, datetime]]:
+        where = (
+            BookPickRow.room_id == room_id
+            if room_id is not None
+            else and_(BookPickRow.room_id.is_(None), BookPickRow.user_id == user_id)
+        )
+        rows = await self._session.execute(
+            select(BookPickRow.book_id, BookPickRow.reason, BookPickRow.created_at)
+            .where(where)
+            .order_by(BookPickRow.id.desc())
+        )
+        return [(book_id, reason, at) for book_id, reason, at in rows]
+
     async def forget_user(self, user_id: UserId) -> None:
+        await self._session.execute(
+            delete(BookPickRow).where(BookPickRow.user_id == user_id, BookPickRow.room_id.is_(None))
+        )
+        await self._session.execute(
+            update(BookPickRow).where(BookPickRow.user_id == user_id).values(user_id=None)  # a room's picks stay
+        )
         for room, _ in await self.rooms_of(user_id):
             await self._step_out(room, user_id)
 
     async def fold_user(self, source: UserId, target: UserId) -> None:
+        await self._session.execute(update(BookPickRow).where(BookPickRow.user_id == source).values(user_id=target))
         for room, member in await self.rooms_of(source):
             both = await self._session.scalar(
                 select(ClubMemberRow.joined_at).where(

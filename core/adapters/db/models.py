@@ -416,6 +416,7 @@ class ReadingQuizRow(Base):
     step: Mapped[int] = mapped_column(Integer)
     answers: Mapped[str] = mapped_column(Text)
     picked: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 # --- book clubs: the catalog
@@ -464,3 +465,20 @@ class BookRow(Base):
     source: Mapped[str] = mapped_column(String(16))  # sample | import
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BookPickRow(Base):
+    """A book recommended to a person (room_id null) or to a room: a room never gets the same book twice."""
+
+    __tablename__ = "book_picks"
+    __table_args__ = (
+        UniqueConstraint("room_id", "book_id"),
+        Index("ix_book_picks_user", "user_id", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("club_rooms.id", ondelete="CASCADE"), nullable=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), nullable=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -22,6 +22,10 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
             }
             for room, member in await uow.clubs.rooms_of(user.id)
         ],
+        "book_picks": [
+            {"book": book_id, "reason": reason, "at": at.isoformat()}
+            for book_id, reason, at in await uow.clubs.picks(user_id=user.id)
+        ],
         "taste_quiz": (
             {"step": quiz.step, "answers": {k: list(v) for k, v in quiz.answers.items()}}
             if (quiz := await uow.quizzes.get(user.id)) is not None
@@ -40,4 +44,6 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
     await uow.quizzes.fold_user(source, target)
 
 
-ACCOUNT = AccountPart(tables=("club_rooms", "club_members", "reading_quizzes"), export=export, forget=forget, fold=fold)
+ACCOUNT = AccountPart(
+    tables=("club_rooms", "club_members", "reading_quizzes", "book_picks"), export=export, forget=forget, fold=fold
+)

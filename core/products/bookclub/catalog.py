@@ -101,6 +101,8 @@ class BookText:
     fiction: bool
     translated: bool
     mood: tuple[str, ...]
+    pace: str | None
+    length: str | None
     description: str
     popularity: int
 

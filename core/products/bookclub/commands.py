@@ -41,3 +41,13 @@ class TakeQuiz(Command):
 class AnswerQuiz(Command):
     step: int  # the question the button was shown under: a press on an old question is not taken for the current one
     value: str  # a choice, or "next"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recommend(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecommendForClub(Command):
+    pass

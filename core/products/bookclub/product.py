@@ -9,11 +9,15 @@ from core.products.bookclub.commands import (
     HandOverClub,
     JoinClub,
     LeaveClub,
+    Recommend,
+    RecommendForClub,
     ShowClub,
     StartClub,
     TakeQuiz,
 )
 from core.products.bookclub.quiz_service import QuizService
+from core.products.bookclub.ranking import CandidateRanker
+from core.products.bookclub.recommend import RecommendService
 from core.products.bookclub.service import ClubsService
 from core.products.bookclub.verbs import VERBS
 from core.registration import Built, Kit, Product
@@ -22,6 +26,13 @@ from core.registration import Built, Kit, Product
 def _build(kit: Kit) -> Built:
     clubs = ClubsService(uow=kit.uow, clock=kit.clock)
     quiz = QuizService(uow=kit.uow, clock=kit.clock)
+    recommend = RecommendService(
+        uow=kit.uow,
+        clock=kit.clock,
+        llm=kit.llm,
+        budget=kit.budget,
+        ranker=CandidateRanker(embedder=kit.embedder),  # one per process: the catalog's index is kept
+    )
     return Built(
         handlers={
             ShowClub: clubs.show,
@@ -31,6 +42,8 @@ def _build(kit: Kit) -> Built:
             HandOverClub: clubs.hand_over,
             TakeQuiz: quiz.take,
             AnswerQuiz: quiz.answer,
+            Recommend: recommend.for_me,
+            RecommendForClub: recommend.for_club,
         }
     )
 

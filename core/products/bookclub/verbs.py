@@ -10,6 +10,8 @@ from core.products.bookclub.commands import (
     HandOverClub,
     JoinClub,
     LeaveClub,
+    Recommend,
+    RecommendForClub,
     ShowClub,
     StartClub,
     TakeQuiz,
@@ -20,6 +22,7 @@ _START = {"start", "시작", "만들기"}
 _JOIN = {"join", "참여", "가입"}
 _LEAVE = {"leave", "나가기", "탈퇴"}
 _LEADER = {"leader", "리더", "방장"}
+_RECOMMEND = {"recommend", "추천"}
 
 
 def _club(inv: Invocation) -> Command:
@@ -36,6 +39,8 @@ def _club(inv: Invocation) -> Command:
         return LeaveClub()
     if head in _LEADER and rest:
         return HandOverClub(to=rest)
+    if head in _RECOMMEND and not rest:
+        return RecommendForClub()
     raise UsageError("club.usage")
 
 
@@ -63,5 +68,12 @@ VERBS: tuple[Verb, ...] = (
         usage_key="quiz.usage",
         summary_key="quiz.summary",
         aliases=("퀴즈", "취향"),
+    ),
+    Verb(
+        name="recommend",
+        parse=lambda inv: Recommend(),
+        usage_key="recommend.usage",
+        summary_key="recommend.summary",
+        aliases=("추천",),
     ),
 )
