@@ -179,10 +179,12 @@ class RecommendService:
     def _ranked(self, persona: ReadingPersona, candidates: list[Candidate[BookText]], ctx: Context) -> list[Chosen]:
         """The ranked list's top three with template reasons (offline, or the model out of shape)."""
         chosen = []
-        for candidate in candidates[:PICKS]:
+        for n, candidate in enumerate(candidates[:PICKS]):
             book = candidate.book
             shared = [g for g in book.genres if g in persona.genres] or list(book.genres[:1]) or [book.category]
-            mood = next((m for m in book.mood if m in persona.moods), book.mood[0] if book.mood else None)
-            key = "recommend.reason.genre_mood" if mood else "recommend.reason.genre"
+            mood = next((m for m in book.mood if m in persona.moods), None)
+            # three books, three ways of saying why: the same sentence thrice reads like a machine
+            keys = ("recommend.reason.genre_mood" if mood else "recommend.reason.genre", "recommend.reason.second")
+            key = "recommend.reason.third" if n == 2 and mood else keys[min(n, 1)]
             chosen.append(Chosen(book=book, reason=ctx.t(key, genre=shared[0], mood=mood or "")))
         return chosen
