@@ -4,16 +4,24 @@ The catalog is the bundled 342-book sample plus variations of it (tests/bookclub
 different room: 20 random reading personas, combined (`combine_personas`, timed as part of the request), then the
 top 20 candidates. Measured in one run:
 
-  ours, lexical        `rank(index, room)` over the index built once per catalog version
+  ours, lexical        `rank(index, room)` over the index built once per catalog version, its persona-word
+                       matches kept (the quiz's genre and mood words recur: after the warm-up nearly all are kept)
+  ours, lexical, cold  the same with the kept matches dropped before each request: every persona word is matched
+                       against the catalog's vocabulary again (one rapidfuzz `cdist`)
   ours, embeddings     `CandidateRanker(embedder=…)`: book vectors built once; per request the persona is embedded
                        and one matrix-vector product added. The embedder is tests/embedding_model.FakeEmbedder
-                       (384 dimensions, hashing) — sentence-transformers is not a dependency; a real model adds
-                       its own time to embed one short persona text
-  naive full scan      the same formula with nothing kept between requests: every book's text tokenized, the
-                       catalog's idf and popularity scale computed, every book scored in Python, all sorted
+                       (384 dimensions, hashing, in the event loop)
+  ours, tiny model     the same through the real adapter, `SentenceTransformerEmbedder`, loading the 16-dimension
+                       model tests/embedding_model.build_tiny_model makes (nothing downloaded): the adapter's own
+                       cost per request (a worker thread, tokenizing, pooling); a real multilingual model adds its
+                       forward pass on one short text. Skipped with --no-tiny-model (it imports sentence-transformers)
+  naive full scan      the same formula with nothing kept between requests: every book's text tokenized, each
+                       persona word's best match in each book found with rapidfuzz's `extractOne`, the idf and
+                       popularity scale computed, every book scored in Python, all sorted
 
 The naive scan must return the same 20 books as ours; the benchmark checks it.
 Usage: .venv/bin/python bench/recommend.py [--books 10000] [--members 20] [--requests 300] [--naive-requests 10]
+                                          [--no-tiny-model]
 """
 
 from __future__ import annotations
@@ -21,10 +29,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import math
+import os
 import platform
 import random
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -32,7 +43,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import extractOne
 
+from core.adapters.embeddings import SentenceTransformerEmbedder
 from core.products.bookclub.ranking import (
     FICTION,
     GENRE,
@@ -40,18 +54,19 @@ from core.products.bookclub.ranking import (
     MATCH_STRENGTH,
     MOOD,
     PACE,
+    SIMILAR,
     BookLike,
     CandidateRanker,
     ReadingPersona,
     Weights,
-    bigrams,
     book_text,
     build_index,
     combine_personas,
     rank,
+    words,
 )
 from tests.bookclub_books import SampleBook, sample_books, synthetic_catalog
-from tests.embedding_model import FakeEmbedder
+from tests.embedding_model import FakeEmbedder, build_tiny_model
 
 KEYWORDS = ("우주", "가족", "사랑", "전쟁", "고양이", "여행", "우정", "기억", "바다", "도시", "죽음", "음식", "시간")
 
@@ -74,21 +89,31 @@ def naive_rank(books: list[SampleBook], personas: list[ReadingPersona], n: int =
     """The same score as ours, computed from scratch for every request, one book at a time."""
     weights = Weights()
     wanted = combine_personas(personas).weighted()
-    texts = [bigrams(book_text(b)) for b in books]
-    df: Counter[str] = Counter()
-    for grams in texts:
-        df.update(grams.keys())
-    idf = {g: math.log((1 + len(books)) / (1 + d)) + 1.0 for g, d in df.items()}
-    logs = [math.log1p(max(b.popularity, 0.0)) for b in books]
-    low, high = min(logs), max(logs)
-    query: dict[str, float] = {}
+    persona_words: dict[str, float] = {}
     for key, share in wanted.items():
         facet, _, value = key.partition(":")
         if facet in (GENRE, MOOD, "keyword"):
-            for gram, tf in bigrams(value).items():
-                if gram in idf:
-                    query[gram] = query.get(gram, 0.0) + share * tf * idf[gram]
-    qnorm = math.sqrt(sum(w * w for w in query.values()))
+            for word in words(value):
+                persona_words[word] = persona_words.get(word, 0.0) + share
+    # every book's best match for every persona word, scored pair by pair (rapidfuzz's extractOne per book)
+    best: list[dict[str, float]] = []
+    for book in books:
+        own = list(dict.fromkeys(words(book_text(book))))
+        longer = [w for w in own if len(w) > 1]
+        found = {}
+        for word in persona_words:
+            if len(word) == 1:
+                score = 1.0 if word in own else 0.0
+            else:
+                hit = extractOne(word, longer, scorer=Indel.normalized_similarity, score_cutoff=SIMILAR)
+                score = hit[1] if hit else 0.0
+            if score:
+                found[word] = score
+        best.append(found)
+    df = Counter(word for found in best for word in found)
+    idf = {word: math.log((1 + len(books)) / (1 + df[word])) + 1.0 for word in persona_words if df[word]}
+    logs = [math.log1p(max(b.popularity, 0.0)) for b in books]
+    low, high = min(logs), max(logs)
 
     def facet_values(book: BookLike) -> dict[str, set[str]]:
         return {
@@ -103,7 +128,7 @@ def naive_rank(books: list[SampleBook], personas: list[ReadingPersona], n: int =
         facet for facet in (GENRE, MOOD, PACE, LENGTH, FICTION) if any(k.startswith(f"{facet}:") for k in wanted)
     }
     scored = []
-    for position, (book, grams) in enumerate(zip(books, texts, strict=True)):
+    for position, (book, found) in enumerate(zip(books, best, strict=True)):
         values = facet_values(book)
         parts: list[tuple[float, float]] = []
         for facet, weight, noisy in (
@@ -120,11 +145,10 @@ def naive_rank(books: list[SampleBook], personas: list[ReadingPersona], n: int =
             part = noisy_or if noisy else max(shares, default=0.0)
             parts.append((weight, part))
         genre_match = GENRE not in expressed or parts[0][1] > 0
-        if qnorm:
-            bw = {g: (1.0 + math.log(tf)) * idf[g] for g, tf in grams.items()}
-            bnorm = math.sqrt(sum(w * w for w in bw.values())) or 1.0
-            cosine = sum(q * bw.get(g, 0.0) for g, q in query.items()) / (qnorm * bnorm)
-            parts.append((weights.text, cosine))
+        if idf:
+            text_total = sum(persona_words[word] * idf[word] for word in idf)
+            text = sum(persona_words[word] * idf[word] * found.get(word, 0.0) for word in idf) / text_total
+            parts.append((weights.text, text))
         total = sum(w for w, _ in parts)
         relevance = sum(w / total * p for w, p in parts) if total else 0.0
         popularity = (logs[position] - low) / (high - low) if high > low else 0.0
@@ -158,6 +182,7 @@ async def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--naive-requests", type=int, default=10)
     parser.add_argument("--dimension", type=int, default=384)
+    parser.add_argument("--tiny-model", action=argparse.BooleanOptionalAction, default=True)
     args = parser.parse_args()
 
     rng = random.Random(20261204)
@@ -177,9 +202,22 @@ async def main() -> None:
     await ranker.index(books, version=1)
     build_vectors = time.perf_counter() - started
 
+    tiny: CandidateRanker | None = None
+    build_tiny = 0.0
+    if args.tiny_model:
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        folder = build_tiny_model(Path(tempfile.mkdtemp(prefix="tiny-embedding-model-")))
+        tiny = CandidateRanker(embedder=SentenceTransformerEmbedder(str(folder)))
+        started = time.perf_counter()
+        await tiny.index(books, version=1)
+        build_tiny = time.perf_counter() - started
+        shutil.rmtree(folder)  # loaded: the files are no longer needed
+
     for room in rooms[:5]:  # warm-up
         rank(index, combine_personas(room))
         await ranker.rank(combine_personas(room), books, version=1)
+        if tiny is not None:
+            await tiny.rank(combine_personas(room), books, version=1)
 
     lexical: list[float] = []
     results: list[list[str]] = []
@@ -189,11 +227,26 @@ async def main() -> None:
         lexical.append(time.perf_counter() - started)
         results.append([c.book.id for c in top])
 
+    cold: list[float] = []
+    for room, ours in zip(rooms, results, strict=True):
+        index.matches.clear()
+        started = time.perf_counter()
+        top = rank(index, combine_personas(room))
+        cold.append(time.perf_counter() - started)
+        if [c.book.id for c in top] != ours:
+            raise SystemExit("kept and fresh word matches rank differently")
+
     embedded: list[float] = []
     for room in rooms:
         started = time.perf_counter()
         await ranker.rank(combine_personas(room), books, version=1)
         embedded.append(time.perf_counter() - started)
+
+    real: list[float] = []
+    for room in rooms if tiny is not None else ():
+        started = time.perf_counter()
+        await tiny.rank(combine_personas(room), books, version=1)  # type: ignore[union-attr]
+        real.append(time.perf_counter() - started)
 
     naive: list[float] = []
     agree = 0
@@ -208,12 +261,17 @@ async def main() -> None:
     print(
         f"index build (once per catalog version): lexical {build_lexical * 1000:.0f} ms; "
         f"+ vectors with {embedder.name} {build_vectors * 1000:.0f} ms"
+        + (f"; + vectors with the tiny model {build_tiny * 1000:.0f} ms" if tiny is not None else "")
     )
+    print(f"persona words matched against a vocabulary of {len(index.vocabulary)} words")
     print()
     print("| ranking | requests | p50 | p99 | max |")
     print("|---|---|---|---|---|")
     print(row("ours, lexical (index kept)", lexical))
+    print(row("ours, lexical, cold (word matches recomputed)", cold))
     print(row(f"ours, embeddings ({embedder.name}, vectors kept)", embedded))
+    if real:
+        print(row("ours, embeddings (tiny real model via SentenceTransformerEmbedder)", real))
     print(row("naive full scan (nothing kept)", naive))
     print()
     print(f"naive and ours agree on the top 20: {agree}/{len(naive)}")

@@ -19,6 +19,7 @@ from core.adapters.crisis_classifier import shipped_classifier
 from core.adapters.crypto import FernetCipher, PlainCipher
 from core.adapters.db.engine import create_app_engine, session_factory
 from core.adapters.db.uow import SqlAlchemyUnitOfWorkFactory
+from core.adapters.embeddings import SentenceTransformerEmbedder  # light: sentence-transformers loads on first use
 from core.adapters.locks import InProcessLocks, RedisLocks
 from core.adapters.metrics import InProcessMetrics, RedisMetrics
 from core.adapters.offline_counselor import OfflineCounselor
@@ -150,15 +151,12 @@ def build_language_model(settings: Settings) -> LanguageModel:
 def build_embedder(settings: Settings) -> Embedder | None:
     """The Embedder for EMBEDDING_MODEL, or None (lexical matching only, nothing downloaded) when unset.
 
-    This build has no embedding adapter yet: sentence-transformers is not among maeum's dependencies. A set
-    EMBEDDING_MODEL is reported and matching stays lexical, rather than failing every process at start."""
+    Nothing heavy happens here: sentence-transformers is imported and the model loaded (a hub name downloaded) on
+    the first embedding, in a worker thread, so a process that never matches never loads it."""
     if not settings.embedding_model:
         return None
-    logger.warning(
-        "EMBEDDING_MODEL is set, but this build has no embedding adapter (sentence-transformers is not a "
-        "dependency yet): book and product matching stay lexical"
-    )
-    return None
+    logger.info("EMBEDDING_MODEL=%s: matching by embeddings (the model loads on first use)", settings.embedding_model)
+    return SentenceTransformerEmbedder(settings.embedding_model)
 
 
 def bootstrap(

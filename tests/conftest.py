@@ -20,6 +20,7 @@ from core.bootstrap import App, bootstrap
 from core.domain.values import ChatKind
 from core.inbound import ChatRef, IncomingMessage, Invocation, Sender
 from core.settings import Settings
+from tests.embedding_model import build_tiny_model
 from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
 
 POSTGRES_URL = os.environ.get("MAEUM_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -103,6 +104,16 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
     yield url
+
+
+@pytest.fixture(scope="session")
+def tiny_embedding_model(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """A real sentence-transformers model (16 dimensions, its tokenizer trained on the sample catalog), built once
+    per session into a temporary folder, with nothing downloaded (tests/embedding_model.py). The session runs in
+    Hugging Face's offline mode from here on: huggingface_hub reads HF_HUB_OFFLINE once, when first imported."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HF_HUB_OFFLINE", "1")
+        yield build_tiny_model(tmp_path_factory.mktemp("tiny-embedding-model"))
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
+from core.products.bookclub import ranking
 from core.products.bookclub.ranking import (
     CandidateRanker,
     ReadingPersona,
@@ -15,6 +16,7 @@ from core.products.bookclub.ranking import (
     content_key,
     persona_text,
     rank,
+    word_similarity,
 )
 from tests.bookclub_books import SampleBook, sample_books, synthetic_catalog
 from tests.embedding_model import FailingEmbedder, FakeEmbedder
@@ -81,6 +83,51 @@ def test_a_keyword_finds_books_whose_description_uses_it_with_particles() -> Non
     ]
     ranked = rank(build_index(books), ReadingPersona(keywords=("고양이",)))
     assert ranked[0].book.id == "cat"
+
+
+def test_words_match_across_particles_and_suffixes_but_not_neighbours() -> None:
+    assert word_similarity("우주", "우주") == 1.0
+    assert word_similarity("우주", "우주를") == pytest.approx(0.8)
+    assert word_similarity("고양이", "길고양이가") == pytest.approx(0.75)
+    assert word_similarity("우주", "우주에서") == pytest.approx(2 / 3)
+    assert word_similarity("사랑", "사람") == 0.0  # one syllable apart: below the 0.6 cut
+    assert word_similarity("시", "시간") == 0.0  # a one-character word matches only itself
+    assert word_similarity("추리", "리") == 0.0
+    assert word_similarity("시", "시") == 1.0
+    assert word_similarity("sf", "sf") == 1.0
+
+
+def test_a_keyword_finds_its_stem_with_particles_and_not_a_word_one_syllable_away() -> None:
+    books = [
+        book("people", description="사람들이 모이는 광장의 하루.", popularity=90_000.0),
+        book("love", description="사랑에 빠진 두 사람의 편지."),
+        book("plain"),
+    ]
+    ranked = rank(build_index(books), ReadingPersona(keywords=("사랑",)))
+    assert ranked[0].book.id == "love"
+    relevance = {c.book.id: c.relevance for c in ranked}
+    assert relevance["love"] == pytest.approx(0.8)  # 사랑에: its best match
+    assert relevance["people"] == relevance["plain"] == 0.0
+
+
+def test_the_index_keeps_each_persona_word_s_matches(monkeypatch: pytest.MonkeyPatch) -> None:
+    index = build_index(sample_books())
+    persona = ReadingPersona(genres=("SF",), moods=("긴장감",), keywords=("우주 정거장",))
+    first = rank(index, persona)
+    assert {"sf", "긴장감", "우주", "정거장"} <= index.matches.keys()
+
+    def no_more_matching(*args: object, **kwargs: object) -> None:
+        raise AssertionError("matched again")
+
+    monkeypatch.setattr(ranking.process, "cdist", no_more_matching)
+    assert [c.book.id for c in rank(index, persona)] == [c.book.id for c in first]
+
+
+def test_equal_scores_at_the_cut_are_taken_in_catalog_order() -> None:
+    books = [book(f"b{i}") for i in range(60)]
+    assert [c.book.id for c in rank(build_index(books), ReadingPersona(), n=7)] == [f"b{i}" for i in range(7)]
+    ranked = rank(build_index(books), ReadingPersona(genres=("한국소설",)), n=5, exclude=["b0", "b2"])
+    assert [c.book.id for c in ranked] == ["b1", "b3", "b4", "b5", "b6"]
 
 
 def test_fewer_matching_books_than_candidates_are_filled_from_the_rest() -> None:

@@ -64,10 +64,10 @@ def test_embedding_model_is_unset_by_default_so_nothing_is_downloaded(monkeypatc
     assert load_settings(_env_file=None).embedding_model == "/models/ko-sbert"
 
 
-def test_a_set_embedding_model_is_reported_while_no_adapter_exists(caplog: pytest.LogCaptureFixture) -> None:
+def test_a_set_embedding_model_gives_an_embedder_that_loads_nothing_yet() -> None:
+    from core.adapters.embeddings import SentenceTransformerEmbedder
     from core.bootstrap import build_embedder
 
     assert build_embedder(load_settings(_env_file=None, embedding_model=None)) is None
-    assert not caplog.records
-    assert build_embedder(load_settings(_env_file=None, embedding_model="/models/ko-sbert")) is None
-    assert "EMBEDDING_MODEL" in caplog.text
+    embedder = build_embedder(load_settings(_env_file=None, embedding_model="/models/ko-sbert"))
+    assert isinstance(embedder, SentenceTransformerEmbedder) and embedder.name == "/models/ko-sbert"

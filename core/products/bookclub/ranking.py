@@ -11,8 +11,13 @@ when configured, else lexical) and popularity. For each book, with every part in
         pace     0.10  the share of the persona that wants the book's pace (1 or 0 for one person)
         length   0.10  the same for length
         fiction  0.10  the same for fiction / non-fiction
-        text     0.15  cosine of character-bigram tf-idf vectors: the persona's words (keywords, genres, moods)
-                       against the book's title, authors, category, genres, moods and description
+        text     0.15  fuzzy word matching (rapidfuzz): each of the persona's words (keywords, genres, moods) scores
+                       its best match among the words of the book's title, authors, category, genres, moods and
+                       description — the Indel similarity of their characters, 1 − (insertions + deletions) / (both
+                       lengths), counted from 0.6 up (우주/우주를 0.8, 고양이/길고양이가 0.75, 우주/우주에서 0.67;
+                       사랑/사람 0.5 is no match; a one-character word matches only itself) — and the part is the
+                       mean of those scores, each word weighted by its share and its idf (a word most books have
+                       counts less; a word no book has is left out)
         semantic 0.60  only with an `Embedder`: the cosine (negatives as 0) of the persona's text and the book's
                        text; it then takes the place of `text`
 
@@ -22,9 +27,13 @@ Korean at all). Books sharing a genre with the persona come first — the genre 
 the list when fewer than 20 share one, so a narrow persona still gets 20 candidates. Already picked books are
 left out (`exclude`): a room never gets the same book twice.
 
-Speed: the catalog's index (facet postings, bigram postings, popularity, and the book vectors when there is an
-embedder) is built once per catalog version; a ranking is then a few numpy additions over posting lists and at
-most one matrix-vector product (`bench/recommend.py`: 10,000 books and a 20-member room).
+Speed: the catalog's index (facet postings, the vocabulary's postings, popularity, and the book vectors when there
+is an embedder) is built once per catalog version; a ranking is then a few numpy additions over posting lists and
+at most one matrix-vector product (`bench/recommend.py`: 10,000 books and a 20-member room). A persona word is
+matched against the catalog's vocabulary (not against every book's text) in one `rapidfuzz.process.cdist` call,
+and the index keeps each word's matches, so the quiz's few dozen genre and mood words are matched once per catalog
+version. Scoring whole texts instead (`fuzz.token_set_ratio` of the persona's text against each book's) takes
+~60 ms per request for 10,000 books and misses particles: 고양이 against "길고양이가 …" scores 0.24.
 """
 
 from __future__ import annotations
@@ -36,11 +45,13 @@ import math
 import re
 from collections import Counter
 from collections.abc import Awaitable, Callable, Collection, Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final, Generic, Protocol, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
+from rapidfuzz import process
+from rapidfuzz.distance import Indel
 
 if TYPE_CHECKING:
     from core.ports import Embedder
@@ -50,6 +61,8 @@ logger = logging.getLogger(__name__)
 CANDIDATES: Final = 20
 MATCH_STRENGTH: Final = 0.8  # one matching genre (or mood) of a one-person persona counts 0.8; two count 0.96
 EMBED_BATCH: Final = 256  # books handed to the embedder per call while a catalog's vectors are built
+SIMILAR: Final = 0.6  # the least word similarity that counts as a match (module docstring)
+MATCH_CACHE: Final = 4096  # persona words whose matches an index keeps (the oldest go first)
 
 GENRE, MOOD, PACE, LENGTH, FICTION = "genre", "mood", "pace", "length", "fiction"
 
@@ -212,7 +225,7 @@ def persona_text(persona: ReadingPersona) -> str:
 
 
 def book_text(book: BookLike) -> str:
-    """The book as one text, for an embedding model and for the character-bigram index."""
+    """The book as one text, for an embedding model and for the lexical part's vocabulary."""
     return ". ".join(
         part
         for part in (
@@ -236,16 +249,19 @@ def content_key(book: BookLike) -> str:
 _WORD = re.compile(r"\w+")
 
 
-def bigrams(text: str) -> Counter[str]:
-    """Character bigrams inside each word (a one-letter word is its own gram): Korean words share stems across
-    particles and compounds (우주 / 우주선 / 우주를), which whole-word tokens would miss."""
-    grams: Counter[str] = Counter()
-    for word in _WORD.findall(text.lower()):
-        if len(word) == 1:
-            grams[word] += 1
-        else:
-            grams.update(word[i : i + 2] for i in range(len(word) - 1))
-    return grams
+def words(text: str) -> list[str]:
+    """The text's words, lowercased: runs of letters and digits (a Korean word keeps its particles: 우주를)."""
+    return _WORD.findall(text.lower())
+
+
+def word_similarity(a: str, b: str) -> float:
+    """How alike two words are, in [0, 1], as the lexical part counts it: the normalized Indel similarity of their
+    characters (a Hangul syllable is one character), 0 below `SIMILAR`; a one-character word matches only itself.
+    Korean words share a stem and differ by particles and suffixes (우주 / 우주를 / 우주선), which whole-word
+    equality would miss."""
+    if len(a) == 1 or len(b) == 1:
+        return 1.0 if a == b else 0.0
+    return float(Indel.normalized_similarity(a, b, score_cutoff=SIMILAR))
 
 
 # --- the index: built once per catalog version ---
@@ -263,15 +279,17 @@ class BookIndex(Generic[B]):
     keys: tuple[str, ...]  # content_key of each book, in order
     popularity: Floats  # log-scaled, 0…1
     facets: Mapping[str, Indices]  # "genre:SF" → the positions of the books that have it
-    grams: Mapping[str, tuple[Indices, Floats]]  # bigram → (positions, the books' normalized tf-idf weights)
-    idf: Mapping[str, float]
+    vocabulary: Mapping[str, Indices]  # every word of the books' texts → the positions of the books using it
+    long_words: tuple[str, ...]  # the vocabulary's words of two characters or more: the ones matched fuzzily
     positions: Mapping[str | int, int]  # book id → position
     vectors: Floats | None = None  # (books, dimension), unit rows, from `embedder_name`
     embedder_name: str | None = None
+    # persona word → (positions of the books with a match, each one's best word similarity); filled by `rank`
+    matches: dict[str, tuple[Indices, Floats]] = field(default_factory=dict, init=False, repr=False)
 
 
 def build_index(books: Iterable[B]) -> BookIndex[B]:
-    """Everything about the catalog that does not depend on the persona (pure; ~0.3 s for 10,000 books)."""
+    """Everything about the catalog that does not depend on the persona (pure; ~0.2 s for 10,000 books)."""
     rows = tuple(books)
     count = len(rows)
     raw = np.array([math.log1p(max(float(book.popularity), 0.0)) for book in rows], dtype=np.float64)
@@ -279,35 +297,20 @@ def build_index(books: Iterable[B]) -> BookIndex[B]:
     popularity = ((raw - raw.min()) / spread if spread > 0 else np.zeros(count)).astype(np.float32)
 
     facet_lists: dict[str, list[int]] = {}
-    gram_counts: list[Counter[str]] = []
-    document_frequency: Counter[str] = Counter()
+    word_lists: dict[str, list[int]] = {}
     for position, book in enumerate(rows):
         for key in _book_facets(book):
             facet_lists.setdefault(key, []).append(position)
-        grams = bigrams(book_text(book))
-        gram_counts.append(grams)
-        document_frequency.update(grams.keys())
-
-    idf = {gram: math.log((1 + count) / (1 + df)) + 1.0 for gram, df in document_frequency.items()}
-    gram_lists: dict[str, tuple[list[int], list[float]]] = {}
-    for position, grams in enumerate(gram_counts):
-        weights = {gram: (1.0 + math.log(tf)) * idf[gram] for gram, tf in grams.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        for gram, weight in weights.items():
-            at, values = gram_lists.setdefault(gram, ([], []))
-            at.append(position)
-            values.append(weight / norm)
+        for word in dict.fromkeys(words(book_text(book))):
+            word_lists.setdefault(word, []).append(position)
 
     return BookIndex(
         books=rows,
         keys=tuple(content_key(book) for book in rows),
         popularity=popularity,
         facets={key: np.array(at, dtype=np.intp) for key, at in facet_lists.items()},
-        grams={
-            gram: (np.array(at, dtype=np.intp), np.array(values, dtype=np.float32))
-            for gram, (at, values) in gram_lists.items()
-        },
-        idf=idf,
+        vocabulary={word: np.array(at, dtype=np.intp) for word, at in word_lists.items()},
+        long_words=tuple(word for word in word_lists if len(word) > 1),
         positions={book.id: position for position, book in enumerate(rows)},
     )
 
@@ -394,8 +397,10 @@ def rank(
     n = min(n, available)
     if n == 0:
         return []
-    top = np.argpartition(-key, n - 1)[:n] if n < count else np.arange(count)
-    top = top[np.lexsort((top, -key[top]))]  # best first; equal keys in catalog order
+    # every book at least as good as the n-th best: ties at the cut are then taken in catalog order, not at random
+    cut = np.partition(-key, n - 1)[n - 1] if n < count else np.inf
+    top = np.flatnonzero(-key <= cut)
+    top = top[np.lexsort((top, -key[top]))][:n]  # best first; equal keys in catalog order
     return [
         Candidate(
             book=index.books[position],
@@ -409,22 +414,54 @@ def rank(
 
 
 def _text_similarity(index: BookIndex[Any], wanted: Mapping[str, float]) -> Floats | None:
-    """Cosine of the persona's words (as tf-idf bigrams, each word weighted by its share) with every book."""
-    query: dict[str, float] = {}
+    """For every book, the idf- and share-weighted mean of each persona word's best match among its words."""
+    shares: dict[str, float] = {}
     for key, share in wanted.items():
         facet, _, value = key.partition(":")
         if facet in (GENRE, MOOD, "keyword"):
-            for gram, tf in bigrams(value).items():
-                if gram in index.idf:  # grams no book has are left out, as a fitted vectorizer does
-                    query[gram] = query.get(gram, 0.0) + share * tf * index.idf[gram]
-    norm = math.sqrt(sum(w * w for w in query.values()))
-    if not norm:
+            for word in words(value):
+                shares[word] = shares.get(word, 0.0) + share
+    if not shares:
         return None
-    scores = np.zeros(len(index.books), dtype=np.float32)
-    for gram, weight in query.items():
-        at, values = index.grams[gram]
-        scores[at] += (weight / norm) * values  # a gram's positions are distinct: no lost updates
-    return scores
+    matches = _matches(index, shares)
+    count = len(index.books)
+    scores = np.zeros(count, dtype=np.float32)
+    total = 0.0
+    for word, share in shares.items():
+        at, similarity = matches[word]
+        if not len(at):  # a word no book has is left out, as a fitted vectorizer does
+            continue
+        weight = share * (math.log((1 + count) / (1 + len(at))) + 1.0)
+        scores[at] += weight * similarity  # a word's positions are distinct: no lost updates
+        total += weight
+    return scores / np.float32(total) if total else None
+
+
+def _matches(index: BookIndex[Any], persona_words: Iterable[str]) -> dict[str, tuple[Indices, Floats]]:
+    """Each word's matching books and best similarity, from the index's cache or, for the words new to it, from
+    one `cdist` of those words against the catalog's vocabulary."""
+    cache = index.matches
+    new = [word for word in persona_words if word not in cache]
+    fuzzy = [word for word in new if len(word) > 1]
+    table = (
+        process.cdist(fuzzy, index.long_words, scorer=Indel.normalized_similarity, score_cutoff=SIMILAR)
+        if fuzzy and index.long_words
+        else np.zeros((len(fuzzy), 0), dtype=np.float32)
+    )
+    for row, word in enumerate(fuzzy):
+        best = np.zeros(len(index.books), dtype=np.float32)
+        for column in np.flatnonzero(table[row]).tolist():
+            at = index.vocabulary[index.long_words[column]]
+            best[at] = np.maximum(best[at], table[row, column])
+        found = np.flatnonzero(best)
+        cache[word] = (found, best[found])
+    for word in new:
+        if len(word) == 1:  # only itself
+            found = index.vocabulary.get(word, np.zeros(0, dtype=np.intp))
+            cache[word] = (found, np.ones(len(found), dtype=np.float32))
+    while len(cache) > MATCH_CACHE:
+        del cache[next(iter(cache))]
+    return cache
 
 
 # --- the service the recommend use case holds ---
@@ -497,17 +534,7 @@ class CandidateRanker:
         logger.info(
             "catalog vectors ready: %d books, %s (%d newly embedded)", len(index.keys), embedder.name, len(missing)
         )
-        return BookIndex(
-            books=index.books,
-            keys=index.keys,
-            popularity=index.popularity,
-            facets=index.facets,
-            grams=index.grams,
-            idf=index.idf,
-            positions=index.positions,
-            vectors=vectors,
-            embedder_name=embedder.name,
-        )
+        return replace(index, vectors=vectors, embedder_name=embedder.name)
 
     async def _persona_vector(self, persona: ReadingPersona) -> Floats | None:
         text = persona_text(persona)
