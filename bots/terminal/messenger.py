@@ -16,6 +16,13 @@ PLATFORM = Platform.TERMINAL
 CHANNEL = "maeum:terminal:pushes"
 
 
+def recipient_name(recipient: Recipient) -> str:
+    """Who a push is printed for: a person by name, a group chat (a book club's room) as `#GROUPNAME`."""
+    if recipient.chat_id is not None and recipient.chat_id.startswith("group:"):
+        return "#" + recipient.chat_id.removeprefix("group:")
+    return recipient.display_name or recipient.user_external_id or "?"
+
+
 def format_push(name: str, reply: Reply) -> str:
     return f"\n📨 → {name}: {reply.plain_text}\n"
 
@@ -30,7 +37,7 @@ class PrintingTerminalMessenger:
         self._sent = 0
 
     async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
-        self._write(format_push(recipient.display_name or recipient.user_external_id or "?", reply))
+        self._write(format_push(recipient_name(recipient), reply))
         self._sent += 1
         return f"terminal-{self._sent}"
 
@@ -44,7 +51,7 @@ class RedisTerminalMessenger:
         self._redis = redis
 
     async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
-        name = recipient.display_name or recipient.user_external_id or "?"
+        name = recipient_name(recipient)
         listeners = await self._redis.publish(CHANNEL, json.dumps({"name": name, "text": reply.plain_text}))
         if not listeners:
             raise RecipientUnreachable("no maeum chat is listening")

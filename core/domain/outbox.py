@@ -19,6 +19,7 @@ class PushKind(StrEnum):
     DIGEST = "digest"  # the Monday digest
     ANNOUNCEMENT = "announcement"
     IMAGE = "image"  # a chart sent as a file
+    MEETING = "meeting"  # a book club's meeting: its reminder (room and RSVP'd members) and its start, on time
 
 
 class PushState(StrEnum):

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.domain.values import UserId
+from core.products.bookclub.meetings import Answer, Meeting
 from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room
 
@@ -51,13 +52,50 @@ class Clubs(Protocol):
         """(book id, reason, when) of a room's picks, or of a person's own, newest first."""
         ...
 
+    async def set_remind_minutes(self, room_id: int, minutes: int) -> None: ...
+
+    async def meetings(self, room_id: int, *, ending_after: datetime | None = None) -> list[Meeting]:
+        """The room's meetings not cancelled (those still to end after `ending_after`, when given), soonest first."""
+        ...
+
+    async def meeting(self, room_id: int, number: int) -> Meeting | None: ...
+
+    async def add_meeting(
+        self,
+        *,
+        room_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        reading: str,
+        remind_minutes: int,
+        created_by: UserId,
+        now: datetime,
+    ) -> Meeting:
+        """A new meeting with the room's next number (one more than any it ever had: numbers are never reused)."""
+        ...
+
+    async def cancel_meeting(self, meeting_id: int, *, now: datetime) -> bool:
+        """False when it was cancelled already."""
+        ...
+
+    async def answer(self, meeting_id: int, user_id: UserId, answer: Answer, *, now: datetime) -> Answer | None:
+        """Store a member's RSVP (the latest counts); the answer it replaced, if any."""
+        ...
+
+    async def answers(self, meeting_id: int) -> dict[UserId, Answer]: ...
+
+    async def answers_of(self, user_id: UserId) -> list[tuple[str, Meeting, Answer, datetime]]:
+        """A person's RSVPs: (room name, meeting, answer, when answered), for /export."""
+        ...
+
     async def forget_user(self, user_id: UserId) -> None:
-        """/forget: leave every room (leaders hand over to the longest-standing member; empty rooms close) and
-        delete the person's own picks."""
+        """/forget: leave every room (leaders hand over to the longest-standing member; empty rooms close), delete
+        the person's own picks and RSVPs; the meetings they set up stay the room's, credited to its leader."""
         ...
 
     async def fold_user(self, source: UserId, target: UserId) -> None:
-        """/link: `source`'s memberships become `target`'s (a room both are in keeps the earlier join)."""
+        """/link: `source`'s memberships become `target`'s (a room both are in keeps the earlier join), and so do
+        its RSVPs (where both answered, `target`'s stays) and the meetings it set up."""
         ...
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bots.terminal.messenger import recipient_name
 from bots.terminal.render import ButtonBoard
 from bots.terminal.responder import TerminalResponder
+from core.ports import Recipient
 from core.replies import Attachment, Button, Reply, Section
 
 
@@ -61,3 +63,8 @@ async def test_files_are_saved_and_their_path_printed(tmp_path: Path) -> None:
     responder.finish_turn()
     assert (tmp_path / "files" / "x.json").read_bytes() == b"{}"
     assert f"📎 {tmp_path / 'files' / 'x.json'}" in "".join(out)
+
+
+def test_a_push_to_a_group_prints_as_its_name_and_a_person_by_theirs() -> None:
+    assert recipient_name(Recipient(platform="terminal", chat_id="group:독서모임")) == "#독서모임"
+    assert recipient_name(Recipient(platform="terminal", user_external_id="준호")) == "준호"

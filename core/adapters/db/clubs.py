@@ -5,14 +5,22 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.adapters.db.models import BookPickRow, ClubMemberRow, ClubRoomRow, ReadingQuizRow
+from core.adapters.db.models import (
+    BookPickRow,
+    ClubMeetingRow,
+    ClubMemberRow,
+    ClubRoomRow,
+    ClubRsvpRow,
+    ReadingQuizRow,
+)
 from core.adapters.db.sql import dialect_insert
 from core.adapters.db.users import display_name_of
 from core.domain.values import UserId
+from core.products.bookclub.meetings import Answer, Meeting
 from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room, next_leader
 
@@ -28,6 +36,23 @@ def _room(row: ClubRoomRow) -> Room:
         remind_minutes=row.remind_minutes,
         created_at=row.created_at,
     )
+
+
+def _meeting(row: ClubMeetingRow) -> Meeting:
+    return Meeting(
+        id=row.id,
+        room_id=row.room_id,
+        number=row.number,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        reading=row.reading,
+        remind_minutes=row.remind_minutes,
+        created_by=UserId(row.created_by),
+        cancelled_at=row.cancelled_at,
+    )
+
+
+_NUMBER_TRIES = 20  # numbers taken by meetings written at the same moment
 
 
 class SqlAlchemyClubs:
@@ -83,6 +108,9 @@ class SqlAlchemyClubs:
         await self._session.execute(update(ClubRoomRow).where(ClubRoomRow.id == room_id).values(leader_id=user_id))
 
     async def close(self, room_id: int) -> None:
+        meetings = select(ClubMeetingRow.id).where(ClubMeetingRow.room_id == room_id)
+        await self._session.execute(delete(ClubRsvpRow).where(ClubRsvpRow.meeting_id.in_(meetings)))
+        await self._session.execute(delete(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id))
         await self._session.execute(delete(BookPickRow).where(BookPickRow.room_id == room_id))
         await self._session.execute(delete(ClubMemberRow).where(ClubMemberRow.room_id == room_id))
         await self._session.execute(delete(ClubRoomRow).where(ClubRoomRow.id == room_id))
@@ -126,6 +154,91 @@ class SqlAlchemyClubs:
         )
         return [(book_id, reason, at) for book_id, reason, at in rows]
 
+    async def set_remind_minutes(self, room_id: int, minutes: int) -> None:
+        await self._session.execute(update(ClubRoomRow).where(ClubRoomRow.id == room_id).values(remind_minutes=minutes))
+
+    async def meetings(self, room_id: int, *, ending_after: datetime | None = None) -> list[Meeting]:
+        query = select(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id, ClubMeetingRow.cancelled_at.is_(None))
+        if ending_after is not None:
+            query = query.where(ClubMeetingRow.ends_at > ending_after)
+        rows = await self._session.scalars(query.order_by(ClubMeetingRow.starts_at, ClubMeetingRow.number))
+        return [_meeting(row) for row in rows]
+
+    async def meeting(self, room_id: int, number: int) -> Meeting | None:
+        row = await self._session.scalar(
+            select(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id, ClubMeetingRow.number == number)
+        )
+        return _meeting(row) if row is not None else None
+
+    async def add_meeting(
+        self,
+        *,
+        room_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        reading: str,
+        remind_minutes: int,
+        created_by: UserId,
+        now: datetime,
+    ) -> Meeting:
+        for _ in range(_NUMBER_TRIES):
+            highest = await self._session.scalar(
+                select(func.max(ClubMeetingRow.number)).where(ClubMeetingRow.room_id == room_id)
+            )
+            row = ClubMeetingRow(
+                room_id=room_id,
+                number=(highest or 0) + 1,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reading=reading,
+                remind_minutes=remind_minutes,
+                created_by=created_by,
+                created_at=now,
+            )
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(row)
+                    await self._session.flush()
+            except IntegrityError:
+                continue  # another meeting took that number a moment ago
+            return _meeting(row)
+        raise RuntimeError("no free meeting number")
+
+    async def cancel_meeting(self, meeting_id: int, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(ClubMeetingRow)
+            .where(ClubMeetingRow.id == meeting_id, ClubMeetingRow.cancelled_at.is_(None))
+            .values(cancelled_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def answer(self, meeting_id: int, user_id: UserId, answer: Answer, *, now: datetime) -> Answer | None:
+        before = await self._session.scalar(
+            select(ClubRsvpRow.answer).where(ClubRsvpRow.meeting_id == meeting_id, ClubRsvpRow.user_id == user_id)
+        )
+        await self._session.execute(
+            dialect_insert(self._session, ClubRsvpRow)
+            .values(meeting_id=meeting_id, user_id=user_id, answer=answer.value, at=now)
+            .on_conflict_do_update(index_elements=["meeting_id", "user_id"], set_={"answer": answer.value, "at": now})
+        )
+        return Answer(before) if before is not None else None
+
+    async def answers(self, meeting_id: int) -> dict[UserId, Answer]:
+        rows = await self._session.execute(
+            select(ClubRsvpRow.user_id, ClubRsvpRow.answer).where(ClubRsvpRow.meeting_id == meeting_id)
+        )
+        return {UserId(user): Answer(answer) for user, answer in rows}
+
+    async def answers_of(self, user_id: UserId) -> list[tuple[str, Meeting, Answer, datetime]]:
+        rows = await self._session.execute(
+            select(ClubRoomRow.name, ClubMeetingRow, ClubRsvpRow.answer, ClubRsvpRow.at)
+            .join(ClubMeetingRow, ClubMeetingRow.id == ClubRsvpRow.meeting_id)
+            .join(ClubRoomRow, ClubRoomRow.id == ClubMeetingRow.room_id)
+            .where(ClubRsvpRow.user_id == user_id)
+            .order_by(ClubMeetingRow.starts_at)
+        )
+        return [(name, _meeting(row), Answer(answer), at) for name, row, answer, at in rows]
+
     async def forget_user(self, user_id: UserId) -> None:
         await self._session.execute(
             delete(BookPickRow).where(BookPickRow.user_id == user_id, BookPickRow.room_id.is_(None))
@@ -133,11 +246,25 @@ class SqlAlchemyClubs:
         await self._session.execute(
             update(BookPickRow).where(BookPickRow.user_id == user_id).values(user_id=None)  # a room's picks stay
         )
+        await self._session.execute(delete(ClubRsvpRow).where(ClubRsvpRow.user_id == user_id))
         for room, _ in await self.rooms_of(user_id):
             await self._step_out(room, user_id)
+        leader = select(ClubRoomRow.leader_id).where(ClubRoomRow.id == ClubMeetingRow.room_id).scalar_subquery()
+        await self._session.execute(  # the meetings they set up are the room's: credited to its leader now
+            update(ClubMeetingRow).where(ClubMeetingRow.created_by == user_id).values(created_by=leader)
+        )
+        await self._session.execute(delete(ClubMeetingRow).where(ClubMeetingRow.created_by == user_id))  # no room left
 
     async def fold_user(self, source: UserId, target: UserId) -> None:
         await self._session.execute(update(BookPickRow).where(BookPickRow.user_id == source).values(user_id=target))
+        await self._session.execute(
+            update(ClubMeetingRow).where(ClubMeetingRow.created_by == source).values(created_by=target)
+        )
+        answered = select(ClubRsvpRow.meeting_id).where(ClubRsvpRow.user_id == target)
+        await self._session.execute(  # where both answered, the account joined keeps its own answer
+            delete(ClubRsvpRow).where(ClubRsvpRow.user_id == source, ClubRsvpRow.meeting_id.in_(answered))
+        )
+        await self._session.execute(update(ClubRsvpRow).where(ClubRsvpRow.user_id == source).values(user_id=target))
         for room, member in await self.rooms_of(source):
             both = await self._session.scalar(
                 select(ClubMemberRow.joined_at).where(
@@ -190,6 +317,91 @@ class SqlAlchemyQuizzes:
             .values(user_id=user_id, **values)
             .on_conflict_do_update(index_elements=["user_id"], set_=values)
         )
+
+    async def set_remind_minutes(self, room_id: int, minutes: int) -> None:
+        await self._session.execute(update(ClubRoomRow).where(ClubRoomRow.id == room_id).values(remind_minutes=minutes))
+
+    async def meetings(self, room_id: int, *, ending_after: datetime | None = None) -> list[Meeting]:
+        query = select(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id, ClubMeetingRow.cancelled_at.is_(None))
+        if ending_after is not None:
+            query = query.where(ClubMeetingRow.ends_at > ending_after)
+        rows = await self._session.scalars(query.order_by(ClubMeetingRow.starts_at, ClubMeetingRow.number))
+        return [_meeting(row) for row in rows]
+
+    async def meeting(self, room_id: int, number: int) -> Meeting | None:
+        row = await self._session.scalar(
+            select(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id, ClubMeetingRow.number == number)
+        )
+        return _meeting(row) if row is not None else None
+
+    async def add_meeting(
+        self,
+        *,
+        room_id: int,
+        starts_at: datetime,
+        ends_at: datetime,
+        reading: str,
+        remind_minutes: int,
+        created_by: UserId,
+        now: datetime,
+    ) -> Meeting:
+        for _ in range(_NUMBER_TRIES):
+            highest = await self._session.scalar(
+                select(func.max(ClubMeetingRow.number)).where(ClubMeetingRow.room_id == room_id)
+            )
+            row = ClubMeetingRow(
+                room_id=room_id,
+                number=(highest or 0) + 1,
+                starts_at=starts_at,
+                ends_at=ends_at,
+                reading=reading,
+                remind_minutes=remind_minutes,
+                created_by=created_by,
+                created_at=now,
+            )
+            try:
+                async with self._session.begin_nested():
+                    self._session.add(row)
+                    await self._session.flush()
+            except IntegrityError:
+                continue  # another meeting took that number a moment ago
+            return _meeting(row)
+        raise RuntimeError("no free meeting number")
+
+    async def cancel_meeting(self, meeting_id: int, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(ClubMeetingRow)
+            .where(ClubMeetingRow.id == meeting_id, ClubMeetingRow.cancelled_at.is_(None))
+            .values(cancelled_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def answer(self, meeting_id: int, user_id: UserId, answer: Answer, *, now: datetime) -> Answer | None:
+        before = await self._session.scalar(
+            select(ClubRsvpRow.answer).where(ClubRsvpRow.meeting_id == meeting_id, ClubRsvpRow.user_id == user_id)
+        )
+        await self._session.execute(
+            dialect_insert(self._session, ClubRsvpRow)
+            .values(meeting_id=meeting_id, user_id=user_id, answer=answer.value, at=now)
+            .on_conflict_do_update(index_elements=["meeting_id", "user_id"], set_={"answer": answer.value, "at": now})
+        )
+        return Answer(before) if before is not None else None
+
+    async def answers(self, meeting_id: int) -> dict[UserId, Answer]:
+        rows = await self._session.execute(
+            select(ClubRsvpRow.user_id, ClubRsvpRow.answer).where(ClubRsvpRow.meeting_id == meeting_id)
+        )
+        return {UserId(user): Answer(answer) for user, answer in rows}
+
+    async def answers_of(self, user_id: UserId) -> list[tuple[str, Meeting, Answer, datetime]]:
+        rows = await self._session.execute(
+            select(ClubRoomRow.name, ClubMeetingRow, ClubRsvpRow.answer, ClubRsvpRow.at)
+            .join(ClubMeetingRow, ClubMeetingRow.id == ClubRsvpRow.meeting_id)
+            .join(ClubRoomRow, ClubRoomRow.id == ClubMeetingRow.room_id)
+            .where(ClubRsvpRow.user_id == user_id)
+            .order_by(ClubMeetingRow.starts_at)
+        )
+        return [(name, _meeting(row), Answer(answer), at) for name, row, answer, at in rows]
 
     async def forget_user(self, user_id: UserId) -> None:
         await self._session.execute(delete(ReadingQuizRow).where(ReadingQuizRow.user_id == user_id))

@@ -419,6 +419,39 @@ class ReadingQuizRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
+class ClubMeetingRow(Base):
+    """A room's meeting; `number` is the room's own and never reused (a cancelled one keeps its row)."""
+
+    __tablename__ = "club_meetings"
+    __table_args__ = (
+        UniqueConstraint("room_id", "number"),
+        Index("ix_club_meetings_room_starts", "room_id", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("club_rooms.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    reading: Mapped[str] = mapped_column(Text)
+    remind_minutes: Mapped[int] = mapped_column(Integer)  # the room's at the time: a later /club remind moves none
+    cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ClubRsvpRow(Base):
+    """A member's answer to a meeting: yes | maybe | no (the latest press counts)."""
+
+    __tablename__ = "club_rsvps"
+    __table_args__ = (CheckConstraint("answer IN ('yes', 'maybe', 'no')", name="answer"),)
+
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("club_meetings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    answer: Mapped[str] = mapped_column(String(8))
+    at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
 # --- book clubs: the catalog
 
 

@@ -1,4 +1,5 @@
-"""Book clubs' part of a person's account: the rooms they are in (and lead) and their taste quiz."""
+"""Book clubs' part of a person's account: the rooms they are in (and lead), their RSVPs and taste quiz. Meetings
+belong to the room: on /forget the ones a person set up are credited to the room's leader."""
 
 from __future__ import annotations
 
@@ -26,6 +27,17 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
             {"book": book_id, "reason": reason, "at": at.isoformat()}
             for book_id, reason, at in await uow.clubs.picks(user_id=user.id)
         ],
+        "meeting_rsvps": [
+            {
+                "room": room_name,
+                "meeting": meeting.number,
+                "starts_at": meeting.starts_at.isoformat(),
+                "reading": meeting.reading,
+                "answer": answer.value,
+                "at": at.isoformat(),
+            }
+            for room_name, meeting, answer, at in await uow.clubs.answers_of(user.id)
+        ],
         "taste_quiz": (
             {"step": quiz.step, "answers": {k: list(v) for k, v in quiz.answers.items()}}
             if (quiz := await uow.quizzes.get(user.id)) is not None
@@ -45,5 +57,8 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
 
 
 ACCOUNT = AccountPart(
-    tables=("club_rooms", "club_members", "reading_quizzes", "book_picks"), export=export, forget=forget, fold=fold
+    tables=("club_rooms", "club_members", "club_meetings", "club_rsvps", "reading_quizzes", "book_picks"),
+    export=export,
+    forget=forget,
+    fold=fold,
 )

@@ -51,3 +51,29 @@ class Recommend(Command):
 @dataclass(frozen=True, kw_only=True)
 class RecommendForClub(Command):
     pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetClubReminder(Command):
+    length: str  # as typed: "30m", "1시간"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddMeeting(Command):
+    text: str  # "내일 20:00 90m 1-5장": when, how long, what to read
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListMeetings(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class CancelMeeting(Command):
+    number: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerMeeting(Command):
+    number: int
+    answer: str  # yes | maybe | no (core.products.bookclub.meetings.Answer)

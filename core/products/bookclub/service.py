@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from core.domain.values import ChatKind
 from core.errors import UsageError
+from core.i18n import format_moment
 from core.ports import Clock, UnitOfWorkFactory
 from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
+from core.products.bookclub.meetings import Meeting, count, dm_key, keys_of
 from core.products.bookclub.rooms import Member, Room, clean_room_name, find_member, next_leader
 from core.replies import Button, Reply
 from core.routing import encode_action
@@ -36,14 +40,23 @@ class ClubsService:
             return
         async with self._uow() as uow:
             members = await uow.clubs.members(room.id)
-        await ctx.responder.send(self._card(room, members, ctx))
+            upcoming = await uow.clubs.meetings(room.id, ending_after=self._clock.now())
+            going = count(await uow.clubs.answers(upcoming[0].id)).yes if upcoming else 0
+        await ctx.responder.send(self._card(room, members, upcoming[0] if upcoming else None, going, ctx))
 
-    def _card(self, room: Room, members: list[Member], ctx: Context) -> Reply:
+    def _card(self, room: Room, members: list[Member], meeting: Meeting | None, going: int, ctx: Context) -> Reply:
         names = " · ".join(("👑 " if m.user_id == room.leader_id else "") + m.name for m in members)
+        at = (
+            format_moment(meeting.starts_at, zone=ZoneInfo(room.timezone), locale=ctx.locale, now=self._clock.now())
+            if meeting
+            else ""
+        )
         body = "\n".join(
             (
                 ctx.t("club.members", count=len(members), names=names),
-                ctx.t("club.next_meeting_none"),
+                ctx.t("club.next_meeting", n=meeting.number, at=at, reading=meeting.reading, yes=going)
+                if meeting
+                else ctx.t("club.next_meeting_none"),
                 ctx.t("club.picks_none"),
             )
         )
@@ -110,10 +123,14 @@ class ClubsService:
             if not any(m.user_id == ctx.user.id for m in members):
                 raise UsageError("club.not_member", name=room.name)
             await uow.clubs.leave(room.id, ctx.user.id)
+            for meeting in await uow.clubs.meetings(room.id, ending_after=self._clock.now()):
+                await uow.outbox.withdraw(dm_key(room.id, meeting.number, ctx.user.id))  # no reminders after leaving
             heir: Member | None = None
             if room.leader_id == ctx.user.id:
                 heir_id = next_leader(members, leaving=ctx.user.id)
                 if heir_id is None:
+                    for meeting in await uow.clubs.meetings(room.id):
+                        await uow.outbox.withdraw(keys_of(room.id, meeting.number))
                     await uow.clubs.close(room.id)
                 else:
                     await uow.clubs.set_leader(room.id, heir_id)
