@@ -34,6 +34,11 @@ class Clubs(Protocol):
 
     async def set_leader(self, room_id: int, user_id: UserId) -> None: ...
 
+    async def step_out(self, room: Room, user_id: UserId) -> UserId | None:
+        """A member leaves; when it is the leader, the longest-standing member leads (returned) or, with nobody
+        left, the room closes (None)."""
+        ...
+
     async def close(self, room_id: int) -> None:
         """Delete the room and everything of it (its last member left)."""
         ...

@@ -248,7 +248,7 @@ class SqlAlchemyClubs:
         )
         await self._session.execute(delete(ClubRsvpRow).where(ClubRsvpRow.user_id == user_id))
         for room, _ in await self.rooms_of(user_id):
-            await self._step_out(room, user_id)
+            await self.step_out(room, user_id)
         leader = select(ClubRoomRow.leader_id).where(ClubRoomRow.id == ClubMeetingRow.room_id).scalar_subquery()
         await self._session.execute(  # the meetings they set up are the room's: credited to its leader now
             update(ClubMeetingRow).where(ClubMeetingRow.created_by == user_id).values(created_by=leader)
@@ -283,15 +283,17 @@ class SqlAlchemyClubs:
             if room.leader_id == source:
                 await self.set_leader(room.id, target)
 
-    async def _step_out(self, room: Room, user_id: UserId) -> None:
+    async def step_out(self, room: Room, user_id: UserId) -> UserId | None:
         members = await self.members(room.id)
         await self.leave(room.id, user_id)
-        if room.leader_id == user_id:
-            heir = next_leader(members, leaving=user_id)
-            if heir is None:
-                await self.close(room.id)
-            else:
-                await self.set_leader(room.id, heir)
+        if room.leader_id != user_id:
+            return None
+        heir = next_leader(members, leaving=user_id)
+        if heir is None:
+            await self.close(room.id)
+        else:
+            await self.set_leader(room.id, heir)
+        return heir
 
 
 class SqlAlchemyQuizzes:
@@ -317,91 +319,6 @@ class SqlAlchemyQuizzes:
             .values(user_id=user_id, **values)
             .on_conflict_do_update(index_elements=["user_id"], set_=values)
         )
-
-    async def set_remind_minutes(self, room_id: int, minutes: int) -> None:
-        await self._session.execute(update(ClubRoomRow).where(ClubRoomRow.id == room_id).values(remind_minutes=minutes))
-
-    async def meetings(self, room_id: int, *, ending_after: datetime | None = None) -> list[Meeting]:
-        query = select(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id, ClubMeetingRow.cancelled_at.is_(None))
-        if ending_after is not None:
-            query = query.where(ClubMeetingRow.ends_at > ending_after)
-        rows = await self._session.scalars(query.order_by(ClubMeetingRow.starts_at, ClubMeetingRow.number))
-        return [_meeting(row) for row in rows]
-
-    async def meeting(self, room_id: int, number: int) -> Meeting | None:
-        row = await self._session.scalar(
-            select(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id, ClubMeetingRow.number == number)
-        )
-        return _meeting(row) if row is not None else None
-
-    async def add_meeting(
-        self,
-        *,
-        room_id: int,
-        starts_at: datetime,
-        ends_at: datetime,
-        reading: str,
-        remind_minutes: int,
-        created_by: UserId,
-        now: datetime,
-    ) -> Meeting:
-        for _ in range(_NUMBER_TRIES):
-            highest = await self._session.scalar(
-                select(func.max(ClubMeetingRow.number)).where(ClubMeetingRow.room_id == room_id)
-            )
-            row = ClubMeetingRow(
-                room_id=room_id,
-                number=(highest or 0) + 1,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                reading=reading,
-                remind_minutes=remind_minutes,
-                created_by=created_by,
-                created_at=now,
-            )
-            try:
-                async with self._session.begin_nested():
-                    self._session.add(row)
-                    await self._session.flush()
-            except IntegrityError:
-                continue  # another meeting took that number a moment ago
-            return _meeting(row)
-        raise RuntimeError("no free meeting number")
-
-    async def cancel_meeting(self, meeting_id: int, *, now: datetime) -> bool:
-        result = await self._session.execute(
-            update(ClubMeetingRow)
-            .where(ClubMeetingRow.id == meeting_id, ClubMeetingRow.cancelled_at.is_(None))
-            .values(cancelled_at=now)
-        )
-        return bool(result.rowcount)  # type: ignore[attr-defined]
-
-    async def answer(self, meeting_id: int, user_id: UserId, answer: Answer, *, now: datetime) -> Answer | None:
-        before = await self._session.scalar(
-            select(ClubRsvpRow.answer).where(ClubRsvpRow.meeting_id == meeting_id, ClubRsvpRow.user_id == user_id)
-        )
-        await self._session.execute(
-            dialect_insert(self._session, ClubRsvpRow)
-            .values(meeting_id=meeting_id, user_id=user_id, answer=answer.value, at=now)
-            .on_conflict_do_update(index_elements=["meeting_id", "user_id"], set_={"answer": answer.value, "at": now})
-        )
-        return Answer(before) if before is not None else None
-
-    async def answers(self, meeting_id: int) -> dict[UserId, Answer]:
-        rows = await self._session.execute(
-            select(ClubRsvpRow.user_id, ClubRsvpRow.answer).where(ClubRsvpRow.meeting_id == meeting_id)
-        )
-        return {UserId(user): Answer(answer) for user, answer in rows}
-
-    async def answers_of(self, user_id: UserId) -> list[tuple[str, Meeting, Answer, datetime]]:
-        rows = await self._session.execute(
-            select(ClubRoomRow.name, ClubMeetingRow, ClubRsvpRow.answer, ClubRsvpRow.at)
-            .join(ClubMeetingRow, ClubMeetingRow.id == ClubRsvpRow.meeting_id)
-            .join(ClubRoomRow, ClubRoomRow.id == ClubMeetingRow.room_id)
-            .where(ClubRsvpRow.user_id == user_id)
-            .order_by(ClubMeetingRow.starts_at)
-        )
-        return [(name, _meeting(row), Answer(answer), at) for name, row, answer, at in rows]
 
     async def forget_user(self, user_id: UserId) -> None:
         await self._session.execute(delete(ReadingQuizRow).where(ReadingQuizRow.user_id == user_id))

@@ -10,7 +10,7 @@ from core.i18n import format_moment
 from core.ports import Clock, UnitOfWorkFactory
 from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
 from core.products.bookclub.meetings import Meeting, count, dm_key, keys_of
-from core.products.bookclub.rooms import Member, Room, clean_room_name, find_member, next_leader
+from core.products.bookclub.rooms import Member, Room, clean_room_name, find_member
 from core.replies import Button, Reply
 from core.routing import encode_action
 from core.usecases.context import Context
@@ -122,19 +122,14 @@ class ClubsService:
             members = await uow.clubs.members(room.id)
             if not any(m.user_id == ctx.user.id for m in members):
                 raise UsageError("club.not_member", name=room.name)
-            await uow.clubs.leave(room.id, ctx.user.id)
             for meeting in await uow.clubs.meetings(room.id, ending_after=self._clock.now()):
                 await uow.outbox.withdraw(dm_key(room.id, meeting.number, ctx.user.id))  # no reminders after leaving
-            heir: Member | None = None
-            if room.leader_id == ctx.user.id:
-                heir_id = next_leader(members, leaving=ctx.user.id)
-                if heir_id is None:
-                    for meeting in await uow.clubs.meetings(room.id):
-                        await uow.outbox.withdraw(keys_of(room.id, meeting.number))
-                    await uow.clubs.close(room.id)
-                else:
-                    await uow.clubs.set_leader(room.id, heir_id)
-                    heir = next(m for m in members if m.user_id == heir_id)
+            closing = room.leader_id == ctx.user.id and len(members) == 1
+            if closing:  # its scheduled posts go with it, before the meetings they are keyed by
+                for meeting in await uow.clubs.meetings(room.id):
+                    await uow.outbox.withdraw(keys_of(room.id, meeting.number))
+            heir_id = await uow.clubs.step_out(room, ctx.user.id)
+            heir: Member | None = next((m for m in members if m.user_id == heir_id), None)
             await uow.commit()
         if room.leader_id == ctx.user.id and heir is None:
             await ctx.say("club.closed", name=room.name)
