@@ -47,7 +47,7 @@ from core.ports import (
     UnitOfWorkFactory,
 )
 from core.products import registered
-from core.registration import ConsentHook, Handler, Kit, Product, Step
+from core.registration import ConsentHook, Handler, Kit, Listener, Product, Step
 from core.routing import VerbTable
 from core.settings import Settings
 from core.usecases.announcements import AnnouncementService
@@ -245,6 +245,7 @@ def bootstrap(
     )
     handlers: dict[type[Command], Handler] = {}
     clock_steps: list[Step] = []
+    listeners: list[Listener] = []
     for product in products:
         built = product.build(kit)
         for command, handler in built.handlers.items():
@@ -253,6 +254,7 @@ def bootstrap(
             handlers[command] = handler
         clock_steps.extend(built.clock_steps)
         consent_hooks.extend(built.consent_hooks)
+        listeners.extend(built.listeners)
     plain_text = [product.plain_text for product in products if product.plain_text is not None]
     if len(plain_text) > 1:
         raise ValueError("more than one product claims plain direct messages")
@@ -276,6 +278,7 @@ def bootstrap(
         handlers=handlers,
         verbs=verbs,
         plain_text=plain_text[0] if plain_text else None,
+        listeners=tuple(listeners),
         max_input_chars=settings.max_input_chars,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,

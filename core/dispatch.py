@@ -6,7 +6,7 @@ import logging
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from core.commands import Command
@@ -16,7 +16,7 @@ from core.errors import LimitExceeded, MaeumError, UsageError
 from core.i18n import Catalog
 from core.inbound import IncomingMessage, Invocation
 from core.ports import Clock, IdentityTaken, Metrics, Responder, UnitOfWorkFactory
-from core.registration import Handler
+from core.registration import Handler, Listener
 from core.replies import Reply
 from core.routing import VerbTable, parse_text
 from core.usecases.context import Context
@@ -49,6 +49,7 @@ class Dispatcher:
         handlers: Mapping[type[Command], Handler],
         verbs: VerbTable,
         plain_text: Callable[[str], Command] | None,
+        listeners: Sequence[Listener] = (),
         max_input_chars: int,
         default_locale: Locale,
         default_timezone: str,
@@ -61,6 +62,9 @@ class Dispatcher:
         self._handlers = dict(handlers)
         self._verbs = verbs
         self._plain_text = plain_text  # what a direct message without a verb asks for (a worry)
+        self._listeners = {
+            kind: tuple(listener for listener in listeners if kind in listener.where) for kind in ChatKind
+        }
         self._max_input_chars = max_input_chars
         self._default_locale = default_locale
         self._default_timezone = default_timezone
@@ -81,10 +85,14 @@ class Dispatcher:
             or incoming.mentioned
             or (direct and (raw is not None or incoming.non_text))
         )
-        if not addressed:
+        claimable = invocation is None and incoming.action is None and not incoming.mentioned and bool(text)
+        if not addressed and not (claimable and self._listeners[incoming.chat.kind]):
             return  # group small talk, joins, stickers in groups: not addressed to the bot
         locale = self._default_locale
         try:
+            claimed = await self._claim(incoming, text) if claimable else None
+            if not addressed and claimed is None:
+                return  # group talk no product is listening to
             if incoming.action is not None:
                 invocation = self._verbs.decode_action(incoming.action)
             elif incoming.non_text and invocation is None:
@@ -93,7 +101,7 @@ class Dispatcher:
             user = await self._resolve_user(incoming)
             locale = user.locale
             ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)
-            command = self._command(invocation, text, incoming)
+            command = self._command(invocation, text, incoming, claimed)
             handler = self._handlers.get(type(command))
             if handler is None:
                 raise UsageError("unknown_verb", verb=invocation.verb if invocation else "")
@@ -113,6 +121,14 @@ class Dispatcher:
             )
             await responder.send(Reply.text(self._catalog.text(locale, "error.internal", incident=incident)))
 
+    async def _claim(self, incoming: IncomingMessage, text: str) -> Command | None:
+        """The first product listening for this plain text (an awaited answer, a live meeting's talk)."""
+        for listener in self._listeners[incoming.chat.kind]:
+            command = await listener.claim(incoming, text)
+            if command is not None:
+                return command
+        return None
+
     def _mentioned(self, text: str) -> Invocation | None:
         """`@maeum remind 10m 물` is that verb, `@maeum` alone is help; `@maeum 요즘 힘들어` is plain text (None)."""
         parts = text.split(maxsplit=1)
@@ -123,10 +139,14 @@ class Dispatcher:
         rest = parts[1].strip() if len(parts) > 1 else ""
         return Invocation(verb=parts[0].lower(), args=tuple(rest.split()), rest=rest)
 
-    def _command(self, invocation: Invocation | None, text: str, incoming: IncomingMessage) -> Command:
+    def _command(
+        self, invocation: Invocation | None, text: str, incoming: IncomingMessage, claimed: Command | None
+    ) -> Command:
         size = len(invocation.rest) if invocation and incoming.invocation else len(text)
         if size > self._max_input_chars:
             raise LimitExceeded("input.too_long", limit=f"{self._max_input_chars:,}", size=f"{size:,}")
+        if claimed is not None:
+            return claimed
         if invocation is None:
             if not text:
                 raise UsageError("worry.usage")

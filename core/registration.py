@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from core.commands import Command
 from core.domain.values import ChatKind, UserId
-from core.inbound import Invocation
+from core.inbound import IncomingMessage, Invocation
 
 if TYPE_CHECKING:
     from core.domain.users import User
@@ -110,10 +110,23 @@ class Kit:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Listener:
+    """Plain text (no verb) a product claims before anything else reads it: in a direct chat, an answer it awaits
+    from this person (a side in a mediation); in a group, talk not addressed to the bot that it keeps while it
+    listens (a book club's live meeting). `claim` answers the command to run, or None to let the text go on; it
+    runs before the sender is looked up (group talk from strangers must cost nothing), so it reads the identity
+    from the message itself."""
+
+    where: frozenset[ChatKind]
+    claim: Callable[[IncomingMessage, str], Awaitable[Command | None]]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Built:
     handlers: Mapping[type[Command], Handler]
     clock_steps: tuple[Step, ...] = ()
     consent_hooks: tuple[ConsentHook, ...] = ()
+    listeners: tuple[Listener, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -34,16 +34,17 @@ from core.adapters.db.models import Base
 from core.bootstrap import App, bootstrap
 from core.commands import Command
 from core.domain.users import User
-from core.domain.values import Locale, UserId
+from core.domain.values import ChatKind, Locale, UserId
 from core.i18n import catalog
-from core.inbound import Invocation
+from core.inbound import IncomingMessage, Invocation
 from core.ports import Cipher, UnitOfWork
 from core.products import registered
-from core.registration import AccountPart, Built, Kit, Product, Verb, Words
+from core.registration import DIRECT, AccountPart, Built, Kit, Listener, Product, Verb, Words
 from core.replies import Reply
 from core.settings import Settings
 from core.usecases.context import Context
-from tests.fakes import FixedClock, RecordingOpsAlerts, ScriptedLanguageModel
+from tests.conftest import group
+from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
 from tests.integration.test_diary import press, say
 
 # --- the checks that make forgetting impossible ------------------------------------------------------------------
@@ -275,3 +276,51 @@ def test_a_job_in_a_process_that_gave_it_no_messengers_fails_instead_of_dropping
 
     with pytest.raises(RuntimeError, match="assemble_jobs"):
         asyncio.run(run())
+
+
+# --- listeners: plain text a product claims before anything else reads it -------------------------------------
+
+
+@dataclass(frozen=True)
+class Overheard(Command):
+    text: str
+
+
+def _build_listening(kit: Kit) -> Built:
+    heard: list[str] = []
+
+    async def overheard(command: Overheard, ctx: Context) -> None:
+        heard.append(command.text)
+        await ctx.responder.send(Reply.text(f"heard {command.text}"))
+
+    async def in_groups(incoming: IncomingMessage, text: str) -> Command | None:
+        return Overheard(text=text) if "책" in text else None
+
+    async def awaited(incoming: IncomingMessage, text: str) -> Command | None:
+        return Overheard(text=text) if text.startswith("답:") else None
+
+    return Built(
+        handlers={Overheard: overheard},
+        listeners=(Listener(where=frozenset({ChatKind.GROUP}), claim=in_groups), Listener(where=DIRECT, claim=awaited)),
+    )
+
+
+LISTENING = Product(name="listening", verbs=(), build=_build_listening)
+
+
+async def test_a_listener_claims_group_talk_and_awaited_answers_and_lets_the_rest_go_on(
+    settings: Settings, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel
+) -> None:
+    app = bootstrap(
+        settings, clock=clock, llm=llm, engine=engine, ops=RecordingOpsAlerts(), products=(*registered(), LISTENING)
+    )
+    claimed = RecordingResponder()
+    await app.dispatcher.handle(group("이 책 좋다", user="민지"), claimed)
+    assert claimed.all_text() == "heard 이 책 좋다"
+    ignored = RecordingResponder()
+    await app.dispatcher.handle(group("점심 뭐 먹지", user="민지"), ignored)
+    assert ignored.messages == []  # group talk nobody listens to stays unanswered, as before
+    assert (await say(app, "답: 토요일")).all_text() == "heard 답: 토요일"
+    # a verb is never claimed, and other direct text still goes on to counseling
+    assert "heard" not in (await say(app, "/help")).all_text()
+    assert "heard" not in (await say(app, "요즘 잠을 못 자")).all_text()
