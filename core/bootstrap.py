@@ -25,6 +25,7 @@ from core.adapters.metrics import InProcessMetrics, RedisMetrics
 from core.adapters.offline_counselor import OfflineCounselor
 from core.adapters.ops import LoggingOpsAlerts
 from core.adapters.pacing import InProcessPacer, RedisPacer
+from core.adapters.presence import InProcessPresence, RedisPresence
 from core.adapters.queue import InProcessJobQueue, RqJobQueue
 from core.commands import Command
 from core.dispatch import Dispatcher
@@ -44,6 +45,7 @@ from core.ports import (
     Metrics,
     OpsAlerts,
     Pacer,
+    Presence,
     UnitOfWorkFactory,
 )
 from core.products import registered
@@ -177,6 +179,7 @@ def bootstrap(
     crisis_classifier: CrisisClassifier | None = None,
     products: Sequence[Product] | None = None,
     embedder: Embedder | None = None,
+    presence: Presence | None = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port (and may register a product of their own)."""
     clock = clock or SystemClock()
@@ -191,6 +194,7 @@ def bootstrap(
     locks = locks or (RedisLocks(redis) if redis is not None else InProcessLocks())
     pacer = pacer or (RedisPacer(redis) if redis is not None else InProcessPacer())
     metrics = metrics or (RedisMetrics(redis) if redis is not None else InProcessMetrics())
+    presence = presence or (RedisPresence(redis) if redis is not None else InProcessPresence())
     llm = llm or build_language_model(settings)
     embedder = embedder if embedder is not None else build_embedder(settings)
     ops = ops or LoggingOpsAlerts()
@@ -242,6 +246,7 @@ def bootstrap(
         products=tuple(products),
         consent_hooks=consent_hooks,
         embedder=embedder,
+        presence=presence,
     )
     handlers: dict[type[Command], Handler] = {}
     clock_steps: list[Step] = []

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         LanguageModel,
         Locks,
         OpsAlerts,
+        Presence,
         UnitOfWork,
         UnitOfWorkFactory,
     )
@@ -103,6 +104,7 @@ class Kit:
     encrypted_at_rest: bool
     verbs: VerbTable  # every registered verb (for /help)
     products: tuple[Product, ...]  # every registered product (for the account's parts)
+    presence: Presence  # who is where right now (a book club's live meeting): Redis when configured, else here
     # Filled while the products are built, in order: read when a consent answer comes, never copied.
     consent_hooks: Sequence[ConsentHook] = field(default_factory=list)
     # Text embeddings (EMBEDDING_MODEL); None = match and rank lexically. The model loads on first use.

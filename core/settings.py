@@ -84,6 +84,9 @@ class Settings(BaseSettings):
     discord_public_key: str | None = None
     discord_application_id: str | None = None
     discord_api_base: str = "https://discord.com/api/v10"
+    # The privileged Message Content intent (switched on in the Developer Portal too): server channel talk reaches
+    # the bot, for a book club's live meeting. Off, the gateway is refused nothing and reads only mentions and DMs.
+    discord_message_content: bool = False
     ops_slack_channel: str | None = None
     ops_slack_webhook_url: str | None = None
 

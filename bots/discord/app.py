@@ -116,7 +116,7 @@ class DiscordBot:
         if message.author.bot:
             return
         mentioned = self.client.user is not None and self.client.user in message.mentions
-        if message.guild is not None and not mentioned:
+        if message.guild is not None and not mentioned and not self.app.settings.discord_message_content:
             return
         await self.inbox.receive(f"message:{message.id}", _stored("message", message_payload(message)))
 
@@ -214,6 +214,8 @@ class GatewayClient(discord.AutoShardedClient):
         intents.guilds = True
         intents.dm_messages = True  # DMs carry their text without the privileged message-content intent
         intents.guild_messages = True  # …and so do messages that mention the bot
+        # a server channel's other talk (a book club's live meeting) needs the privileged intent, when enabled
+        intents.message_content = app.settings.discord_message_content
         options: dict[str, Any] = {
             "intents": intents,
             "max_ratelimit_timeout": MAX_RATELIMIT_WAIT,

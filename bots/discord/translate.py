@@ -77,7 +77,8 @@ def from_interaction(payload: dict[str, Any]) -> IncomingMessage | None:
 
 def from_message(payload: dict[str, Any], *, bot_user_id: str) -> IncomingMessage | None:
     """A direct message (plain text is a worry) or, in a server channel, a message that mentions the bot
-    (`@maeum remind 10m 물` is that verb; `@maeum 요즘 힘들어` is a worry). Bots' messages are ignored."""
+    (`@maeum remind 10m 물` is that verb; `@maeum 요즘 힘들어` is a worry) or other talk there. Bots' messages are
+    ignored."""
     author = payload.get("author") or {}
     if author.get("bot") or str(author.get("id", "")) == bot_user_id:
         return None
@@ -96,7 +97,13 @@ def from_message(payload: dict[str, Any], *, bot_user_id: str) -> IncomingMessag
         )
     mentioned = any(str(m.get("id", "")) == bot_user_id for m in payload.get("mentions") or [])
     if not mentioned:
-        return None
+        # talk in a server channel (it reaches the bot only with the Message Content intent): the core keeps it
+        # only while a product listens, such as a book club's live meeting
+        return (
+            IncomingMessage(platform=PLATFORM, chat=chat, sender=sender, text=text, message_id=message_id)
+            if text.strip()
+            else None
+        )
     text = _MENTION.sub("", text).strip()
     return IncomingMessage(
         platform=PLATFORM, chat=chat, sender=sender, text=text, mentioned=True, message_id=message_id

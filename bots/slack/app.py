@@ -103,7 +103,8 @@ class SlackBot:
         if journal is not None:
             incoming, responder = journal.message(incoming), journal.wrap(responder)
         await self.app.dispatcher.handle(incoming, responder)
-        await self.publish_home(user_id)  # the Home tab shows the latest summary
+        if kind != "message" or incoming.chat.kind is ChatKind.DIRECT:
+            await self.publish_home(user_id)  # the Home tab shows the latest summary (not after each channel line)
 
     async def publish_home(self, user_id: str) -> None:
         incoming = IncomingMessage(
@@ -168,7 +169,11 @@ def build_bolt_app(app: PlatformFace, *, socket_mode: bool = False) -> tuple[Asy
         await intake("action", str(body.get("trigger_id", "")), body, ack)
 
     @bolt.event("message")
-    async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
+    async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
+        bot_user = getattr(context, "bot_user_id", None) or context.get("bot_user_id")
+        if event.get("channel_type") != "im" and bot_user and f"<@{bot_user}" in str(event.get("text", "")):
+            await ack()  # Slack sends a mention in a channel twice (message and app_mention): app_mention answers
+            return
         await intake("message", str(body.get("event_id", "")), event, ack)
 
     @bolt.event("app_mention")

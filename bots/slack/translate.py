@@ -38,9 +38,16 @@ def from_command(body: dict[str, Any], *, locale: str | None) -> IncomingMessage
     )
 
 
+# Where `message` events come from: a direct message with the bot, or a channel or group conversation it is in
+# (those arrive only with the message.channels / message.groups events subscribed — the core keeps them only while
+# a product listens, such as a book club's live meeting).
+_MESSAGE_CHANNELS = frozenset({"im", "channel", "group", "mpim"})
+
+
 def from_message(event: dict[str, Any], *, locale: str | None) -> IncomingMessage | None:
-    """A direct message to the bot: plain text is a worry. Bots' messages, edits and joins are ignored."""
-    if event.get("bot_id") or event.get("subtype") or event.get("channel_type") != "im":
+    """A direct message to the bot (plain text is a worry), or talk in a conversation it is in. Bots' messages,
+    edits and joins are ignored."""
+    if event.get("bot_id") or event.get("subtype") or event.get("channel_type") not in _MESSAGE_CHANNELS:
         return None
     text = event.get("text")
     if not isinstance(text, str):

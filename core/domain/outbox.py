@@ -20,6 +20,7 @@ class PushKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     IMAGE = "image"  # a chart sent as a file
     MEETING = "meeting"  # a book club's meeting: its reminder (room and RSVP'd members) and its start, on time
+    CRISIS = "crisis"  # the crisis reply, by direct message, to a crisis said where others read: at once, always
 
 
 class PushState(StrEnum):

@@ -28,6 +28,7 @@ from core.ports.ops import Metrics, OpsAlerts
 from core.ports.outbox import Outbox
 from core.ports.pacing import Pacer
 from core.ports.points import Points
+from core.ports.presence import Presence
 from core.ports.schedules import Schedules
 from core.ports.time import Clock
 from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
@@ -62,6 +63,7 @@ __all__ = [
     "Outbox",
     "Pacer",
     "Points",
+    "Presence",
     "Quizzes",
     "Recipient",
     "RecipientUnreachable",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from core.domain.values import UserId
-from core.products.bookclub.meetings import Answer, Meeting
+from core.products.bookclub.meetings import Answer, Meeting, Note
 from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room
 
@@ -77,6 +77,32 @@ class Clubs(Protocol):
         now: datetime,
     ) -> Meeting:
         """A new meeting with the room's next number (one more than any it ever had: numbers are never reused)."""
+        ...
+
+    async def move_meeting(self, meeting_id: int, *, starts_at: datetime, ends_at: datetime) -> None: ...
+
+    async def live_meeting(self, room_id: int, *, now: datetime) -> Meeting | None:
+        """The meeting under way at `now` (started, not ended, not cancelled), if any."""
+        ...
+
+    async def add_note(self, meeting_id: int, user_id: UserId, text: str, *, now: datetime) -> None:
+        """Keep what a member said in the room while the meeting was live."""
+        ...
+
+    async def notes(self, meeting_id: int) -> list[Note]:
+        """A meeting's log, oldest first."""
+        ...
+
+    async def notes_of(self, user_id: UserId) -> list[tuple[str, int, Note]]:
+        """(room name, meeting number, note) of everything a person said in meetings, for /export."""
+        ...
+
+    async def ended_unsummarized(self, *, now: datetime, since: datetime) -> list[tuple[Room, Meeting]]:
+        """Meetings that ended in (since, now] and have had no summary yet (cancelled ones have none)."""
+        ...
+
+    async def mark_summarized(self, meeting_id: int, *, now: datetime) -> bool:
+        """False when another run summed it up first."""
         ...
 
     async def cancel_meeting(self, meeting_id: int, *, now: datetime) -> bool:

@@ -15,6 +15,7 @@ from typing import Final
 
 from pydantic import BaseModel, Field
 
+from core.domain.outbox import NewPush, PushButton, PushDocument, PushKind
 from core.domain.prompting import delimit
 from core.domain.safety import SECOND_OPINION, SafetyVerdict, decide, read
 from core.errors import LanguageModelUnavailable
@@ -99,6 +100,33 @@ class SafetyGate:
                 await uow.commit()
         await ctx.responder.send(crisis_reply(ctx))
         await self.report(ctx, reason=reason, source=source)
+
+    async def screen_privately(self, text: str, ctx: Context, *, source: str) -> bool:
+        """`screen` for text said where others read (a group): the crisis reply goes to the person alone, by direct
+        message through the outbox, and nothing is said where they wrote."""
+        verdict = self.assess(text)
+        if not verdict.crisis:
+            return False
+        key = ctx.incoming.update_key or f"{ctx.incoming.platform}:{ctx.incoming.chat.id}:{ctx.incoming.message_id}"
+        now = self._clock.now()
+        async with self._uow() as uow:
+            if ctx.incoming.update_key is None or await uow.counseling.worry_for_update(ctx.user.id, key) is None:
+                await uow.counseling.add_worry(
+                    user_id=ctx.user.id, conversation_id=None, text=None, crisis=True, now=now, update_key=key
+                )
+            document = PushDocument(
+                key="crisis.body",
+                title_key="crisis.title",
+                buttons=(PushButton(label_key="crisis.lines_button", action=encode_action("help", "lines")),),
+            )
+            push = NewPush(
+                dedupe_key=f"crisis:{ctx.user.id}:{key}", kind=PushKind.CRISIS, document=document, due_at=now,
+                user_id=ctx.user.id,
+            )  # fmt: skip
+            await uow.outbox.add(push, now=now)
+            await uow.commit()
+        await self.report(ctx, reason=verdict.reason or "unspecified", source=source)
+        return True
 
     async def report(self, ctx: Context, *, reason: str, source: str) -> None:
         """The operator's alert: ids and codes only, grouped per person (never the text)."""

@@ -61,14 +61,16 @@ def test_a_button_press_is_its_custom_id_and_pings_are_not_messages() -> None:
     assert from_interaction({"id": "1", "type": 1}) is None
 
 
-def test_dm_text_is_a_worry_bots_are_ignored_and_server_messages_need_a_mention() -> None:
+def test_dm_text_is_a_worry_bots_are_ignored_and_server_talk_is_not_addressed() -> None:
     dm = {"id": "1", "channel_id": "42", "author": USER, "content": "요즘 힘들어요"}
     incoming = from_message(dm, bot_user_id="999")
     assert incoming is not None
     assert (incoming.text, incoming.chat.kind) == ("요즘 힘들어요", ChatKind.DIRECT)
     assert from_message({**dm, "author": {**USER, "bot": True}}, bot_user_id="999") is None
     in_server = {**dm, "guild_id": "7", "content": "그냥 잡담"}
-    assert from_message(in_server, bot_user_id="999") is None
+    talk = from_message(in_server, bot_user_id="999")  # with the Message Content intent: a live meeting's log
+    assert talk is not None and (talk.text, talk.mentioned, talk.chat.kind) == ("그냥 잡담", False, ChatKind.GROUP)
+    assert from_message({**in_server, "content": ""}, bot_user_id="999") is None  # without it: no text at all
     mention = {**in_server, "content": "<@999> remind 10m 물", "mentions": [{"id": "999"}]}
     incoming = from_message(mention, bot_user_id="999")
     assert incoming is not None

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import (
     BookPickRow,
+    ClubMeetingNoteRow,
     ClubMeetingRow,
     ClubMemberRow,
     ClubRoomRow,
@@ -20,7 +21,8 @@ from core.adapters.db.models import (
 from core.adapters.db.sql import dialect_insert
 from core.adapters.db.users import display_name_of
 from core.domain.values import UserId
-from core.products.bookclub.meetings import Answer, Meeting
+from core.ports.crypto import Cipher
+from core.products.bookclub.meetings import Answer, Meeting, Note
 from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room, next_leader
 
@@ -56,8 +58,9 @@ _NUMBER_TRIES = 20  # numbers taken by meetings written at the same moment
 
 
 class SqlAlchemyClubs:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, cipher: Cipher) -> None:
         self._session = session
+        self._cipher = cipher  # a meeting's log is people's own words: encrypted at rest like the diary
 
     async def room_in(self, platform: str, chat_id: str) -> Room | None:
         row = await self._session.scalar(
@@ -110,6 +113,7 @@ class SqlAlchemyClubs:
     async def close(self, room_id: int) -> None:
         meetings = select(ClubMeetingRow.id).where(ClubMeetingRow.room_id == room_id)
         await self._session.execute(delete(ClubRsvpRow).where(ClubRsvpRow.meeting_id.in_(meetings)))
+        await self._session.execute(delete(ClubMeetingNoteRow).where(ClubMeetingNoteRow.meeting_id.in_(meetings)))
         await self._session.execute(delete(ClubMeetingRow).where(ClubMeetingRow.room_id == room_id))
         await self._session.execute(delete(BookPickRow).where(BookPickRow.room_id == room_id))
         await self._session.execute(delete(ClubMemberRow).where(ClubMemberRow.room_id == room_id))
@@ -204,6 +208,76 @@ class SqlAlchemyClubs:
             return _meeting(row)
         raise RuntimeError("no free meeting number")
 
+    async def move_meeting(self, meeting_id: int, *, starts_at: datetime, ends_at: datetime) -> None:
+        await self._session.execute(
+            update(ClubMeetingRow).where(ClubMeetingRow.id == meeting_id).values(starts_at=starts_at, ends_at=ends_at)
+        )
+
+    async def live_meeting(self, room_id: int, *, now: datetime) -> Meeting | None:
+        row = await self._session.scalar(
+            select(ClubMeetingRow)
+            .where(
+                ClubMeetingRow.room_id == room_id,
+                ClubMeetingRow.cancelled_at.is_(None),
+                ClubMeetingRow.starts_at <= now,
+                ClubMeetingRow.ends_at > now,
+            )
+            .order_by(ClubMeetingRow.starts_at)
+            .limit(1)
+        )
+        return _meeting(row) if row is not None else None
+
+    async def add_note(self, meeting_id: int, user_id: UserId, text: str, *, now: datetime) -> None:
+        self._session.add(
+            ClubMeetingNoteRow(meeting_id=meeting_id, user_id=user_id, text=self._cipher.encrypt(text), said_at=now)
+        )
+        await self._session.flush()
+
+    async def notes(self, meeting_id: int) -> list[Note]:
+        rows = await self._session.scalars(
+            select(ClubMeetingNoteRow)
+            .where(ClubMeetingNoteRow.meeting_id == meeting_id)
+            .order_by(ClubMeetingNoteRow.said_at, ClubMeetingNoteRow.id)
+        )
+        return [
+            Note(user_id=UserId(row.user_id), text=self._cipher.decrypt(row.text), said_at=row.said_at) for row in rows
+        ]
+
+    async def notes_of(self, user_id: UserId) -> list[tuple[str, int, Note]]:
+        rows = await self._session.execute(
+            select(ClubRoomRow.name, ClubMeetingRow.number, ClubMeetingNoteRow)
+            .join(ClubMeetingRow, ClubMeetingRow.id == ClubMeetingNoteRow.meeting_id)
+            .join(ClubRoomRow, ClubRoomRow.id == ClubMeetingRow.room_id)
+            .where(ClubMeetingNoteRow.user_id == user_id)
+            .order_by(ClubMeetingNoteRow.said_at, ClubMeetingNoteRow.id)
+        )
+        return [
+            (name, number, Note(user_id=user_id, text=self._cipher.decrypt(row.text), said_at=row.said_at))
+            for name, number, row in rows
+        ]
+
+    async def ended_unsummarized(self, *, now: datetime, since: datetime) -> list[tuple[Room, Meeting]]:
+        rows = await self._session.execute(
+            select(ClubRoomRow, ClubMeetingRow)
+            .join(ClubRoomRow, ClubRoomRow.id == ClubMeetingRow.room_id)
+            .where(
+                ClubMeetingRow.cancelled_at.is_(None),
+                ClubMeetingRow.summarized_at.is_(None),
+                ClubMeetingRow.ends_at <= now,
+                ClubMeetingRow.ends_at > since,
+            )
+            .order_by(ClubMeetingRow.ends_at)
+        )
+        return [(_room(room), _meeting(meeting)) for room, meeting in rows]
+
+    async def mark_summarized(self, meeting_id: int, *, now: datetime) -> bool:
+        result = await self._session.execute(
+            update(ClubMeetingRow)
+            .where(ClubMeetingRow.id == meeting_id, ClubMeetingRow.summarized_at.is_(None))
+            .values(summarized_at=now)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def cancel_meeting(self, meeting_id: int, *, now: datetime) -> bool:
         result = await self._session.execute(
             update(ClubMeetingRow)
@@ -247,6 +321,7 @@ class SqlAlchemyClubs:
             update(BookPickRow).where(BookPickRow.user_id == user_id).values(user_id=None)  # a room's picks stay
         )
         await self._session.execute(delete(ClubRsvpRow).where(ClubRsvpRow.user_id == user_id))
+        await self._session.execute(delete(ClubMeetingNoteRow).where(ClubMeetingNoteRow.user_id == user_id))
         for room, _ in await self.rooms_of(user_id):
             await self.step_out(room, user_id)
         leader = select(ClubRoomRow.leader_id).where(ClubRoomRow.id == ClubMeetingRow.room_id).scalar_subquery()
@@ -265,6 +340,9 @@ class SqlAlchemyClubs:
             delete(ClubRsvpRow).where(ClubRsvpRow.user_id == source, ClubRsvpRow.meeting_id.in_(answered))
         )
         await self._session.execute(update(ClubRsvpRow).where(ClubRsvpRow.user_id == source).values(user_id=target))
+        await self._session.execute(
+            update(ClubMeetingNoteRow).where(ClubMeetingNoteRow.user_id == source).values(user_id=target)
+        )
         for room, member in await self.rooms_of(source):
             both = await self._session.scalar(
                 select(ClubMemberRow.joined_at).where(

@@ -438,6 +438,21 @@ class ClubMeetingRow(Base):
     cancelled_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # when its end-of-meeting summary was posted (or found nothing to post): each meeting is summed up once
+    summarized_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+class ClubMeetingNoteRow(Base):
+    """What a member said in the room while a meeting was live: the meeting's log, summed up at its end. Goes with
+    the room, and with the person on /forget."""
+
+    __tablename__ = "club_meeting_notes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(ForeignKey("club_meetings.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)  # encrypted at rest when a key is set, like every person's text
+    said_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ClubRsvpRow(Base):

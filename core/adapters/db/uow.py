@@ -60,7 +60,7 @@ class SqlAlchemyUnitOfWork:
         self.friends = SqlAlchemyFriends(self._session)
         self.schedules = SqlAlchemySchedules(self._session)
         self.code_tries = SqlAlchemyCodeTries(self._session)
-        self.clubs = SqlAlchemyClubs(self._session)
+        self.clubs = SqlAlchemyClubs(self._session, self._cipher)
         self.quizzes = SqlAlchemyQuizzes(self._session)
         self.books = SqlAlchemyBooks(self._session)
         return self

@@ -1,5 +1,6 @@
-"""Book clubs' part of a person's account: the rooms they are in (and lead), their RSVPs and taste quiz. Meetings
-belong to the room: on /forget the ones a person set up are credited to the room's leader."""
+"""Book clubs' part of a person's account: the rooms they are in (and lead), their RSVPs, what they said in live
+meetings, and their taste quiz. Meetings belong to the room: on /forget the ones a person set up are credited to the
+room's leader."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from core.domain.users import User
 from core.domain.values import UserId
 from core.ports import UnitOfWork
+from core.products.bookclub.meetings import dm_key, keys_of
 from core.registration import AccountPart
 
 
@@ -38,6 +40,10 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
             }
             for room_name, meeting, answer, at in await uow.clubs.answers_of(user.id)
         ],
+        "meeting_log": [
+            {"room": room_name, "meeting": number, "said": note.text, "at": note.said_at.isoformat()}
+            for room_name, number, note in await uow.clubs.notes_of(user.id)
+        ],
         "taste_quiz": (
             {"step": quiz.step, "answers": {k: list(v) for k, v in quiz.answers.items()}}
             if (quiz := await uow.quizzes.get(user.id)) is not None
@@ -47,6 +53,14 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
 
 
 async def forget(uow: UnitOfWork, user_id: UserId) -> None:
+    # What the rooms scheduled goes first, while the meetings it is keyed by are still there: the person's own
+    # reminders, and every post of a room that closes with them (its last member).
+    for room, _ in await uow.clubs.rooms_of(user_id):
+        closing = room.leader_id == user_id and len(await uow.clubs.members(room.id)) == 1
+        for meeting in await uow.clubs.meetings(room.id):
+            await uow.outbox.withdraw(
+                keys_of(room.id, meeting.number) if closing else dm_key(room.id, meeting.number, user_id)
+            )
     await uow.clubs.forget_user(user_id)
     await uow.quizzes.forget_user(user_id)
 
@@ -57,7 +71,15 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
 
 
 ACCOUNT = AccountPart(
-    tables=("club_rooms", "club_members", "club_meetings", "club_rsvps", "reading_quizzes", "book_picks"),
+    tables=(
+        "club_rooms",
+        "club_members",
+        "club_meetings",
+        "club_rsvps",
+        "reading_quizzes",
+        "book_picks",
+        "club_meeting_notes",
+    ),
     export=export,
     forget=forget,
     fold=fold,

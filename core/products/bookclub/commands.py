@@ -77,3 +77,21 @@ class CancelMeeting(Command):
 class AnswerMeeting(Command):
     number: int
     answer: str  # yes | maybe | no (core.products.bookclub.meetings.Answer)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MoveMeeting(Command):
+    number: int
+    text: str  # the new start, as typed ("내일 20:00"): the meeting keeps its length and reading
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkHere(Command):
+    """`/here`: I am at the meeting under way."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SayInMeeting(Command):
+    """A member's plain message in the room while a meeting is live: kept as the meeting's log."""
+
+    text: str

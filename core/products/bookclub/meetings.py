@@ -60,6 +60,15 @@ class Meeting:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Note:
+    """One thing a member said in the room while a meeting was live."""
+
+    user_id: UserId
+    text: str
+    said_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
 class Counts:
     yes: int = 0
     maybe: int = 0

@@ -3,15 +3,23 @@ room's reminder, its start, and each 참석 member's DM), written in the same tr
 
 from __future__ import annotations
 
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from core.domain.outbox import NewPush, PushDocument, PushKind
-from core.domain.time_phrases import Refusal, TimeRefusal, read_duration, read_time_phrase
-from core.domain.values import DEFAULT_LOCALE, ChatKind, Locale
+from core.domain.time_phrases import Refusal, TimePhraseRead, TimeRefusal, read_duration, read_time_phrase
+from core.domain.values import DEFAULT_LOCALE, ChatKind, Locale, UserId
 from core.errors import UsageError
 from core.i18n import format_moment
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.products.bookclub.commands import AddMeeting, AnswerMeeting, CancelMeeting, ListMeetings, SetClubReminder
+from core.products.bookclub.commands import (
+    AddMeeting,
+    AnswerMeeting,
+    CancelMeeting,
+    ListMeetings,
+    MoveMeeting,
+    SetClubReminder,
+)
 from core.products.bookclub.meetings import (
     MAX_LENGTH,
     MAX_READING,
@@ -33,14 +41,16 @@ from core.products.bookclub.rooms import Room
 from core.replies import Button, Reply
 from core.routing import encode_action
 from core.usecases.context import Context
+from core.usecases.safety_gate import SafetyGate
 
 _LABELS = {Answer.YES: "meeting.yes", Answer.MAYBE: "meeting.maybe", Answer.NO: "meeting.no"}
 
 
 class MeetingsService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate) -> None:
         self._uow = uow
         self._clock = clock
+        self._gate = gate  # a meeting's reading is free text the room will see
 
     async def _room_of_member(self, ctx: Context, *, members_only: bool = True) -> Room:
         if ctx.incoming.chat.kind is not ChatKind.GROUP:
@@ -76,16 +86,23 @@ class MeetingsService:
             await uow.commit()
         await ctx.say("club.remind_set", name=room.name, minutes=minutes)
 
-    async def add(self, command: AddMeeting, ctx: Context) -> None:
-        room = await self._room_of_member(ctx)
+    def _read_start(self, text: str, room: Room, ctx: Context) -> TimePhraseRead:
         now, zone = self._clock.now(), ZoneInfo(room.timezone)
-        read = read_time_phrase(command.text, now=now, zone=zone)
+        read = read_time_phrase(text, now=now, zone=zone)
         if isinstance(read, TimeRefusal):
             if read.reason is Refusal.PAST and read.due is not None:
                 raise UsageError("meeting.past", at=format_moment(read.due, zone=zone, locale=ctx.locale, now=now))
             if read.reason is Refusal.AMBIGUOUS_DAY:  # "내일 20:00" at 1 a.m.
                 raise UsageError("meeting.ambiguous_day", phrase=read.phrase[:40])
-            raise UsageError("meeting.bad_time", phrase=(read.phrase or command.text)[:40])
+            raise UsageError("meeting.bad_time", phrase=(read.phrase or text)[:40])
+        return read
+
+    async def add(self, command: AddMeeting, ctx: Context) -> None:
+        room = await self._room_of_member(ctx)
+        now = self._clock.now()
+        if await self._gate.screen_privately(command.text, ctx, source="bookclub"):
+            return
+        read = self._read_start(command.text, room, ctx)
         words = read.rest.split(None, 1)
         length = read_duration(words[0]) if words else None
         if length is None or not MIN_LENGTH <= length <= MAX_LENGTH or len(words) < 2:
@@ -147,7 +164,29 @@ class MeetingsService:
                 platform=room.platform,
                 chat_id=room.chat_id,
             )
-            await uow.outbox.add(push, now=now)
+            await uow.outbox.add(push, now=now, revive_withdrawn=True)  # a moved meeting schedules them anew
+
+    async def _remind_member(
+        self, uow: UnitOfWork, room: Room, meeting: Meeting, user_id: UserId, locale: Locale
+    ) -> None:
+        """The DM reminder of a member who said 참석 (none when its time has passed)."""
+        now = self._clock.now()
+        if meeting.remind_at <= now:
+            return
+        document = PushDocument(
+            key="meeting.remind_member",
+            title_key="meeting.push_title",
+            text=meeting.reading,
+            params={"name": room.name, "n": meeting.number, "at": self._at(meeting, room, locale)},
+        )
+        push = NewPush(
+            dedupe_key=dm_key(room.id, meeting.number, user_id),
+            kind=PushKind.MEETING,
+            document=document,
+            due_at=meeting.remind_at,
+            user_id=user_id,
+        )
+        await uow.outbox.add(push, now=now, revive_withdrawn=True)
 
     async def answer(self, command: AnswerMeeting, ctx: Context) -> None:
         answer = read_answer(command.answer)
@@ -163,21 +202,8 @@ class MeetingsService:
                 raise UsageError("meeting.over", n=command.number)
             before = await uow.clubs.answer(meeting.id, ctx.user.id, answer, now=now)
             key = dm_key(room.id, meeting.number, ctx.user.id)
-            if answer is Answer.YES and before is not Answer.YES and meeting.remind_at > now:
-                document = PushDocument(
-                    key="meeting.remind_member",
-                    title_key="meeting.push_title",
-                    text=meeting.reading,
-                    params={"name": room.name, "n": meeting.number, "at": self._at(meeting, room, ctx.locale)},
-                )
-                push = NewPush(
-                    dedupe_key=key,
-                    kind=PushKind.MEETING,
-                    document=document,
-                    due_at=meeting.remind_at,
-                    user_id=ctx.user.id,
-                )
-                await uow.outbox.add(push, now=now, revive_withdrawn=True)
+            if answer is Answer.YES and before is not Answer.YES:
+                await self._remind_member(uow, room, meeting, ctx.user.id, ctx.locale)
             elif answer is not Answer.YES and before is Answer.YES:
                 await uow.outbox.withdraw(key)
             counts = count(await uow.clubs.answers(meeting.id))
@@ -227,4 +253,41 @@ class MeetingsService:
             await uow.commit()
         await ctx.say(
             "meeting.cancelled", n=meeting.number, at=self._at(meeting, room, ctx.locale), reading=meeting.reading
+        )
+
+    async def move(self, command: MoveMeeting, ctx: Context) -> None:
+        """A new start for a meeting (its length and reading stay); the pushes it scheduled move with it."""
+        room = await self._room_of_member(ctx)
+        read = self._read_start(command.text, room, ctx)
+        if read.rest.strip():
+            raise UsageError("meeting.move_usage")
+        now = self._clock.now()
+        async with self._uow() as uow:
+            meeting = await uow.clubs.meeting(room.id, command.number)
+            if meeting is None or meeting.cancelled_at is not None:
+                raise UsageError("meeting.no_such" if meeting is None else "meeting.was_cancelled", n=command.number)
+            if ctx.user.id not in (room.leader_id, meeting.created_by):
+                raise UsageError("meeting.move_not_allowed")
+            if meeting.starts_at <= now:
+                raise UsageError("meeting.move_started", n=command.number)
+            starts_at, ends_at = read.due, read.due + (meeting.ends_at - meeting.starts_at)
+            others = [m for m in await uow.clubs.meetings(room.id, ending_after=now) if m.id != meeting.id]
+            clash = overlaps(others, starts_at, ends_at)
+            if clash is not None:
+                raise UsageError("meeting.overlap", n=clash.number, at=self._at(clash, room, ctx.locale))
+            await uow.clubs.move_meeting(meeting.id, starts_at=starts_at, ends_at=ends_at)
+            moved = replace(meeting, starts_at=starts_at, ends_at=ends_at)
+            await uow.outbox.withdraw(keys_of(room.id, meeting.number))
+            await self._schedule(uow, room, moved)
+            for user_id, answer in (await uow.clubs.answers(meeting.id)).items():
+                member = await uow.users.get(user_id) if answer is Answer.YES else None
+                if member is not None:  # the DM shows the time in the member's own language
+                    await self._remind_member(uow, room, moved, user_id, member.locale)
+            await uow.commit()
+        await ctx.say(
+            "meeting.moved",
+            n=meeting.number,
+            at=self._at(moved, room, ctx.locale),
+            minutes=moved.minutes,
+            reading=moved.reading,
         )

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from core.domain.values import ChatKind
 from core.errors import UsageError
 from core.i18n import format_moment
 from core.ports import Clock, UnitOfWorkFactory
+from core.products.bookclub.catalog import BookId
 from core.products.bookclub.commands import HandOverClub, JoinClub, LeaveClub, ShowClub, StartClub
+from core.products.bookclub.live_service import LiveService
 from core.products.bookclub.meetings import Meeting, count, dm_key, keys_of
 from core.products.bookclub.rooms import Member, Room, clean_room_name, find_member
 from core.replies import Button, Reply
 from core.routing import encode_action
 from core.usecases.context import Context
 
+RECENT_PICKS: Final = 3  # the picks /club shows
+
 
 class ClubsService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, live: LiveService) -> None:
         self._uow = uow
         self._clock = clock
+        self._live = live  # who is here, while a meeting is under way
 
     def _join_button(self, ctx: Context) -> Button:
         return Button(label=ctx.t("club.join_button"), action=encode_action("club", "join"))
@@ -38,28 +44,38 @@ class ClubsService:
         if room is None:
             await ctx.say("club.none_here")
             return
+        now = self._clock.now()
         async with self._uow() as uow:
             members = await uow.clubs.members(room.id)
-            upcoming = await uow.clubs.meetings(room.id, ending_after=self._clock.now())
+            live = await uow.clubs.live_meeting(room.id, now=now)
+            upcoming = [m for m in await uow.clubs.meetings(room.id, ending_after=now) if m != live]
             going = count(await uow.clubs.answers(upcoming[0].id)).yes if upcoming else 0
-        await ctx.responder.send(self._card(room, members, upcoming[0] if upcoming else None, going, ctx))
+            picks = await uow.clubs.picks(room_id=room.id)
+            titles: dict[int, str] = {
+                b.id: b.title for b in await uow.books.get([BookId(i) for i, _, _ in picks[:RECENT_PICKS]])
+            }
+        lines = [self._members_line(room, members, ctx)]
+        if live is not None:
+            here = await self._live.who_is_here(room, live, members)
+            until = format_moment(live.ends_at, zone=ZoneInfo(room.timezone), locale=ctx.locale, now=now)
+            lines.append(ctx.t("club.live", n=live.number, reading=live.reading, until=until))
+            lines.append(ctx.t("club.live_here", names=here) if here else ctx.t("club.live_here_none"))
+        lines.append(self._next_line(room, upcoming[0] if upcoming else None, going, ctx))
+        shown = [f"《{titles[i]}》" for i, _, _ in picks[:RECENT_PICKS] if i in titles]
+        lines.append(ctx.t("club.picks", titles=" · ".join(shown)) if shown else ctx.t("club.picks_none"))
+        await ctx.responder.send(self._card(room, members, "\n".join(lines), ctx))
 
-    def _card(self, room: Room, members: list[Member], meeting: Meeting | None, going: int, ctx: Context) -> Reply:
+    def _members_line(self, room: Room, members: list[Member], ctx: Context) -> str:
         names = " · ".join(("👑 " if m.user_id == room.leader_id else "") + m.name for m in members)
-        at = (
-            format_moment(meeting.starts_at, zone=ZoneInfo(room.timezone), locale=ctx.locale, now=self._clock.now())
-            if meeting
-            else ""
-        )
-        body = "\n".join(
-            (
-                ctx.t("club.members", count=len(members), names=names),
-                ctx.t("club.next_meeting", n=meeting.number, at=at, reading=meeting.reading, yes=going)
-                if meeting
-                else ctx.t("club.next_meeting_none"),
-                ctx.t("club.picks_none"),
-            )
-        )
+        return ctx.t("club.members", count=len(members), names=names)
+
+    def _next_line(self, room: Room, meeting: Meeting | None, going: int, ctx: Context) -> str:
+        if meeting is None:
+            return ctx.t("club.next_meeting_none")
+        at = format_moment(meeting.starts_at, zone=ZoneInfo(room.timezone), locale=ctx.locale, now=self._clock.now())
+        return ctx.t("club.next_meeting", n=meeting.number, at=at, reading=meeting.reading, yes=going)
+
+    def _card(self, room: Room, members: list[Member], body: str, ctx: Context) -> Reply:
         member = any(m.user_id == ctx.user.id for m in members)
         buttons = () if member else (self._join_button(ctx),)
         return Reply.text(body, title=ctx.t("club.title", name=room.name), buttons=buttons)

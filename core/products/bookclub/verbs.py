@@ -14,6 +14,8 @@ from core.products.bookclub.commands import (
     JoinClub,
     LeaveClub,
     ListMeetings,
+    MarkHere,
+    MoveMeeting,
     Recommend,
     RecommendForClub,
     SetClubReminder,
@@ -34,6 +36,7 @@ _ADD = {"add", "추가", "잡기"}
 _LIST = {"list", "목록"}
 _CANCEL = {"cancel", "취소"}
 _RSVP = {"rsvp", "응답"}
+_MOVE = {"move", "변경", "옮기기"}
 
 
 def _club(inv: Invocation) -> Command:  # noqa: PLR0911 — one return per subcommand
@@ -73,6 +76,8 @@ def _meeting(inv: Invocation) -> Command:
         return ListMeetings()
     if head in _CANCEL and len(inv.args) == 2 and (n := _number(inv.args[1])) is not None:
         return CancelMeeting(number=n)
+    if head in _MOVE and len(inv.args) >= 3 and (n := _number(inv.args[1])) is not None:
+        return MoveMeeting(number=n, text=inv.rest.split(None, 2)[2].strip())
     if (
         head in _RSVP
         and len(inv.args) == 3
@@ -109,6 +114,13 @@ VERBS: tuple[Verb, ...] = (
         where=BOTH,  # in a direct chat it says where meetings are set
         aliases=("모임",),
         words=Words(key="args", required=False, max_length=200),
+    ),
+    Verb(
+        name="here",
+        parse=lambda inv: MarkHere(),
+        usage_key="here.usage",
+        summary_key="here.summary",
+        aliases=("출석", "왔어요"),
     ),
     Verb(
         name="quiz",
