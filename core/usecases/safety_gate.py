@@ -68,12 +68,13 @@ class SafetyGate:
         self._classifier = classifier
         self._ops = ops
 
-    def assess(self, text: str) -> SafetyVerdict:
-        """Rules and classifier, combined by the policy in core.domain.safety.policy."""
+    def assess(self, text: str, *, reading_club: bool = False) -> SafetyVerdict:
+        """Rules and classifier, combined by the policy in core.domain.safety.policy (`reading_club`: said in a
+        book club, where a character's death is the book's)."""
         if not text.strip():
             return SafetyVerdict(crisis=False)
         seen = read(text)
-        return decide(seen, self._classifier.probability(seen))
+        return decide(seen, self._classifier.probability(seen), reading_club=reading_club)
 
     async def screen(self, text: str, ctx: Context, *, source: str) -> bool:
         """True when the text was a crisis and has been answered; the caller then keeps and does nothing else."""
@@ -101,10 +102,10 @@ class SafetyGate:
         await ctx.responder.send(crisis_reply(ctx))
         await self.report(ctx, reason=reason, source=source)
 
-    async def screen_privately(self, text: str, ctx: Context, *, source: str) -> bool:
+    async def screen_privately(self, text: str, ctx: Context, *, source: str, reading_club: bool = False) -> bool:
         """`screen` for text said where others read (a group): the crisis reply goes to the person alone, by direct
         message through the outbox, and nothing is said where they wrote."""
-        verdict = self.assess(text)
+        verdict = self.assess(text, reading_club=reading_club)
         if not verdict.crisis:
             return False
         key = ctx.incoming.update_key or f"{ctx.incoming.platform}:{ctx.incoming.chat.id}:{ctx.incoming.message_id}"

@@ -107,9 +107,13 @@ async def test_a_crisis_said_in_the_room_is_answered_by_direct_message_only_and_
     ops = RecordingOpsAlerts()
     app = bootstrap(settings, clock=clock, llm=llm, engine=engine, ops=ops)
     await _live_club(app, clock)
+    # book talk: a character's farewell letter is the book's, kept in the log like any other line
+    await in_group(app, "저는 주인공의 편지가 결국 용서였다고 생각했어요", "준호")
+    await in_group(app, "주인공이 마지막에 편지를 남기고 떠나는 장면", "민지")
+    assert await _notes(engine) == 2 and ops.alerts == []
     said = await in_group(app, "요즘은 그냥 다 끝내고 죽고 싶어요", "준호")
     assert said.messages == []  # nothing in the room
-    assert await _notes(engine) == 0
+    assert await _notes(engine) == 2  # and not in the log
     async with engine.connect() as conn:
         rows = (await conn.execute(select(OutboxRow.kind, OutboxRow.user_id, OutboxRow.document))).all()
     crisis = [(user, PushDocument.from_json(doc)) for kind, user, doc in rows if kind == "crisis"]

@@ -205,3 +205,32 @@ def test_an_unreadable_cache_only_costs_the_training(tmp_path: Path) -> None:
     assert trained_or_cached(tmp_path).probability(read("약을 다 모아뒀어")) == pytest.approx(
         classifier.probability(read("약을 다 모아뒀어"))
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "저는 주인공의 편지가 결국 용서였다고 생각했어요",
+        "주인공이 마지막에 편지를 남기고 떠나요",
+        "주인공이 자살하는 장면이 너무 슬펐어요",
+        "The narrator says goodbye to everyone in the last chapter",
+    ],
+)
+def test_in_a_reading_club_a_characters_death_or_farewell_is_the_books(text: str) -> None:
+    seen = read(text)
+    assert not decide(seen, 0.95, reading_club=True).crisis  # even with the classifier sure of it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "주인공처럼 나도 사라지고 싶어",
+        "이 책 읽다가 나도 죽고 싶어졌어",
+        "요즘은 그냥 다 끝내고 죽고 싶어요",
+        "책 얘기는 됐고 오늘 밤에 다 끝낼 거야",
+        "reading this book i realised i want to die",
+    ],
+)
+def test_in_a_reading_club_the_writers_own_crisis_still_fires(text: str) -> None:
+    seen = read(text)
+    assert decide(seen, 0.95, reading_club=True).crisis

@@ -15,6 +15,8 @@ from core.domain.safety.rules import (
     denies_risk,
     long_enough_for_classifier,
     rule_hits,
+    speaks_of_self,
+    talks_about_fiction,
 )
 from core.domain.safety.signals import Strength
 
@@ -37,8 +39,18 @@ class SafetyVerdict:
 SAFE: Final = SafetyVerdict(crisis=False)
 
 
-def decide(text: ReadText, probability: float | None) -> SafetyVerdict:
-    """`probability` is the classifier's, or None when only the rules are asked (rules alone)."""
+def decide(text: ReadText, probability: float | None, *, reading_club: bool = False) -> SafetyVerdict:
+    """`probability` is the classifier's, or None when only the rules are asked (rules alone).
+
+    `reading_club`: the text was said in a book club, where talk of a character's death or farewell letter is
+    the book's. There, text about the book counts only through the writer's own words: a strong rule always; a
+    doubtful one (a character its subject) or the classifier only when the writer also speaks of themself."""
+    if reading_club and talks_about_fiction(text) and not speaks_of_self(text):
+        hits = tuple(hit for hit in rule_hits(text) if hit.strong)
+        return SafetyVerdict(crisis=True, reason=hits[0].signal.value) if hits else SAFE
+    if reading_club and talks_about_fiction(text):
+        # the writer speaks of themself too: the rules as usual, the classifier never alone on the book's words
+        probability = probability if rule_hits(text) else None
     return combine(
         rule_hits(text),
         probability,

@@ -95,7 +95,7 @@ class LiveService:
         if room is None or meeting is None:
             return  # the meeting ended a moment ago: the talk goes on, unrecorded
         # A crisis said in the room is answered to that person alone, and is not kept in the room's log.
-        if await self._gate.screen_privately(command.text, ctx, source="bookclub"):
+        if await self._gate.screen_privately(command.text, ctx, source="bookclub", reading_club=True):
             return
         async with self._uow() as uow:
             await uow.clubs.add_note(meeting.id, ctx.user.id, command.text, now=now)

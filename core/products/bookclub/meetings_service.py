@@ -100,7 +100,7 @@ class MeetingsService:
     async def add(self, command: AddMeeting, ctx: Context) -> None:
         room = await self._room_of_member(ctx)
         now = self._clock.now()
-        if await self._gate.screen_privately(command.text, ctx, source="bookclub"):
+        if await self._gate.screen_privately(command.text, ctx, source="bookclub", reading_club=True):
             return
         read = self._read_start(command.text, room, ctx)
         words = read.rest.split(None, 1)
