@@ -19,6 +19,7 @@ _WINDOW = re.compile(r"^(\d{1,2}):(\d{2})\s*[-~–]\s*(\d{1,2}):(\d{2})$")
 
 # Push kinds that wait out quiet hours (the rest were timed by the user).
 WAITING_KINDS: Final = frozenset({PushKind.FRIENDS, PushKind.DIGEST, PushKind.ANNOUNCEMENT})
+HELD_FOR_QUIET_HOURS: Final = "quiet hours"  # the note on a push waiting for its recipient's quiet hours to end
 
 
 @dataclass(frozen=True, kw_only=True)

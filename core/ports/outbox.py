@@ -32,6 +32,11 @@ class Outbox(Protocol):
 
     async def retry_at(self, push_id: int, at: datetime, *, error: str, count_attempt: bool = True) -> None: ...
 
+    async def release_held(self, user_id: UserId, *, now: datetime) -> int:
+        """Pushes held for the person's quiet hours are due now (the hours were switched off or changed: delivery
+        reads the new ones); how many."""
+        ...
+
     async def pending_of(self, user_id: UserId, kind: str) -> list[PushItem]: ...
 
     async def all_of(self, user_id: UserId, kind: str) -> list[PushItem]:

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from core.domain.outbox import MAX_ATTEMPTS, SEND_LEASE, PushItem, PushState, retry_delay
 from core.domain.pacing import pacing_keys
-from core.domain.quiet_hours import WAITING_KINDS
+from core.domain.quiet_hours import HELD_FOR_QUIET_HOURS, WAITING_KINDS
 from core.domain.values import DEFAULT_LOCALE, Locale, UserId
 from core.i18n import Catalog
 from core.ports import (
@@ -100,7 +100,10 @@ class DeliveryService:
         recipient, locale, quiet_until = target
         if quiet_until is not None and item.kind in WAITING_KINDS:
             await self._retry(
-                item, after=(quiet_until - self._clock.now()).total_seconds(), error="quiet hours", count_attempt=False
+                item,
+                after=(quiet_until - self._clock.now()).total_seconds(),
+                error=HELD_FOR_QUIET_HOURS,
+                count_attempt=False,
             )
             return "retried"
         if not await self._wait_for_pace(recipient):

@@ -67,6 +67,36 @@ async def test_tz_accepts_iana_names_in_any_case_and_shows_local_time(app: App, 
     assert "America/New_York" in (await ask(app, "/tz")).all_text()
 
 
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [
+        ("/tz 서울", "Asia/Seoul"),
+        ("/tz KST", "Asia/Seoul"),
+        ("/tz Seoul", "Asia/Seoul"),
+        ("/tz London", "Europe/London"),
+        ("/시간대 런던", "Europe/London"),
+        ("/tz new york", "America/New_York"),
+        ("/timezone 도쿄", "Asia/Tokyo"),
+    ],
+)
+async def test_tz_takes_cities_countries_and_abbreviations_in_either_language(
+    app: App, engine: AsyncEngine, typed: str, zone: str
+) -> None:
+    await ask(app, "/tz UTC")
+    assert zone in (await ask(app, typed)).all_text()
+    async with engine.connect() as conn:
+        assert await conn.scalar(select(UserRow.timezone)) == zone
+
+
+async def test_the_korean_names_of_the_account_verbs_work_and_help_shows_them(app: App) -> None:
+    shown = (await ask(app, "/도움말")).all_text()
+    assert "/help (/도움말 · /도움)" in shown and "/tz (/시간대)" in shown and "/lang (/언어)" in shown
+    assert "English" in (await ask(app, "/언어 en")).all_text()
+    english = (await ask(app, "/help")).all_text()
+    assert "/tz (/timezone)" in english and "도움말" not in english
+    assert "maeum" in (await ask(app, "/시작")).all_text().lower()
+
+
 @pytest.mark.parametrize("value", ["Mars/Olympus", "../../etc/passwd", "Asia/Seoul extra", "+09:00", "/"])
 async def test_malformed_tz_gets_the_usage_line_and_changes_nothing(app: App, engine: AsyncEngine, value: str) -> None:
     reply = await ask(app, f"/tz {value}")

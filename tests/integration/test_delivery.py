@@ -398,3 +398,27 @@ async def test_the_same_remind_update_handled_twice_sets_one_reminder(road: App,
     await road.dispatcher.handle(update, again)  # after a crash, the inbox hands the same update over again
     assert await states(engine) == ["pending"]
     assert "#1" in first.all_text() and "#1" in again.all_text()
+
+
+async def test_quiet_off_releases_the_notices_it_was_holding(
+    road: App, clock: FixedClock, messenger: RecordingMessenger
+) -> None:
+    async def say(text: str, user: str) -> str:
+        responder = RecordingResponder()
+        await road.dispatcher.handle(dm(text, user=user), responder)
+        return responder.all_text()
+
+    clock.set(datetime(2026, 11, 26, 14, 0, tzinfo=UTC))  # 23:00 in Seoul
+    await say("/quiet 23:00-08:00", "junho")
+    for user in ("minji", "junho"):
+        await say("/consent yes", user)
+    code = re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}", await say("/friend invite", "junho"))
+    assert code is not None
+    await say(f"/friend accept {code.group()}", "minji")
+    clock.advance(minutes=1)
+    await run_clock_once(road)
+    assert [key for _, _, key in messenger.pushed if key.startswith("friend-accepted")] == []  # held till 08:00
+    assert "껐어요" in await say("/quiet off", "junho")
+    clock.advance(seconds=1)
+    await run_clock_once(road)  # at 23:01, not at 08:00
+    assert [key for _, _, key in messenger.pushed if key.startswith("friend-accepted")] != []

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.adapters.db.models import OutboxRow
 from core.adapters.db.sql import dialect_insert, on_postgres
 from core.domain.outbox import FINAL_STATES, DeadLetter, NewPush, PushDocument, PushItem, PushState
+from core.domain.quiet_hours import HELD_FOR_QUIET_HOURS
 from core.domain.values import UserId
 from core.ports import Cipher
 
@@ -179,6 +180,19 @@ class SqlAlchemyOutbox:
         if not count_attempt:  # a rate limit is not the recipient's fault: it does not use up an attempt
             values["attempts"] = OutboxRow.attempts - 1
         await self._session.execute(update(OutboxRow).where(OutboxRow.id == push_id).values(**values))
+
+    async def release_held(self, user_id: UserId, *, now: datetime) -> int:
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(
+                OutboxRow.user_id == user_id,
+                OutboxRow.state == PushState.PENDING.value,
+                OutboxRow.last_error == HELD_FOR_QUIET_HOURS,
+                OutboxRow.next_attempt_at > now,
+            )
+            .values(next_attempt_at=now, last_error=None)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def pending_of(self, user_id: UserId, kind: str) -> list[PushItem]:
         rows = await self._session.scalars(

@@ -17,6 +17,7 @@ from core.domain.quiet_hours import parse_quiet_hours
 from core.domain.schedules import ScheduleKind, next_occurrence
 from core.domain.timekeeping import start_of_local_day
 from core.domain.users import Identity
+from core.domain.values import Locale
 from core.errors import LimitExceeded, UsageError
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.products.account.commands import (
@@ -34,7 +35,7 @@ from core.products.account.commands import (
     Start,
     UnlinkAccount,
 )
-from core.registration import AccountPart, ConsentHook
+from core.registration import AccountPart, ConsentHook, Verb
 from core.replies import Attachment, Button, Reply, Section
 from core.routing import VerbTable, encode_action
 from core.usecases.code_guard import CodeGuard
@@ -111,9 +112,16 @@ class AccountService:
         if command.lines_only:
             await ctx.responder.send(Reply.text(ctx.t("crisis.lines"), title=ctx.t("crisis.lines_title")))
             return
-        lines = [f"/{verb.name} — {ctx.t(verb.summary_key)}" for verb in self._verbs.listed()]
+        lines = [f"/{verb.name}{self._aliases(verb, ctx)} — {ctx.t(verb.summary_key)}" for verb in self._verbs.listed()]
         body = "\n".join([*lines, "", ctx.t("help.plain_text"), "", ctx.t("crisis.lines_title"), ctx.t("crisis.lines")])
         await ctx.responder.send(Reply.text(body, title=ctx.t("help.title")))
+
+    @staticmethod
+    def _aliases(verb: Verb, ctx: Context) -> str:
+        """The other names of a verb in the reader's language (`/help (/도움말)`), which work when typed."""
+        korean = ctx.locale is Locale.KO
+        own = [a for a in verb.aliases if any("가" <= ch <= "힣" for ch in a) == korean]
+        return " (" + " · ".join(f"/{a}" for a in own) + ")" if own else ""
 
     async def home(self, command: ShowHome, ctx: Context) -> None:
         now = self._clock.now()
@@ -326,6 +334,7 @@ class AccountService:
                 raise UsageError("quiet.usage")
         async with self._uow() as uow:
             await uow.users.set_quiet_hours(ctx.user.id, quiet)
+            await uow.outbox.release_held(ctx.user.id, now=self._clock.now())  # under new hours, or none, they may go
             await uow.commit()
         if quiet is None:
             await ctx.say("quiet.off")

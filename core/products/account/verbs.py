@@ -45,7 +45,7 @@ def _lang(inv: Invocation) -> Command:
 def _tz(inv: Invocation) -> Command:
     if not inv.args:
         return SetTimezone(zone=None)
-    zone = parse_timezone(inv.args[0]) if len(inv.args) == 1 else None
+    zone = parse_timezone(inv.rest)  # "new york" is two words
     if zone is None:
         raise UsageError("tz.usage")
     return SetTimezone(zone=zone)
@@ -99,14 +99,15 @@ VERBS: tuple[Verb, ...] = (
         parse=lambda inv: Start(payload=inv.rest.strip()),
         usage_key="start.usage",
         summary_key="start.summary",
+        aliases=("시작",),
     ),
-    Verb(name="help", parse=_help, usage_key="help.usage", summary_key="help.summary"),
+    Verb(name="help", parse=_help, usage_key="help.usage", summary_key="help.summary", aliases=("도움말", "도움")),
     Verb(
         name="lang",
         parse=_lang,
         usage_key="lang.usage",
         summary_key="lang.summary",
-        aliases=("language",),
+        aliases=("language", "언어"),
         words=Words(key="language", required=False, choices=(("한국어", "ko"), ("English", "en"))),
     ),
     Verb(
@@ -141,7 +142,7 @@ VERBS: tuple[Verb, ...] = (
         parse=_tz,
         usage_key="tz.usage",
         summary_key="tz.summary",
-        aliases=("timezone",),
+        aliases=("timezone", "시간대"),
         words=Words(key="zone", required=False, max_length=64),
     ),
     Verb(

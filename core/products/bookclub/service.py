@@ -61,7 +61,8 @@ class ClubsService:
             lines.append(ctx.t("club.live", n=live.number, reading=live.reading, until=until))
             lines.append(ctx.t("club.live_here", names=here) if here else ctx.t("club.live_here_none"))
         lines.append(self._next_line(room, upcoming[0] if upcoming else None, going, ctx))
-        shown = [f"《{titles[i]}》" for i, _, _ in picks[:RECENT_PICKS] if i in titles]
+        # the latest recommendation's books, in the order it listed them (picks come newest first)
+        shown = [f"《{titles[i]}》" for i, _, _ in reversed(picks[:RECENT_PICKS]) if i in titles]
         lines.append(ctx.t("club.picks", titles=" · ".join(shown)) if shown else ctx.t("club.picks_none"))
         await ctx.responder.send(self._card(room, members, "\n".join(lines), ctx))
 
