@@ -237,15 +237,20 @@ class MeetingsService:
         )
         await ctx.say("meeting.list", name=room.name, items=lines)
 
+    async def _changeable(self, uow: UnitOfWork, room: Room, number: int, ctx: Context, *, refused: str) -> Meeting:
+        """The meeting `number`, when it is still on and this person may change it (the leader, or who set it)."""
+        meeting = await uow.clubs.meeting(room.id, number)
+        if meeting is None or meeting.cancelled_at is not None:
+            raise UsageError("meeting.no_such" if meeting is None else "meeting.was_cancelled", n=number)
+        if ctx.user.id not in (room.leader_id, meeting.created_by):
+            raise UsageError(refused)
+        return meeting
+
     async def cancel(self, command: CancelMeeting, ctx: Context) -> None:
         room = await self._room_of_member(ctx)
         now = self._clock.now()
         async with self._uow() as uow:
-            meeting = await uow.clubs.meeting(room.id, command.number)
-            if meeting is None or meeting.cancelled_at is not None:
-                raise UsageError("meeting.no_such" if meeting is None else "meeting.was_cancelled", n=command.number)
-            if ctx.user.id not in (room.leader_id, meeting.created_by):
-                raise UsageError("meeting.cancel_not_allowed")
+            meeting = await self._changeable(uow, room, command.number, ctx, refused="meeting.cancel_not_allowed")
             if meeting.ends_at <= now:
                 raise UsageError("meeting.over", n=command.number)
             await uow.clubs.cancel_meeting(meeting.id, now=now)
@@ -263,11 +268,7 @@ class MeetingsService:
             raise UsageError("meeting.move_usage")
         now = self._clock.now()
         async with self._uow() as uow:
-            meeting = await uow.clubs.meeting(room.id, command.number)
-            if meeting is None or meeting.cancelled_at is not None:
-                raise UsageError("meeting.no_such" if meeting is None else "meeting.was_cancelled", n=command.number)
-            if ctx.user.id not in (room.leader_id, meeting.created_by):
-                raise UsageError("meeting.move_not_allowed")
+            meeting = await self._changeable(uow, room, command.number, ctx, refused="meeting.move_not_allowed")
             if meeting.starts_at <= now:
                 raise UsageError("meeting.move_started", n=command.number)
             starts_at, ends_at = read.due, read.due + (meeting.ends_at - meeting.starts_at)
