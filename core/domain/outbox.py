@@ -80,9 +80,13 @@ class PushDocument:
     title_key: str | None = None
     text: str | None = None
     buttons: tuple[PushButton, ...] = ()
+    # A post to a group chat, which has no one reader's language: the group's own (a book club's is its creator's).
+    locale: str | None = None
 
     def to_json(self) -> str:
         data: dict[str, Any] = {"key": self.key, "params": self.params, "title_key": self.title_key, "text": self.text}
+        if self.locale is not None:
+            data["locale"] = self.locale
         if self.buttons:
             data["buttons"] = [{"label_key": b.label_key, "action": b.action} for b in self.buttons]
         return json.dumps(data, ensure_ascii=False)
@@ -95,6 +99,7 @@ class PushDocument:
             params=data.get("params") or {},
             title_key=data.get("title_key"),
             text=data.get("text"),
+            locale=data.get("locale"),
             buttons=tuple(PushButton(label_key=b["label_key"], action=b["action"]) for b in data.get("buttons") or ()),
         )
 

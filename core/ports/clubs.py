@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from core.domain.values import UserId
+from core.domain.values import Locale, UserId
 from core.products.bookclub.meetings import Answer, Meeting, Note
 from core.products.bookclub.quiz import Progress
 from core.products.bookclub.rooms import Member, Room
@@ -17,7 +17,15 @@ class Clubs(Protocol):
         ...
 
     async def create(
-        self, *, platform: str, chat_id: str, name: str, timezone: str, leader: UserId, now: datetime
+        self,
+        *,
+        platform: str,
+        chat_id: str,
+        name: str,
+        timezone: str,
+        locale: Locale,
+        leader: UserId,
+        now: datetime,
     ) -> Room | None:
         """A new room with its leader as first member; None when the chat is a room already (a race)."""
         ...

@@ -139,7 +139,8 @@ class DeliveryService:
         if item.user_id is None:
             if item.platform is None or item.chat_id is None:
                 return None
-            return Recipient(platform=item.platform, chat_id=item.chat_id), DEFAULT_LOCALE, None
+            locale = Locale(item.document.locale) if item.document.locale in set(Locale) else DEFAULT_LOCALE
+            return Recipient(platform=item.platform, chat_id=item.chat_id), locale, None
         user = await work.users.get(UserId(item.user_id))
         identities = await work.users.identities(UserId(item.user_id)) if user else []
         if user is None or not identities:

@@ -1,4 +1,4 @@
-"""book-club meetings' live log and end-of-meeting summary
+"""book-club meetings' live log and end-of-meeting summary; a room's language
 
 Revision ID: 0013
 Revises: 0012
@@ -17,6 +17,8 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("club_rooms", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("locale", sa.String(length=8), server_default="ko", nullable=False))
     with op.batch_alter_table("club_meetings", schema=None) as batch_op:
         batch_op.add_column(sa.Column("summarized_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
@@ -49,3 +51,5 @@ def downgrade() -> None:
     op.drop_table("club_meeting_notes")
     with op.batch_alter_table("club_meetings", schema=None) as batch_op:
         batch_op.drop_column("summarized_at")
+    with op.batch_alter_table("club_rooms", schema=None) as batch_op:
+        batch_op.drop_column("locale")

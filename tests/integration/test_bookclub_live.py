@@ -258,3 +258,25 @@ async def _check_presence(presence: InProcessPresence | RedisPresence, now: date
     assert await presence.here("club:2:meeting:1", now=now + timedelta(minutes=5)) == frozenset()
     await presence.clear("club:1:meeting:1")
     assert await presence.here("club:1:meeting:1", now=now) == frozenset()
+
+
+async def test_a_room_speaks_its_creators_language(
+    settings: Settings,
+    engine: AsyncEngine,
+    clock: FixedClock,
+    llm: ScriptedLanguageModel,
+    messenger: RecordingMessenger,
+) -> None:
+    road = bootstrap(settings, clock=clock, llm=llm, engine=engine, messengers={"terminal": messenger})
+    await say(road, "/lang en", user="Alex")
+    await in_group(road, "/club start Bookworms", "Alex")
+    await in_group(road, "/club join", "준호")
+    await in_group(road, "/meeting add today 12:05 30m ch. 1-3", "Alex")
+    clock.set(START)
+    await run_clock_once(road)
+    await in_group(road, "The narrator's letter felt like forgiveness", "준호")
+    await _end(road, clock)
+    await run_clock_once(road)
+    posts = [reply.plain_text for r, reply, _ in messenger.pushed if r.chat_id == "group:독서모임"]
+    assert any("'Bookworms' meeting #1 starts now" in p for p in posts)
+    assert any("'Bookworms' meeting #1 is over" in p and "Who spoke: 준호 ×1" in p for p in posts)

@@ -20,7 +20,7 @@ from core.adapters.db.models import (
 )
 from core.adapters.db.sql import dialect_insert
 from core.adapters.db.users import display_name_of
-from core.domain.values import UserId
+from core.domain.values import DEFAULT_LOCALE, Locale, UserId
 from core.ports.crypto import Cipher
 from core.products.bookclub.meetings import Answer, Meeting, Note
 from core.products.bookclub.quiz import Progress
@@ -37,6 +37,7 @@ def _room(row: ClubRoomRow) -> Room:
         leader_id=UserId(row.leader_id),
         remind_minutes=row.remind_minutes,
         created_at=row.created_at,
+        locale=Locale(row.locale) if row.locale in set(Locale) else DEFAULT_LOCALE,
     )
 
 
@@ -69,10 +70,24 @@ class SqlAlchemyClubs:
         return _room(row) if row is not None else None
 
     async def create(
-        self, *, platform: str, chat_id: str, name: str, timezone: str, leader: UserId, now: datetime
+        self,
+        *,
+        platform: str,
+        chat_id: str,
+        name: str,
+        timezone: str,
+        locale: Locale,
+        leader: UserId,
+        now: datetime,
     ) -> Room | None:
         row = ClubRoomRow(
-            platform=platform, chat_id=chat_id, name=name, timezone=timezone, leader_id=leader, created_at=now
+            platform=platform,
+            chat_id=chat_id,
+            name=name,
+            timezone=timezone,
+            locale=locale.value,
+            leader_id=leader,
+            created_at=now,
         )
         try:
             async with self._session.begin_nested():

@@ -395,6 +395,7 @@ class ClubRoomRow(Base):
     leader_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     remind_minutes: Mapped[int] = mapped_column(Integer, default=10)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    locale: Mapped[str] = mapped_column(String(8), server_default="ko")  # its creator's: the room's posts speak it
 
 
 class ClubMemberRow(Base):

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field, ValidationError
 from core.commands import Command
 from core.domain.budget import Room as BudgetRoom
 from core.domain.outbox import NewPush, PushDocument, PushKind
-from core.domain.values import DEFAULT_LOCALE, ChatKind, UserId
+from core.domain.values import ChatKind, UserId
 from core.errors import LanguageModelUnavailable, UsageError
 from core.i18n import Catalog, format_moment
 from core.inbound import IncomingMessage
@@ -145,7 +145,7 @@ class LiveService:
             async with self._uow() as uow:
                 notes = await uow.clubs.notes(meeting.id)
                 names = {m.user_id: m.name for m in await uow.clubs.members(room.id)}
-            body = await self._summary(room, meeting, notes, names)
+            body = await self._summary(room, meeting, notes, names)  # in the room's language
             async with self._uow() as uow:
                 if await uow.clubs.mark_summarized(meeting.id, now=now):
                     document = PushDocument(
@@ -153,6 +153,7 @@ class LiveService:
                         title_key="meeting.summary_title",
                         text=body,
                         params={"name": room.name, "n": meeting.number, "reading": meeting.reading},
+                        locale=room.locale,
                     )
                     push = NewPush(
                         dedupe_key=summary_key(room.id, meeting.number),
@@ -168,11 +169,11 @@ class LiveService:
         return posted
 
     async def _summary(self, room: Room, meeting: Meeting, notes: list[Note], names: Mapping[UserId, str]) -> str:
-        locale = DEFAULT_LOCALE  # a room's posts are in the default language
+        locale = room.locale
         if not notes:
             return self._catalog.text(locale, "meeting.summary_empty")
         facts = facts_of(notes, names, unknown=self._catalog.text(locale, "meeting.summary_someone"))
-        speakers = self._speakers(facts)
+        speakers = self._speakers(facts, room)
         lines = await self._model_lines(room, notes, names)
         if lines is None:
             words = ", ".join(facts.words)
@@ -183,8 +184,8 @@ class LiveService:
             ]
         return "\n".join((*lines, speakers, self._catalog.text(locale, "meeting.summary_closing")))
 
-    def _speakers(self, facts: LogFacts) -> str:
-        locale = DEFAULT_LOCALE
+    def _speakers(self, facts: LogFacts, room: Room) -> str:
+        locale = room.locale
         people = " · ".join(
             self._catalog.text(locale, "meeting.summary_speaker", who=s.name, said=s.said) for s in facts.speakers
         )
@@ -202,10 +203,10 @@ class LiveService:
         call = ModelCall(
             purpose="bookclub.summary",
             messages=(
-                ChatMessage(role="system", content=SUMMARY_INSTRUCTIONS[DEFAULT_LOCALE]),
+                ChatMessage(role="system", content=SUMMARY_INSTRUCTIONS[room.locale]),
                 ChatMessage(role="user", content=summary_request(log)),
             ),
-            locale=DEFAULT_LOCALE,
+            locale=room.locale,
             subject="",
             max_tokens=400,
         )

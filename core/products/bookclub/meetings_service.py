@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain.outbox import NewPush, PushDocument, PushKind
 from core.domain.time_phrases import Refusal, TimePhraseRead, TimeRefusal, read_duration, read_time_phrase
-from core.domain.values import DEFAULT_LOCALE, ChatKind, Locale, UserId
+from core.domain.values import ChatKind, Locale, UserId
 from core.errors import UsageError
 from core.i18n import format_moment
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
@@ -144,7 +144,7 @@ class MeetingsService:
         params = {
             "name": room.name,
             "n": meeting.number,
-            "at": self._at(meeting, room, DEFAULT_LOCALE),  # a room's pushes are in the default language
+            "at": self._at(meeting, room, room.locale),  # a room's posts speak its language
             "minutes": meeting.minutes,
             "remind": meeting.remind_minutes,
         }
@@ -155,7 +155,9 @@ class MeetingsService:
         for key, text_key, due_at in documents:
             if due_at <= now:
                 continue  # a reminder whose time has passed already (a meeting set a few minutes ahead)
-            document = PushDocument(key=text_key, title_key="meeting.push_title", text=meeting.reading, params=params)
+            document = PushDocument(
+                key=text_key, title_key="meeting.push_title", text=meeting.reading, params=params, locale=room.locale
+            )
             push = NewPush(
                 dedupe_key=key,
                 kind=PushKind.MEETING,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from core.domain.values import UserId
+from core.domain.values import DEFAULT_LOCALE, Locale, UserId
 
 MAX_ROOM_NAME: Final = 40
 DEFAULT_REMIND_MINUTES: Final = 10  # before a meeting, unless the room says otherwise (/club remind 30m)
@@ -23,6 +23,7 @@ class Room:
     leader_id: UserId
     remind_minutes: int
     created_at: datetime
+    locale: Locale = DEFAULT_LOCALE  # its creator's at /club start: the room's posts (reminders, summaries) speak it
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -105,6 +105,7 @@ class ClubsService:
                 chat_id=ctx.incoming.chat.id,
                 name=name,
                 timezone=ctx.user.timezone,
+                locale=ctx.user.locale,
                 leader=ctx.user.id,
                 now=self._clock.now(),
             )
