@@ -213,24 +213,30 @@ def test_an_unreadable_cache_only_costs_the_training(tmp_path: Path) -> None:
         "저는 주인공의 편지가 결국 용서였다고 생각했어요",
         "주인공이 마지막에 편지를 남기고 떠나요",
         "주인공이 자살하는 장면이 너무 슬펐어요",
+        "결말에서 주인공이 사라지고 싶다고 말하잖아요",
+        "I read the letter as giving up, honestly",
+        "I think she wanted to die at the end of the book",
         "The narrator says goodbye to everyone in the last chapter",
     ],
 )
 def test_in_a_reading_club_a_characters_death_or_farewell_is_the_books(text: str) -> None:
     seen = read(text)
-    assert not decide(seen, 0.95, reading_club=True).crisis  # even with the classifier sure of it
+    assert not decide(seen, CLASSIFIER.probability(seen), reading_club=True).crisis
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "주인공처럼 나도 사라지고 싶어",
+        "나도 주인공처럼 편지 남기고 떠나고 싶다",
         "이 책 읽다가 나도 죽고 싶어졌어",
         "요즘은 그냥 다 끝내고 죽고 싶어요",
         "책 얘기는 됐고 오늘 밤에 다 끝낼 거야",
         "reading this book i realised i want to die",
+        "honestly i'm giving up on everything",
+        "I want to die like the narrator did",
     ],
 )
 def test_in_a_reading_club_the_writers_own_crisis_still_fires(text: str) -> None:
     seen = read(text)
-    assert decide(seen, 0.95, reading_club=True).crisis
+    assert decide(seen, CLASSIFIER.probability(seen), reading_club=True).crisis

@@ -154,22 +154,16 @@ _EN_BENIGN: Final = re.compile(
 # Talk about a book: its characters, its plot, its author. In a reading club a character's death, farewell or
 # letter is the book's, and the classifier's n-grams cannot tell that from the writer's own.
 _KO_FICTION: Final = re.compile(
-    r"주인공|등장인물|인물|캐릭터|작가|소설|책에서|책속|책의|작품|장면|결말|줄거리|이야기속|챕터|장에서|화자|악역|조연"
+    r"주인공|등장인물|인물|캐릭터|작가|소설|책에서|책속|책의|작품|장면|결말|줄거리|이야기속|챕터|장에서|화자|악역|조연|편지"
 )
 _EN_FICTION: Final = re.compile(
-    r"\b(?:characters?|protagonist|narrator|author|novel|book|story|plot|scene|ending|chapter|villain|heroine|hero)\b"
+    r"\b(?:characters?|protagonist|narrator|author|novel|book|story|plot|scene|ending|chapter|villain|heroine|hero|"
+    r"letter|she|he|they)\b"
 )
-# The writer speaking of themself beside the book ("주인공처럼 나도…", "i felt like"): their own words count again.
-_KO_OWN: Final = re.compile(r"나도|저도|나는|저는|내가|제가|나를|저를|나만|저만|내삶|제삶|나같|저같")
-_EN_OWN: Final = re.compile(r"\b(?:i|me|my|myself|i'm|im)\b")
 
 
 def talks_about_fiction(text: ReadText) -> bool:
     return bool(_KO_FICTION.search(text.compact) if text.korean else _EN_FICTION.search(text.spaced))
-
-
-def speaks_of_self(text: ReadText) -> bool:
-    return bool(_KO_OWN.search(text.compact) if text.korean else _EN_OWN.search(text.spaced))
 
 
 def denies_risk(text: ReadText) -> bool:
