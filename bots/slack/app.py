@@ -13,7 +13,9 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Any, NamedTuple
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
@@ -32,30 +34,45 @@ from core.usecases.inbox_intake import ReplyJournal, recover_forever
 logger = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 1.2  # chat.update: Slack allows about one message a second per channel
-LOCALE_CACHE = 10_000
+PROFILE_CACHE = 10_000
+
+
+class SlackProfile(NamedTuple):
+    locale: str | None
+    name: str | None
+
+
+def profile_from(user: dict[str, Any]) -> SlackProfile:
+    """A users.info `user`: its locale, and the name Slack shows for it — the display name, which many leave empty,
+    else the full name, else the handle."""
+    details = user.get("profile") or {}
+    candidates = (details.get("display_name"), details.get("real_name"), user.get("real_name"), user.get("name"))
+    name = next((" ".join(c.split()) for c in candidates if isinstance(c, str) and c.strip()), None)
+    locale = user.get("locale")
+    return SlackProfile(locale=locale if isinstance(locale, str) else None, name=name)
 
 
 class SlackBot:
     def __init__(self, app: PlatformFace, client: AsyncWebClient) -> None:
         self.app = app
         self.client = client
-        self._locales: OrderedDict[str, str | None] = OrderedDict()
+        self._profiles: OrderedDict[str, SlackProfile] = OrderedDict()
         self.inbox = app.inbox_intake(PLATFORM, self._handle_stored)
 
-    async def locale_of(self, user_id: str) -> str | None:
-        """The user's Slack locale (users.info include_locale), asked once per user and process."""
-        if user_id in self._locales:
-            return self._locales[user_id]
-        locale = None
+    async def profile_of(self, user_id: str) -> SlackProfile:
+        """The user's Slack locale and name (users.info include_locale), asked once per user and process."""
+        if user_id in self._profiles:
+            return self._profiles[user_id]
+        profile = SlackProfile(locale=None, name=None)
         try:
             answer = await self.client.users_info(user=user_id, include_locale=True)
-            locale = (answer.get("user") or {}).get("locale")
+            profile = profile_from(answer.get("user") or {})
         except Exception:  # noqa: BLE001 — a missing scope or an unknown user falls back to the default language
-            logger.info("slack users.info failed for a user; default language")
-        self._locales[user_id] = locale
-        if len(self._locales) > LOCALE_CACHE:
-            self._locales.popitem(last=False)
-        return locale
+            logger.info("slack users.info failed for a user; default language, the name from the payload")
+        self._profiles[user_id] = profile
+        if len(self._profiles) > PROFILE_CACHE:
+            self._profiles.popitem(last=False)
+        return profile
 
     async def recover_inbox(self, *, fresh_too: bool = False) -> int:
         return await self.inbox.recover(fresh_too=fresh_too)
@@ -75,7 +92,8 @@ class SlackBot:
             await self.publish_home(str(body["user"]))
             return
         user_id = _user_of(kind, body)
-        locale = await self.locale_of(user_id) if user_id else None
+        profile = await self.profile_of(user_id) if user_id else SlackProfile(locale=None, name=None)
+        locale = profile.locale
         incoming: IncomingMessage | None
         if kind == "command":
             incoming = from_command(body, locale=locale)
@@ -87,6 +105,10 @@ class SlackBot:
             incoming = from_message(body, locale=locale)
         if incoming is None:
             return
+        if profile.name:
+            # the name the workspace knows them by: message events carry only the U… id, commands and buttons the
+            # legacy handle — and the first one names the user for good (a club's crown, a meeting's summary)
+            incoming = replace(incoming, sender=replace(incoming.sender, name=profile.name))
         if incoming.chat.id.startswith("home:"):
             # a button on the Home tab answers in the user's DM with the bot
             opened = await self.client.conversations_open(users=user_id)
@@ -107,13 +129,18 @@ class SlackBot:
             await self.publish_home(user_id)  # the Home tab shows the latest summary (not after each channel line)
 
     async def publish_home(self, user_id: str) -> None:
+        profile = await self.profile_of(user_id)
         incoming = IncomingMessage(
             platform=PLATFORM,
             chat=ChatRef(id=f"home:{user_id}", kind=ChatKind.DIRECT),
-            sender=Sender(external_id=user_id, name=user_id, locale=await self.locale_of(user_id)),
+            sender=Sender(external_id=user_id, name=profile.name or user_id, locale=profile.locale),
             invocation=Invocation(verb="home"),
         )
         await self.app.dispatcher.handle(incoming, HomeResponder(self.client, user_id))
+
+
+def _mention_twin(event: dict[str, Any], bot_user: str | None) -> bool:
+    return event.get("channel_type") != "im" and bool(bot_user) and f"<@{bot_user}" in str(event.get("text", ""))
 
 
 def _user_of(kind: str, body: dict[str, Any]) -> str:
@@ -168,21 +195,37 @@ def build_bolt_app(app: PlatformFace, *, socket_mode: bool = False) -> tuple[Asy
     async def on_action(ack: Any, body: dict[str, Any]) -> None:
         await intake("action", str(body.get("trigger_id", "")), body, ack)
 
-    @bolt.event("message")
-    async def on_message(ack: Any, body: dict[str, Any], event: dict[str, Any], context: Any) -> None:
-        bot_user = getattr(context, "bot_user_id", None) or context.get("bot_user_id")
-        if event.get("channel_type") != "im" and bot_user and f"<@{bot_user}" in str(event.get("text", "")):
-            await ack()  # Slack sends a mention in a channel twice (message and app_mention): app_mention answers
-            return
-        await intake("message", str(body.get("event_id", "")), event, ack)
+    def recorded(kind: str) -> Callable[..., Awaitable[None]]:
+        """Bolt acknowledges an event before its listener runs (a command or a button waits for the listener's
+        ack), so an event is recorded here, in the listener's middleware, which runs before that: a crash after
+        Slack's 200 loses nothing."""
 
-    @bolt.event("app_mention")
-    async def on_mention(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
-        await intake("mention", str(body.get("event_id", "")), event, ack)
+        async def record(body: dict[str, Any], event: dict[str, Any], context: Any, next: Any) -> None:
+            context["inbox_id"] = None
+            # Slack sends a mention in a channel twice (message and app_mention): the app_mention answers
+            if not (kind == "message" and _mention_twin(event, context.get("bot_user_id"))):
+                payload = {"user": event.get("user", "")} if kind == "home" else event
+                context["inbox_id"] = await slack.accept(kind, str(body.get("event_id", "")), payload)
+            await next()
 
-    @bolt.event("app_home_opened")
-    async def on_home(ack: Any, body: dict[str, Any], event: dict[str, Any]) -> None:
-        await intake("home", str(body.get("event_id", "")), {"user": event.get("user", "")}, ack)
+        return record
+
+    async def handed_over(context: Any) -> None:
+        inbox_id = context.get("inbox_id")
+        if inbox_id is not None:
+            await slack.process(inbox_id)
+
+    @bolt.event("message", middleware=[recorded("message")])
+    async def on_message(context: Any) -> None:
+        await handed_over(context)
+
+    @bolt.event("app_mention", middleware=[recorded("mention")])
+    async def on_mention(context: Any) -> None:
+        await handed_over(context)
+
+    @bolt.event("app_home_opened", middleware=[recorded("home")])
+    async def on_home(context: Any) -> None:
+        await handed_over(context)
 
     return bolt, slack
 

@@ -858,7 +858,9 @@ class FakeSlackServer:
         configured = self._users.get(user_id, {})
         name = configured.get("name") or user_id.lower()
         real_name = configured.get("real_name") or configured.get("name") or user_id
-        display_name = configured.get("display_name") or configured.get("name") or ""  # often empty in Slack
+        display_name = configured.get("display_name")
+        if display_name is None:  # set_user(display_name="") is a profile without one, as many real ones are
+            display_name = configured.get("name") or ""
         tz = configured.get("tz") or DEFAULT_TZ
         tz_offset, tz_label = _TZ_OFFSETS.get(tz, (0, tz))
         user: dict[str, Any] = {

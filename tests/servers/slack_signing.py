@@ -40,6 +40,7 @@ __all__ = [
     "block_actions_body",
     "block_actions_payload",
     "bot_message_event",
+    "channel_message_event",
     "dm_message_event",
     "event_body",
     "event_payload",
@@ -287,6 +288,24 @@ def dm_message_event(
     }
     if thread_ts is not None:
         event["thread_ts"] = thread_ts
+    return event
+
+
+def channel_message_event(
+    text: str,
+    *,
+    user: str = "U123",
+    channel: str = "C123",
+    channel_type: str = "channel",
+    ts: str | None = None,
+    thread_ts: str | None = None,
+    team: str = TEAM_ID,
+) -> dict[str, Any]:
+    """A person's message in a conversation the bot is in: a public channel (`message.channels`), or with
+    `channel_type="group"` a private one (`message.groups`). A message mentioning the bot comes this way too, beside
+    its `app_mention` twin."""
+    event = dm_message_event(text, user=user, channel=channel, ts=ts, thread_ts=thread_ts, team=team)
+    event["channel_type"] = channel_type
     return event
 
 
