@@ -20,6 +20,7 @@ class PushKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     IMAGE = "image"  # a chart sent as a file
     MEETING = "meeting"  # a book club's meeting: its reminder (room and RSVP'd members) and its start, on time
+    MEDIATION = "mediation"  # a couple mediation: the DM asking a partner's side, its reminder, the child's post
 
 
 class PushState(StrEnum):
