@@ -38,6 +38,7 @@ from core.ports import (
     Clock,
     CrisisClassifier,
     Embedder,
+    ImageModel,
     JobQueue,
     LanguageModel,
     Locks,
@@ -86,6 +87,7 @@ class App:
     engine: AsyncEngine | None = None
     redis: Any = None
     embedder: Embedder | None = None  # None: lexical matching only (EMBEDDING_MODEL unset)
+    images: ImageModel | None = None  # None: LLM_IMAGE_MODEL unset
 
     def outbox_relay(self, *, holder: str | None = None, queue_grace: timedelta | None = None) -> OutboxRelay:
         """The clock's work for this process; several may exist, one leads (database lease)."""
@@ -117,9 +119,10 @@ class App:
             await self.queue.drain()
         elif isinstance(self.queue, RqJobQueue):
             self.queue.close()
-        close_llm = getattr(self.llm, "aclose", None)
-        if close_llm is not None:
-            await close_llm()
+        for model in (self.llm, self.images):
+            close = getattr(model, "aclose", None)
+            if close is not None:
+                await close()
         if self.redis is not None:
             await self.redis.aclose()
         if self.engine is not None:
@@ -148,6 +151,24 @@ def build_language_model(settings: Settings) -> LanguageModel:
         backoff_seconds=settings.llm_backoff_seconds,
     )
     return model
+
+
+def build_image_model(settings: Settings) -> ImageModel | None:
+    """The image model for LLM_IMAGE_MODEL on the configured endpoint, or None (no endpoint, or no image model)."""
+    if not settings.llm_configured or not settings.llm_image_model:
+        return None
+    from core.adapters.images import OpenAIImageModel  # the openai package loads only when configured
+
+    assert settings.llm_base_url is not None
+    return OpenAIImageModel(
+        base_url=settings.llm_base_url,
+        api_key=settings.llm_api_key,
+        model=settings.llm_image_model,
+        size=settings.llm_image_size,
+        timeout_seconds=max(settings.llm_timeout_seconds, 60.0),  # a picture takes longer than a reply
+        max_retries=settings.llm_max_retries,
+        backoff_seconds=settings.llm_backoff_seconds,
+    )
 
 
 def build_embedder(settings: Settings) -> Embedder | None:
@@ -180,6 +201,7 @@ def bootstrap(
     products: Sequence[Product] | None = None,
     embedder: Embedder | None = None,
     presence: Presence | None = None,
+    images: ImageModel | None = None,
 ) -> App:
     """Build the App once per process; tests pass fakes for any port (and may register a product of their own)."""
     clock = clock or SystemClock()
@@ -247,6 +269,7 @@ def bootstrap(
         consent_hooks=consent_hooks,
         embedder=embedder,
         presence=presence,
+        images=images if images is not None else build_image_model(settings),
     )
     handlers: dict[type[Command], Handler] = {}
     clock_steps: list[Step] = []
@@ -308,4 +331,5 @@ def bootstrap(
         engine=engine,
         redis=redis,
         embedder=embedder,
+        images=kit.images,
     )

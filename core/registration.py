@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         ChartRenderer,
         Clock,
         Embedder,
+        ImageModel,
         LanguageModel,
         Locks,
         OpsAlerts,
@@ -109,6 +110,8 @@ class Kit:
     consent_hooks: Sequence[ConsentHook] = field(default_factory=list)
     # Text embeddings (EMBEDDING_MODEL); None = match and rank lexically. The model loads on first use.
     embedder: Embedder | None = None
+    # An image model (LLM_IMAGE_MODEL on the model's endpoint); None = no pictures, text stands in.
+    images: ImageModel | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=30.0, gt=0)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_backoff_seconds: float = Field(default=0.5, ge=0)
+    # An image model on the same endpoint for `/mediate comic` (e.g. gpt-image-1, dall-e-3); unset = a text storyboard.
+    llm_image_model: str | None = None
+    llm_image_size: str = "1024x1024"
     llm_price_input_per_1k: Decimal = Field(default=Decimal("0.2"), ge=0)  # currency per 1,000 tokens
     llm_price_output_per_1k: Decimal = Field(default=Decimal("0.8"), ge=0)
     monthly_budget: Decimal = Field(default=Decimal("100000"), ge=0)
@@ -132,6 +135,7 @@ class Settings(BaseSettings):
         "ops_slack_channel",
         "ops_slack_webhook_url",
         "embedding_model",
+        "llm_image_model",
         mode="before",
     )
     @classmethod

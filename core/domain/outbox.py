@@ -21,6 +21,7 @@ class PushKind(StrEnum):
     IMAGE = "image"  # a chart sent as a file
     MEETING = "meeting"  # a book club's meeting: its reminder (room and RSVP'd members) and its start, on time
     CRISIS = "crisis"  # the crisis reply, by direct message, to a crisis said where others read: at once, always
+    MEDIATION = "mediation"  # a couple mediation: the DM asking a partner's side, its reminder, the child's post
 
 
 class PushState(StrEnum):

@@ -10,6 +10,7 @@ from core.ports.crypto import Cipher
 from core.ports.diary import Diary
 from core.ports.embeddings import Embedder
 from core.ports.friends import Friends
+from core.ports.images import ImageModel, Picture
 from core.ports.inbox import Inbox
 from core.ports.job_queue import JobQueue
 from core.ports.language_model import (
@@ -23,6 +24,7 @@ from core.ports.language_model import (
 )
 from core.ports.leases import Leases
 from core.ports.locks import Locks
+from core.ports.mediation import Mediations
 from core.ports.messaging import Messenger, Recipient, RecipientUnreachable, RetryLater
 from core.ports.ops import Metrics, OpsAlerts
 from core.ports.outbox import Outbox
@@ -50,11 +52,13 @@ __all__ = [
     "Embedder",
     "Friends",
     "IdentityTaken",
+    "ImageModel",
     "Inbox",
     "JobQueue",
     "LanguageModel",
     "Leases",
     "Locks",
+    "Mediations",
     "MessageRef",
     "Messenger",
     "Metrics",
@@ -62,6 +66,7 @@ __all__ = [
     "OpsAlerts",
     "Outbox",
     "Pacer",
+    "Picture",
     "Points",
     "Presence",
     "Quizzes",

@@ -13,6 +13,7 @@ from core.ports.diary import Diary
 from core.ports.friends import Friends
 from core.ports.inbox import Inbox
 from core.ports.leases import Leases
+from core.ports.mediation import Mediations
 from core.ports.outbox import Outbox
 from core.ports.points import Points
 from core.ports.schedules import Schedules
@@ -66,6 +67,9 @@ class UnitOfWork(Protocol):
 
     @property
     def books(self) -> Books: ...
+
+    @property
+    def mediations(self) -> Mediations: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -18,6 +18,7 @@ def registered() -> tuple[Product, ...]:
     from core.products.counseling import product as counseling
     from core.products.diary import product as diary
     from core.products.friends import product as friends
+    from core.products.mediation import product as mediation
     from core.products.points import product as points
     from core.products.reminders import product as reminders
 
@@ -29,4 +30,5 @@ def registered() -> tuple[Product, ...]:
         points.PRODUCT,
         reminders.PRODUCT,
         bookclub.PRODUCT,
+        mediation.PRODUCT,
     )

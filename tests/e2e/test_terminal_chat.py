@@ -170,3 +170,17 @@ def test_a_stated_plan_gets_the_crisis_reply_and_the_terminal_shows_no_log_lines
     assert "💗" not in out and "🧠" not in out
     assert "WARNING" not in out and "reason=" not in out
     assert "crisis_gate" in (tmp_path / "maeum-chat.log").read_text(encoding="utf-8")
+
+
+def test_a_couple_is_mediated_and_the_childs_post_reaches_the_group_once_in_its_own_words(tmp_path: Path) -> None:
+    minsu, jieun = "주말마다 약속을 잡는데 지은이는 늘 피곤하대", "평일에 야근이 많아서 주말엔 쉬고 싶어"
+    script = ["/group 우리", "/as 민수", "/mediate", "/as 지은", "/mediate join", "/as 민수", "/dm", f"/side {minsu}"]
+    out = chat([*script, "/as 지은", "/dm", f"/side {jieun}", "/wait 5"], tmp_path)
+    assert out.count("📨 → #우리: ") == 1
+    assert "📨 → 민수: 👶 마음 중재" in out and "📨 → 지은: 👶 마음 중재" in out  # the DM asks
+    post = out[out.index("📨 → #우리: ") :]
+    assert "💙 민수님 이야기" in post and "💛 지은님 이야기" in post and "🤝 이렇게 해 보면 어때요?" in post
+    squeezed = "".join(post.split())
+    for side in (minsu, jieun):
+        words = "".join(side.split())
+        assert not any(words[i : i + 8] in squeezed for i in range(len(words) - 7)), side

@@ -6,7 +6,8 @@
         ...
         server.requests  # every request, with its timings
 
-It serves `POST /v1/chat/completions` in the real wire format (JSON, or SSE when `stream` is true) from a
+It serves `POST /v1/chat/completions` in the real wire format (JSON, or SSE when `stream` is true) and
+`POST /v1/images/generations` (a `Picture`: base64 by default, or a URL this server also serves) from a
 Starlette app run by uvicorn in a background thread on 127.0.0.1, on a port the OS assigns.
 
 What each request gets:
@@ -24,12 +25,14 @@ away, the connection was dropped).
 from __future__ import annotations
 
 import asyncio
+import base64
 import itertools
 import json
 import logging
 import re
 import threading
 import time
+import zlib
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass
@@ -43,7 +46,18 @@ from starlette.routing import Route
 
 from tests.servers.loopback import LoopbackServer
 
-__all__ = ["DEFAULT_TEXT", "Fail", "FakeOpenAIServer", "Hang", "Outcome", "RecordedRequest", "Reply", "Responder"]
+__all__ = [
+    "DEFAULT_TEXT",
+    "TINY_PNG",
+    "Fail",
+    "FakeOpenAIServer",
+    "Hang",
+    "Outcome",
+    "Picture",
+    "RecordedRequest",
+    "Reply",
+    "Responder",
+]
 
 
 # --- what the server answers ------------------------------------------------------------------
@@ -111,7 +125,30 @@ class Hang:
     then: Reply | Fail | None = None
 
 
-Outcome = Reply | Fail | Hang
+def _png(width: int, height: int) -> bytes:
+    """A real (tiny, white) PNG, so the client side can check what it got is a picture."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return len(data).to_bytes(4, "big") + kind + data + zlib.crc32(kind + data).to_bytes(4, "big")
+
+    header = width.to_bytes(4, "big") + height.to_bytes(4, "big") + bytes([8, 2, 0, 0, 0])
+    rows = b"".join(b"\x00" + b"\xff" * (3 * width) for _ in range(height))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+
+
+TINY_PNG = _png(2, 2)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Picture:
+    """An images/generations answer: `content` (default TINY_PNG) as `b64_json`, or, with `as_url`, as a URL on this
+    server (the way dall-e models answer by default)."""
+
+    content: bytes = TINY_PNG
+    as_url: bool = False
+
+
+Outcome = Reply | Fail | Hang | Picture
 
 
 # --- what the server saw ----------------------------------------------------------------------
@@ -151,6 +188,11 @@ class RecordedRequest:
     def last_user_text(self) -> str:
         users = [_text_of(m) for m in self.messages if m.get("role") == "user"]
         return users[-1] if users else ""
+
+    @property
+    def prompt(self) -> str:
+        value = self.body.get("prompt") if isinstance(self.body, dict) else None
+        return value if isinstance(value, str) else ""
 
     @property
     def authorization(self) -> str | None:
@@ -215,6 +257,7 @@ class FakeOpenAIServer:
         self._requests: list[RecordedRequest] = []
         self._closing = threading.Event()
         self._loopback: LoopbackServer | None = None
+        self._files: dict[str, bytes] = {}  # pictures answered by URL
         self.port = 0
 
     # public API
@@ -257,6 +300,8 @@ class FakeOpenAIServer:
             routes=[
                 Route("/v1/chat/completions", self._chat_completions, methods=["POST"]),
                 Route("/v1/models", self._list_models, methods=["GET"]),
+                Route("/v1/images/generations", self._images, methods=["POST"]),
+                Route("/files/{name}", self._file, methods=["GET"]),
             ]
         )
         self._loopback = LoopbackServer(app, name="fake-openai")
@@ -329,10 +374,60 @@ class FakeOpenAIServer:
         if isinstance(outcome, Fail):
             await self._sleep(outcome.delay)
             return self._error(recorded, outcome, None)
+        if isinstance(outcome, Picture):
+            return self._error(recorded, Fail(status=400, message="a picture scripted for a chat completion"), None)
         await self._sleep(outcome.delay)
         if recorded.stream:
             return self._stream(recorded, outcome)
         return await self._complete(recorded, outcome)
+
+    async def _images(self, request: Request) -> Response:
+        """`POST /v1/images/generations`: the next scripted Picture (or Fail); anything else scripted, or nothing,
+        answers the default Picture."""
+        raw = await request.body()
+        try:
+            body: Any = json.loads(raw)
+        except ValueError:
+            body = None
+        recorded = RecordedRequest(
+            method=request.method,
+            path=request.url.path,
+            headers={k.lower(): v for k, v in request.headers.items()},
+            body=body,
+            arrived_at=time.monotonic(),
+        )
+        with self._lock:
+            self._requests.append(recorded)
+        if self.api_key is not None and recorded.authorization != f"Bearer {self.api_key}":
+            return self._error(recorded, Fail(status=401, message="Incorrect API key provided."), "invalid_api_key")
+        if not isinstance(body, dict) or not recorded.prompt:
+            return self._error(recorded, Fail(status=400, message="prompt is required"), None)
+        if body.get("response_format") not in (None, "b64_json", "url"):
+            return self._error(recorded, Fail(status=400, message="response_format must be url or b64_json"), None)
+        outcome = self._next_outcome(recorded)
+        recorded.outcome = outcome
+        if isinstance(outcome, Fail):
+            await self._sleep(outcome.delay)
+            return self._error(recorded, outcome, None)
+        picture = outcome if isinstance(outcome, Picture) else Picture()
+        item: dict[str, Any] = {"revised_prompt": recorded.prompt}
+        if picture.as_url:
+            name = f"picture-{next(_ids)}.png"
+            with self._lock:
+                self._files[name] = picture.content
+            item["url"] = f"http://127.0.0.1:{self.port}/files/{name}"
+        else:
+            item["b64_json"] = base64.b64encode(picture.content).decode()
+        recorded.status = 200
+        recorded.first_content_at = recorded.completed_at = time.monotonic()
+        return JSONResponse({"created": int(time.time()), "data": [item]})
+
+    async def _file(self, request: Request) -> Response:
+        with self._lock:
+            content = self._files.get(request.path_params["name"])
+        if content is None:
+            return Response(status_code=404)
+        return Response(content, media_type="image/png")
 
     async def _sleep(self, seconds: float) -> None:
         """Sleep, waking early when the server is stopping."""

@@ -531,3 +531,64 @@ class BookPickRow(Base):
     book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
     reason: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+# --- couple mediation (issue 17) -------------------------------------------------------------------------------
+
+
+class MediationCoupleRow(Base):
+    """The two people who mediate in a group chat (the opener of its first session and the first to join it), and
+    the name they gave their AI child (null: the default)."""
+
+    __tablename__ = "mediation_couples"
+    __table_args__ = (UniqueConstraint("platform", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    first_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    second_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    child_name: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class MediationSessionRow(Base):
+    """One mediation in a group chat. `open_chat` ("platform:chat_id") is set only while it is open: unique, so a
+    chat never has two open at once; `post` is the child's post (JSON, sealed by the cipher) once made."""
+
+    __tablename__ = "mediation_sessions"
+    __table_args__ = (
+        Index("ix_mediation_sessions_chat", "platform", "chat_id", "opened_at"),
+        Index("ix_mediation_sessions_state_expires", "state", "expires_at"),
+        CheckConstraint("state IN ('open', 'posted', 'cancelled', 'expired')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(128))
+    chat_title: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    couple_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mediation_couples.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    state: Mapped[str] = mapped_column(String(16))
+    locale: Mapped[str] = mapped_column(String(8))
+    opened_by: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    open_chat: Mapped[str | None] = mapped_column(String(160), nullable=True, unique=True)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    post: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class MediationSideRow(Base):
+    """A partner in a session; `text` (sealed by the cipher) is their side, kept only while the session is open."""
+
+    __tablename__ = "mediation_sides"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("mediation_sessions.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    given_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    quote_ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

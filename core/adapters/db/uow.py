@@ -14,6 +14,7 @@ from core.adapters.db.diary import SqlAlchemyDiary
 from core.adapters.db.friends import SqlAlchemyFriends
 from core.adapters.db.inbox import SqlAlchemyInbox
 from core.adapters.db.leases import SqlAlchemyLeases
+from core.adapters.db.mediation import SqlAlchemyMediations
 from core.adapters.db.outbox import SqlAlchemyOutbox
 from core.adapters.db.points import SqlAlchemyPoints
 from core.adapters.db.schedules import SqlAlchemySchedules
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
     clubs: SqlAlchemyClubs
     quizzes: SqlAlchemyQuizzes
     books: SqlAlchemyBooks
+    mediations: SqlAlchemyMediations
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
         self.clubs = SqlAlchemyClubs(self._session, self._cipher)
         self.quizzes = SqlAlchemyQuizzes(self._session)
         self.books = SqlAlchemyBooks(self._session)
+        self.mediations = SqlAlchemyMediations(self._session, self._cipher)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:
