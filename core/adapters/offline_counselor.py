@@ -139,6 +139,7 @@ class Situation:
     feeling: Emotion
     words: Mapping[str, str]  # phrase, who, earlier
     relation: Relation | None
+    carried_on: bool = False  # the worry named nothing of its own: it goes on with the earlier one
 
 
 def _undelimited(content: str) -> str:
@@ -181,10 +182,11 @@ def read_situation(call: ModelCall) -> Situation:
         next(((read, text) for read, text in recent if read.phrase), (None, "")),
     )
     relation: Relation | None = None
+    carried_on = False
     feeling = _feeling_of(call.subject, now.topic)
     if earlier is not None and now.topic is Topic.GENERAL and earlier.topic is not Topic.GENERAL:
-        # "그래도 자꾸 생각나": no topic of its own, so the conversation's topic goes on
-        now, relation = earlier, "same"
+        # "요즘은 아무것도 손에 안 잡혀": no topic of its own, so the conversation's topic goes on
+        now, relation, carried_on = earlier, "same", True
         feeling = feeling or _feeling_of(earlier_text, earlier.topic)
     elif earlier is not None:
         relation = "same" if earlier.topic is now.topic else "other"
@@ -203,6 +205,7 @@ def read_situation(call: ModelCall) -> Situation:
         feeling=feeling or DEFAULT_FEELING[now.topic],
         words=words,
         relation=relation,
+        carried_on=carried_on,
     )
 
 
@@ -250,7 +253,8 @@ def _feeling_answer(bank: Bank, situation: Situation, pick: _Picker) -> str:
     parts: list[str] = []
     if situation.relation is not None:
         parts.append(pick.one("f.follow", getattr(bank.follow_up, f"f_{situation.relation}")))
-    parts.append(pick.one("f.reflect", topic.reflect[situation.feeling]))
+    if not situation.carried_on:  # else the follow-on line already said the earlier words back; not twice
+        parts.append(pick.one("f.reflect", topic.reflect[situation.feeling]))
     parts.append(pick.one("f.validate", topic.validation_good if good else topic.validation))
     parts.append(pick.one("f.question", topic.question_good if good else topic.question))
     return " ".join(parts)

@@ -122,7 +122,7 @@ _KO_KIN: Final = (
 _KO_PARTNER: Final = (
     r"전\s*남자\s*친구|전\s*여자\s*친구|전\s*남친|전\s*여친|남자\s*친구|여자\s*친구|남친|여친|애인|연인|전\s*애인"
 )
-_KO_FRIEND: Final = "친구|절친|베프|동기"
+_KO_FRIEND: Final = "친구|절친|베프|동기|룸메이트|룸메"
 _KO_PET: Final = "강아지|고양이|반려견|반려묘|댕댕이"
 _KO_BOSS: Final = "팀장님|부장님|과장님|차장님|대리님|사장님|실장님|팀장|부장|과장|상사|사수|동료"
 
@@ -300,6 +300,7 @@ _KO_ANCHORS: Final[dict[Topic, tuple[_Anchor, ...]]] = {
     Topic.HEALTH: (
         _Anchor(r"[가-힣]{0,3}암\s*(?:진단|판정|수술|선고)|[가-힣]{1,3}암(?![가-힣])|암\s*진단|암(?![가-힣])"),
         _Anchor(r"치매|뇌졸중|항암|투병|수술|입원|중환자실|검사\s*결과|진단|두통|허리|디스크|통증|병원|건강"),
+        _Anchor(r"머리\s*(?:가|도)?\s*(?:자주|너무|계속|많이)?\s*(?:아프|아파)", "두통"),
     ),
     Topic.MONEY: (
         _Anchor(
@@ -325,7 +326,7 @@ _KO_ANCHORS: Final[dict[Topic, tuple[_Anchor, ...]]] = {
         _Anchor(r"비교", "남과 비교하는 마음"),
         _Anchor(r"실패자|패배자|루저", "실패자라는 생각"),
     ),
-    Topic.FRIENDS: (_Anchor(r"단톡방|단톡|절친|베프|친구들|친구|동기"),),
+    Topic.FRIENDS: (_Anchor(r"단톡방|단톡|절친|베프|친구들|친구|동기|룸메이트|룸메"),),
     Topic.FUTURE: (_Anchor(r"진로|취업\s*준비|취업|취준|구직|이직|면접|자소서|전공|커리어|미래|앞날"),),
     Topic.ILLNESS: (),  # the illness's words are HEALTH's anchors; the person is `who`
 }
