@@ -3,6 +3,10 @@
 It is a weighted lexicon, not a model: each cue adds its weight to one emotion, an intensifier right before a cue
 raises it, and a negation ("안 괜찮아", "괜찮지 않아", "not happy") either flips a good feeling into a bad one or
 cancels a bad one ("안 슬퍼" is not sadness). The result is deterministic.
+
+Some feelings are one of the six read more finely — low self-worth, emptiness, guilt, loneliness (all sadness) —
+and a text can hold two feelings at once (시원섭섭, "기쁘면서도 불안해"): the reading names that as its `nuance`,
+so a reply can answer it ("자존감이 바닥이다" is sadness about oneself, not a calm day).
 """
 
 from __future__ import annotations
@@ -37,6 +41,16 @@ _KOREAN_NAMES: Final = {
 }
 
 
+class Nuance(StrEnum):
+    """A finer reading of the feeling, or two feelings at once."""
+
+    SELF_WORTH = "self_worth"
+    EMPTINESS = "emptiness"
+    GUILT = "guilt"
+    LONELINESS = "loneliness"
+    MIXED = "mixed"
+
+
 @dataclass(frozen=True, kw_only=True)
 class EmotionReading:
     """`intensity` runs 1 (faint) to 5 (overwhelming); `confident` is False when the cues were weak or mixed."""
@@ -44,6 +58,7 @@ class EmotionReading:
     emotion: Emotion
     intensity: int
     confident: bool
+    nuance: Nuance | None = None
 
 
 NEUTRAL: Final = EmotionReading(emotion=Emotion.CALM, intensity=1, confident=False)
@@ -55,9 +70,11 @@ class _Cue:
     emotion: Emotion
     weight: float
     negated: Emotion | None = None  # what the cue means when denied; None: the denial just cancels it
+    nuance: Nuance | None = None
 
 
 _E = Emotion
+_N = Nuance
 _HANGUL_BEFORE: Final = r"(?<![가-힣])"  # the cue starts a word, so "대화가 나" is not "화가 나"
 
 # --- Korean ---------------------------------------------------------------------------------------
@@ -92,15 +109,52 @@ _KO_CUES: Final = (
     # sadness
     _Cue(r"우울", _E.SADNESS, 3),
     _Cue(r"슬(?:프|퍼|펐|픈|픔)", _E.SADNESS, 2),
-    _Cue(r"외(?:로|롭)", _E.SADNESS, 2),
+    _Cue(r"외(?:로|롭)", _E.SADNESS, 2, nuance=_N.LONELINESS),
+    _Cue(
+        r"쓸쓸|고독|혼자(?:라는|인\s*것\s*같|라서|여서)|아무도\s*(?:없|나를|날|연락)",
+        _E.SADNESS,
+        2,
+        nuance=_N.LONELINESS,
+    ),
     _Cue(r"눈물", _E.SADNESS, 2),
     _Cue(_HANGUL_BEFORE + r"울(?:었|고|어|컥|음|적)", _E.SADNESS, 2),
-    _Cue(r"허전|공허", _E.SADNESS, 2),
+    _Cue(r"허전|공허|허무|텅\s*(?:빈|비었|비어)|무의미|의미\s*(?:가|도)?\s*없", _E.SADNESS, 2, nuance=_N.EMPTINESS),
+    _Cue(r"아무\s*(?:느낌|감정|생각)\s*(?:도|이)?\s*(?:없|안\s*(?:들|든|느껴))", _E.SADNESS, 2, nuance=_N.EMPTINESS),
     _Cue(r"서운|섭섭|속상", _E.SADNESS, 2),
     _Cue(r"상처", _E.SADNESS, 2),
     _Cue(r"비참|절망", _E.SADNESS, 3),
     _Cue(r"괴로", _E.SADNESS, 2),
-    _Cue(r"실망|후회|자책|죄책감", _E.SADNESS, 2),
+    _Cue(r"실망|후회", _E.SADNESS, 2),
+    _Cue(r"자책|죄책감|죄스럽|내\s*(?:탓|잘못)|미안(?:하|해|했|한)|잘못했", _E.SADNESS, 2, nuance=_N.GUILT),
+    # low self-worth: sadness about oneself ("자존감이 바닥이다" is no calm day)
+    _Cue(
+        r"자존감\s*(?:이|도|은)?\s*(?:너무|완전|진짜|많이)?\s*(?:바닥|낮|떨어|무너|없)",
+        _E.SADNESS,
+        3,
+        nuance=_N.SELF_WORTH,
+    ),
+    _Cue(r"자신감\s*(?:이|도|은)?\s*(?:너무|완전|진짜|많이)?\s*(?:바닥|떨어|없)", _E.SADNESS, 2, nuance=_N.SELF_WORTH),
+    _Cue(
+        r"열등감|자괴감|자기\s*혐오|한심|쓸모\s*(?:가)?\s*없|못났|못난\s*(?:나|사람|놈|애)|초라|찌질|나\s*(?:는|만)\s*왜",
+        _E.SADNESS,
+        2,
+        nuance=_N.SELF_WORTH,
+    ),
+    # a mood that sank; an anger or a tension that settled is calm instead (below)
+    _Cue(r"가라앉|축\s*(?:처지|쳐지)|처진다|처졌", _E.SADNESS, 2),
+    _Cue(
+        r"(?:화|분노|흥분|긴장|열)\s*(?:이|가|도)?\s*(?:좀|조금|많이|다)?\s*(?:가라앉|풀렸|풀리)|차분(?:하게|히)\s*가라앉",
+        _E.CALM,
+        2,
+    ),
+    # two feelings at once
+    _Cue(r"시원\s*섭섭|만감\s*(?:이)?\s*교차|씁쓸", _E.SADNESS, 1.5, nuance=_N.MIXED),
+    _Cue(
+        r"싱숭생숭|(?:마음|기분|감정)\s*(?:이)?\s*복잡|복잡한\s*(?:마음|기분|감정)|심란",
+        _E.ANXIETY,
+        1.5,
+        nuance=_N.MIXED,
+    ),
     _Cue(r"헤어졌|이별", _E.SADNESS, 2),
     _Cue(r"그(?:리워|립|리움)|보고\s*싶", _E.SADNESS, 1),
     _Cue(r"재미\s*없", _E.SADNESS, 1),
@@ -157,10 +211,22 @@ _EN_CUES: Final = (
     _Cue(r"\b(?:okay|ok|alright|all\s+right|fine)\b", _E.CALM, 1.5, _E.SADNESS),
     # sadness
     _Cue(r"\b(?:depressed|depression|miserable|hopeless|heartbroken|grief|grieving)\b", _E.SADNESS, 3),
-    _Cue(r"\b(?:sad|unhappy|lonely|upset|empty|disappointed|guilty|regret)\b", _E.SADNESS, 2),
+    _Cue(r"\b(?:sad|unhappy|upset|disappointed|regret)\b", _E.SADNESS, 2),
+    _Cue(r"\b(?:lonely|loneliness|isolated)\b", _E.SADNESS, 2, nuance=_N.LONELINESS),
+    _Cue(r"\b(?:empty|hollow|numb|pointless|meaningless)\b", _E.SADNESS, 2, nuance=_N.EMPTINESS),
+    _Cue(r"\b(?:guilty|guilt|ashamed|my\s+fault|blame\s+myself)\b", _E.SADNESS, 2, nuance=_N.GUILT),
+    _Cue(
+        r"\b(?:worthless|useless|not\s+good\s+enough|hate\s+myself|a\s+failure|a\s+loser|pathetic|inadequate)\b"
+        r"|\blow\s+self[-\s](?:esteem|worth)\b|\bself[-\s]esteem\s+is\s+(?:so\s+)?(?:low|gone|shot)\b",
+        _E.SADNESS,
+        3,
+        nuance=_N.SELF_WORTH,
+    ),
+    _Cue(r"\b(?:bittersweet|mixed\s+feelings|conflicted|torn)\b", _E.SADNESS, 1.5, nuance=_N.MIXED),
     _Cue(r"\b(?:cry|crying|cried|tears)\b", _E.SADNESS, 2),
     _Cue(r"\bfeel(?:s|ing)?\s+(?:so\s+|really\s+)?down\b", _E.SADNESS, 2),
-    _Cue(r"\b(?:hurt|alone|miss|missing)\b", _E.SADNESS, 1),
+    _Cue(r"\b(?:hurt|miss|missing)\b", _E.SADNESS, 1),
+    _Cue(r"\balone\b", _E.SADNESS, 1, nuance=_N.LONELINESS),
     # anxiety
     _Cue(r"\b(?:anxious|anxiety|panic|panicking)\b", _E.ANXIETY, 3),
     _Cue(r"\b(?:worr(?:y|ies|ied|ying)|nervous|scared|afraid|frightened|fear|uneasy|dread)\b", _E.ANXIETY, 2, _E.CALM),
@@ -241,8 +307,10 @@ def _matches(text: str) -> list[tuple[int, int, _Cue]]:
     return kept
 
 
-def _scores(text: str) -> dict[Emotion, float]:
+def _scores(text: str) -> tuple[dict[Emotion, float], dict[Nuance, float]]:
+    """Each emotion's score, and each nuance's (a nuance counts only where its cue was read as meant)."""
     scores = dict.fromkeys(Emotion, 0.0)
+    nuances: dict[Nuance, float] = {}
     for start, end, cue in _matches(text):
         window = max(0, start - _LOOK_BACK)  # only the words right before a cue matter; keeps long texts cheap
         denial = _NEGATED_BEFORE.search(text, window, start)
@@ -257,13 +325,20 @@ def _scores(text: str) -> dict[Emotion, float]:
         target = cue.negated if negated else cue.emotion
         if target is not None:
             scores[target] += weight
-    return scores
+        if cue.nuance is not None and not negated:
+            nuances[cue.nuance] = nuances.get(cue.nuance, 0.0) + weight
+    return scores, nuances
+
+
+# Two feelings are read as mixed when the second is a real feeling of its own, at least this share of the first.
+_MIXED_SHARE: Final = 0.6
+_MIXED_FLOOR: Final = 1.5
 
 
 def classify(text: str) -> EmotionReading:
     """Read the strongest feeling in `text`; with no cue at all, the neutral reading (calm, 1, not confident)."""
     normalized = _normalized(text)
-    scores = _scores(normalized)
+    scores, nuances = _scores(normalized)
     ranked = sorted(Emotion, key=lambda emotion: (-scores[emotion], _PRIORITY.index(emotion)))
     top, runner_up = ranked[0], ranked[1]
     score = scores[top]
@@ -271,4 +346,12 @@ def classify(text: str) -> EmotionReading:
         return NEUTRAL
     intensity = 1 + int(score // 1.5) + (1 if _EMPHASIS.search(normalized) else 0)
     confident = score >= 1.5 and score >= 2 * scores[runner_up]
-    return EmotionReading(emotion=top, intensity=max(1, min(5, intensity)), confident=confident)
+    two_feelings = scores[runner_up] >= max(_MIXED_FLOOR, _MIXED_SHARE * score)
+    nuance = (
+        Nuance.MIXED
+        if two_feelings or Nuance.MIXED in nuances
+        else max(nuances, key=lambda n: (nuances[n], n.value))
+        if nuances
+        else None
+    )
+    return EmotionReading(emotion=top, intensity=max(1, min(5, intensity)), confident=confident, nuance=nuance)

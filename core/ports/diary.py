@@ -31,6 +31,10 @@ class Diary(Protocol):
 
     async def set_visibility(self, entry_id: int, *, owner: UserId, visibility: Visibility) -> bool: ...
 
+    async def set_mood(self, entry_id: int, *, owner: UserId, emotion: Emotion, intensity: int) -> bool:
+        """The writer's own reading of an entry's feeling replaces the one it was saved with (stats follow)."""
+        ...
+
     async def delete(self, entry_id: int, *, owner: UserId, now: datetime) -> bool: ...
 
     async def page(

@@ -40,7 +40,8 @@ def test_a_piped_worry_gets_f_and_t_parts_offline(tmp_path: Path) -> None:
     out = chat(["요즘 잠이 안 와요"], tmp_path)
     assert "💗 공감 (F)" in out
     assert "🧠 조언 (T)" in out
-    assert "오프라인 상담 모드" in out
+    assert out.count("오프라인 상담 모드") == 1  # the label once per answer, not under each part
+    assert "잠 못 드는 밤" in out  # the offline counselor says the person's words back
     assert out.index("💗 공감 (F)") < out.index("🧠 조언 (T)")
     assert (tmp_path / "maeum.db").exists()
 

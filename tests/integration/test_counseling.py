@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
+import re
 from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import pairwise
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.db.models import LlmUsageRow, TurnRow, WorryRow
+from core.adapters.offline_counselor import OfflineCounselor
 from core.bootstrap import App, bootstrap
 from core.inbound import Invocation
 from core.ports import MessageRef
-from core.replies import Reply
+from core.replies import Reply, Section
 from core.settings import Settings
 from tests.conftest import dm
 from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
@@ -179,10 +183,10 @@ async def test_model_failure_falls_back_to_the_offline_counselor_labelled(
     responder = RecordingResponder()
     await app.dispatcher.handle(dm("요즘 너무 불안해요"), responder)
     assert len(responder.messages) == 2
-    for part in responder.messages:
-        section = part.current.sections[0]
-        assert section.body.strip()
-        assert section.note and "준비된 답변" in section.note
+    sections = [part.current.sections[0] for part in responder.messages]
+    assert all(section.body.strip() for section in sections)
+    notes = [section.note for section in sections if section.note]
+    assert len(notes) == 1 and "준비된 답변" in notes[0]  # said once for the answer, not under each part
     async with engine.connect() as conn:
         oks = (await conn.scalars(select(LlmUsageRow.ok))).all()
     assert oks == [False, False]
@@ -233,3 +237,104 @@ async def test_a_platform_failure_mid_stream_still_records_every_paid_call_and_a
     async with engine.connect() as conn:
         purposes = sorted((await conn.scalars(select(LlmUsageRow.purpose))).all())
     assert purposes == ["counsel.F", "counsel.T"]
+
+
+# --- the offline counselor through the real counseling path (issue 18) ----------------------------------------
+
+SLEEP_ADVICE = re.compile(r"수면|잠자리|잠들|잠을|잠이|불면|자기 전|낮잠|sleep|bed\b|nap", re.IGNORECASE)
+
+# Five different worries and a word of each that its 💗 answer must say back.
+FIVE_WORRIES = {
+    "ko": [
+        ("다음 주 기말고사인데 너무 불안해서 공부가 손에 안 잡혀", "기말고사"),
+        ("엄마가 암 진단을 받았어", "암 진단"),
+        ("3년 사귄 여자친구랑 헤어졌어", "여자친구"),
+        ("이번 달 월세를 낼 돈이 없어", "월세"),
+        ("요즘 너무 외로워", "외로"),
+    ],
+    "en": [
+        ("I have finals next week and I'm so stressed I can't focus", "finals"),
+        ("My mom was just diagnosed with cancer", "cancer"),
+        ("My girlfriend broke up with me after three years", "girlfriend"),
+        ("I can't afford this month's rent", "rent"),
+        ("I've been feeling so lonely lately", "lonel"),
+    ],
+}
+
+
+@pytest.fixture
+async def offline_app(settings: Settings, engine: AsyncEngine, clock: FixedClock) -> App:
+    return bootstrap(settings, clock=clock, llm=OfflineCounselor(), engine=engine, ops=RecordingOpsAlerts())
+
+
+def sentences(text: str) -> set[str]:
+    parts = (re.sub(r"^\d+\.\s*", "", part).strip() for part in re.split(r"(?<=[.!?])\s+|\n+", text))
+    return {part for part in parts if part}
+
+
+async def worry(app: App, text: str, *, user: str, locale: str | None = None) -> tuple[Section, Section]:
+    responder = RecordingResponder()
+    await app.dispatcher.handle(dm(f"/worry {text}", user=user, locale=locale), responder)
+    f_part, t_part = (message.current.sections[0] for message in responder.messages)
+    return f_part, t_part
+
+
+@pytest.mark.parametrize("language", ["ko", "en"])
+async def test_five_worries_offline_share_no_sentence_say_their_words_back_and_ask_one_question(
+    offline_app: App, language: str
+) -> None:
+    locale = "en-US" if language == "en" else None
+    answers = [
+        await worry(offline_app, text, user=f"{language}{n}", locale=locale)
+        for n, (text, _) in enumerate(FIVE_WORRIES[language])
+    ]
+
+    said = [sentences(f.body) | sentences(t.body) for f, t in answers]
+    for one, other in itertools.combinations(said, 2):
+        assert not one & other, one & other
+    for (f, t), (_, word) in zip(answers, FIVE_WORRIES[language], strict=True):
+        assert word.lower() in f.body.lower()
+        assert f.body.count("?") == 1 and f.body.endswith("?")
+        assert [line[:3] for line in t.body.splitlines() if line[:1].isdigit()] == ["1. ", "2. ", "3. "]
+        # the offline label once per answer: under its last part, not under each
+        assert f.note is None
+        assert t.note == (
+            "Offline counselor · prepared answers, no AI model"
+            if locale
+            else "오프라인 상담 모드 · AI 모델 없이 준비된 답변이에요"
+        )
+    cancer_f, cancer_t = answers[1]
+    assert not SLEEP_ADVICE.search(cancer_f.body + cancer_t.body)
+
+
+async def test_the_same_conversation_gets_the_same_offline_answers(offline_app: App) -> None:
+    conversations = []
+    for user in ("a", "b"):
+        await consent(offline_app, user)
+        first = await worry(offline_app, "회사 일이 너무 많아서 지쳐요", user=user)
+        second = await worry(offline_app, "주말에도 쉬는 느낌이 안 들어요", user=user)
+        conversations.append([part.body for part in (*first, *second)])
+
+    assert conversations[0] == conversations[1]
+
+
+async def test_a_follow_up_differs_from_the_first_answer_and_refers_to_it(offline_app: App) -> None:
+    await consent(offline_app)
+    first_f, first_t = await worry(offline_app, "엄마가 암 진단을 받았어", user="u1")
+    follow_f, follow_t = await worry(offline_app, "요즘은 아무것도 손에 안 잡혀", user="u1")
+
+    assert "엄마의 암 진단" in follow_f.body.split(".")[0]  # it goes on from the diagnosis, in the person's words
+    assert "엄마의 암 진단" in follow_t.body.splitlines()[0]
+    assert not sentences(follow_f.body) & sentences(first_f.body)
+    assert not sentences(follow_t.body) & sentences(first_t.body)  # new steps, not the same plan again
+    assert not SLEEP_ADVICE.search(follow_f.body + follow_t.body)
+
+    new_f, _ = await worry(offline_app, "이번 달 월세도 밀렸어", user="u1")
+    assert "월세" in new_f.body and "암 진단" in new_f.body  # a new worry, with the earlier one named beside it
+
+
+async def test_without_consent_nothing_is_remembered_so_a_follow_up_starts_fresh(offline_app: App) -> None:
+    await worry(offline_app, "엄마가 암 진단을 받았어", user="quiet")
+    follow_f, _ = await worry(offline_app, "요즘은 아무것도 손에 안 잡혀", user="quiet")
+
+    assert "암 진단" not in follow_f.body

@@ -355,3 +355,95 @@ async def test_odd_numbers_and_dates_get_usage_lines_not_incidents(app: App) -> 
 async def materialize_due(app: App) -> int:
     """The diary's clock step that turns due nudges and digests into pushes (the first of its clock steps)."""
     return int(await app.housekeeping[0]())  # type: ignore[call-overload]
+
+
+# --- the offline reading of finer feelings, and the writer's own correction (issue 18) ------------------------
+
+
+def _number_to_correct(reply: RecordingResponder) -> str:
+    """The entry number the saved entry's hint tells the person to use: /entry N mood …"""
+    match = re.search(r"/entry (\S+) mood", reply.all_text())
+    assert match, reply.all_text()
+    return match.group(1)
+
+
+@pytest.mark.parametrize(
+    ("entry", "emotion", "comment"),
+    [
+        ("자존감이 바닥이다", "슬픔", "스스로가 작게 느껴지는"),
+        ("요즘 내가 너무 한심하고 초라하게 느껴져", "슬픔", "스스로가 작게 느껴지는"),
+        ("마음이 텅 빈 것 같다. 아무 감정도 안 든다", "슬픔", "텅 빈 것 같은"),
+        ("친구한테 모진 말을 해서 너무 미안하다", "슬픔", "미안한 마음"),
+        ("혼자라서 쓸쓸한 저녁이었다", "슬픔", "혼자라는 느낌"),
+        ("하루 종일 기분이 가라앉았다", "슬픔", "마음이 많이 무거웠겠어요"),
+        ("졸업식이라 시원섭섭했다", "슬픔", "여러 마음"),
+        ("합격은 기쁜데 새 학교가 불안하기도 하다", "기쁨", "여러 마음"),
+    ],
+)
+async def test_the_offline_reading_hears_self_worth_emptiness_guilt_loneliness_and_mixed_feelings(
+    app: App, entry: str, emotion: str, comment: str
+) -> None:
+    text = (await say(app, f"/diary {entry}")).all_text()
+
+    assert emotion in text and comment in text
+    assert "평온" not in text and "잔잔하고 평온한" not in text
+
+
+async def test_an_entry_with_no_feeling_in_it_is_not_told_it_was_a_calm_day(app: App) -> None:
+    text = (await say(app, "/diary 오늘은 회의가 두 개 있었다")).all_text()
+
+    assert "잔잔하고 평온한 하루" not in text and "담담하게 기록" in text
+
+
+async def test_an_entrys_feeling_can_be_corrected_and_the_weekly_stats_follow(app: App, engine: AsyncEngine) -> None:
+    written = await say(app, "/diary 오늘 발표 때문에 너무 불안했어")  # read as anxiety
+    assert "불안 1" in (await say(app, "/stats")).all_text()
+    number = _number_to_correct(written)
+
+    corrected = (await say(app, f"/entry {number} mood 슬픔 3")).all_text()
+
+    assert "😢 슬픔 ●●●○○ (3/5)" in corrected and "주간 통계" in corrected
+    assert "마음이 많이 무거웠겠어요" in corrected  # the comment now answers the feeling it really had
+    stats = (await say(app, "/stats")).all_text()
+    assert "슬픔 1" in stats and "불안 1" not in stats
+    shown = (await say(app, f"/entry {number}")).all_text()
+    assert "슬픔 ●●●○○" in shown and "마음이 많이 무거웠겠어요" in shown
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(DiaryEntryRow.emotion, DiaryEntryRow.intensity))).one() == ("sadness", 3)
+
+
+async def test_a_correction_may_name_the_feeling_alone_in_either_language(app: App, engine: AsyncEngine) -> None:
+    number = _number_to_correct(await say(app, "/diary 너무너무 불안하고 무서웠다!!"))
+    async with engine.connect() as conn:
+        before = await conn.scalar(select(DiaryEntryRow.intensity))
+
+    await say(app, f"/entry {number} 기분 피곤")
+    await say(app, "/lang en")
+    english = (await say(app, f"/entry {number} mood sad")).all_text()
+
+    assert "Sadness" in english or "sadness" in english.lower()
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(DiaryEntryRow.emotion, DiaryEntryRow.intensity))).one() == ("sadness", before)
+
+
+async def test_a_bad_correction_gets_the_usage_line_and_nobody_corrects_a_friends_entry(
+    app: App, engine: AsyncEngine
+) -> None:
+    number = _number_to_correct(await say(app, "/diary 오늘은 평범했다"))
+    for bad in (
+        f"/entry {number} mood",
+        f"/entry {number} mood 행복함",
+        f"/entry {number} mood 슬픔 7",
+        f"/entry {number} mood 슬픔 0",
+        f"/entry {number} mood 슬픔 3 더",
+        "/entry x mood 슬픔",
+    ):
+        answer = (await say(app, bad)).all_text()
+        assert "사용법: /entry 번호 mood" in answer and "사고 번호" not in answer, bad
+
+    await befriend(app)
+    await say(app, f"/entry {number} friends")
+    refused = (await say(app, f"/entry {number} mood 기쁨 5", user="junho")).all_text()
+    assert "쓴 사람만" in refused
+    async with engine.connect() as conn:
+        assert (await conn.execute(select(DiaryEntryRow.emotion, DiaryEntryRow.intensity))).one() == ("calm", 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.domain.emotion import Emotion, EmotionReading, classify
+from core.domain.emotion import Emotion, EmotionReading, Nuance, classify
 
 
 @pytest.mark.parametrize(
@@ -144,3 +144,50 @@ def test_emotion_values_are_stable_strings() -> None:
 )
 def test_emphatic_never_laughter_and_emoji(text: str, expected: Emotion) -> None:
     assert classify(text).emotion is expected
+
+
+# Issue 18: finer feelings the offline reading names, so a diary entry is answered for what it is.
+
+
+@pytest.mark.parametrize(
+    ("text", "emotion", "nuance"),
+    [
+        ("자존감이 바닥이다", Emotion.SADNESS, Nuance.SELF_WORTH),
+        ("요즘 자존감이 너무 낮아", Emotion.SADNESS, Nuance.SELF_WORTH),
+        ("나는 왜 이렇게 한심할까", Emotion.SADNESS, Nuance.SELF_WORTH),
+        ("I feel worthless", Emotion.SADNESS, Nuance.SELF_WORTH),
+        ("my self-esteem is so low", Emotion.SADNESS, Nuance.SELF_WORTH),
+        ("마음이 텅 빈 것 같다", Emotion.SADNESS, Nuance.EMPTINESS),
+        ("아무 감정도 안 든다", Emotion.SADNESS, Nuance.EMPTINESS),
+        ("모든 게 허무하다", Emotion.SADNESS, Nuance.EMPTINESS),
+        ("I feel so empty", Emotion.SADNESS, Nuance.EMPTINESS),
+        ("친구한테 너무 미안하다", Emotion.SADNESS, Nuance.GUILT),
+        ("죄책감이 들어", Emotion.SADNESS, Nuance.GUILT),
+        ("I feel guilty about it", Emotion.SADNESS, Nuance.GUILT),
+        ("혼자라서 쓸쓸한 저녁", Emotion.SADNESS, Nuance.LONELINESS),
+        ("요즘 너무 외로워", Emotion.SADNESS, Nuance.LONELINESS),
+        ("I've been so lonely", Emotion.SADNESS, Nuance.LONELINESS),
+        ("졸업식이라 시원섭섭했다", Emotion.SADNESS, Nuance.MIXED),
+        ("마음이 복잡하다", Emotion.ANXIETY, Nuance.MIXED),
+        ("기쁘기도 하고 불안하기도 해", Emotion.ANXIETY, Nuance.MIXED),
+        ("a bittersweet day", Emotion.SADNESS, Nuance.MIXED),
+        ("기분이 가라앉았다", Emotion.SADNESS, None),
+        ("하루 종일 마음이 축 처졌다", Emotion.SADNESS, None),
+    ],
+)
+def test_low_self_worth_emptiness_guilt_loneliness_and_mixed_feelings_are_read(
+    text: str, emotion: Emotion, nuance: Nuance | None
+) -> None:
+    reading = classify(text)
+
+    assert (reading.emotion, reading.nuance) == (emotion, nuance)
+
+
+@pytest.mark.parametrize("text", ["화가 좀 가라앉았다", "마음이 차분하게 가라앉았다", "긴장이 풀렸다"])
+def test_an_anger_or_a_tension_that_settled_is_calm_not_a_sinking_mood(text: str) -> None:
+    assert classify(text).emotion is Emotion.CALM
+
+
+@pytest.mark.parametrize("text", ["기분이 가라앉지 않았다", "자존감이 높아졌다", "미안하지 않아"])
+def test_denied_or_absent_cues_name_no_nuance(text: str) -> None:
+    assert classify(text).nuance is None

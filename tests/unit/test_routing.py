@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from core.domain.emotion import Emotion
 from core.domain.values import ChatKind, Locale, Persona
 from core.errors import UsageError
 from core.inbound import Invocation
 from core.products import registered
 from core.products.account.commands import SetLanguage, SetTimezone, Start
 from core.products.counseling.commands import AskWorry, MarkHelpful
-from core.products.diary.commands import SetDiaryNudge
+from core.products.diary.commands import ChangeEntry, SetDiaryNudge
 from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
 from core.routing import VerbTable, encode_action, parse_text
 
@@ -113,3 +114,35 @@ def test_bad_remind_arguments_get_a_usage_line(text: str) -> None:
     with pytest.raises(UsageError) as error:
         command(text)
     assert error.value.key in {"remind.usage", "remind.diary_usage"}
+
+
+# Issue 18: /entry N mood FEELING [1-5] corrects a diary entry's feeling.
+
+
+@pytest.mark.parametrize(
+    ("line", "emotion", "intensity"),
+    [
+        ("/entry 3 mood 슬픔 3", Emotion.SADNESS, 3),
+        ("/entry #3 기분 우울", Emotion.SADNESS, None),
+        ("/entry 3 감정 피곤 5", Emotion.TIREDNESS, 5),
+        ("/entry 3 mood happy 1", Emotion.JOY, 1),
+        ("/entry 3 mood Calm", Emotion.CALM, None),
+    ],
+)
+def test_entry_mood_names_the_feeling_and_an_optional_intensity(
+    line: str, emotion: Emotion, intensity: int | None
+) -> None:
+    parsed = command(line)
+
+    assert parsed == ChangeEntry(entry_id=3, change="mood", emotion=emotion, intensity=intensity)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["/entry 3 mood", "/entry 3 mood 배고픔", "/entry 3 mood 슬픔 6", "/entry 3 mood 슬픔 0", "/entry x mood 슬픔"],
+)
+def test_a_bad_entry_mood_gets_its_usage_line(line: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        command(line)
+
+    assert raised.value.key == "entry.mood_usage"

@@ -84,6 +84,14 @@ class SqlAlchemyDiary:
         )
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
+    async def set_mood(self, entry_id: int, *, owner: UserId, emotion: Emotion, intensity: int) -> bool:
+        result = await self._session.execute(
+            update(DiaryEntryRow)
+            .where(DiaryEntryRow.id == entry_id, DiaryEntryRow.user_id == owner, DiaryEntryRow.deleted_at.is_(None))
+            .values(emotion=emotion.value, intensity=intensity)
+        )
+        return bool(result.rowcount)  # type: ignore[attr-defined]
+
     async def delete(self, entry_id: int, *, owner: UserId, now: datetime) -> bool:
         """The text and comment go at once; the row stays (emotion and day) so stats and points stay true."""
         result = await self._session.execute(

@@ -137,9 +137,12 @@ class CounselingService:
                 return
             worry_id = reserved.worry_id
             parts = {persona: await self._open_part(persona, reserved, ctx) for persona in (Persona.F, Persona.T)}
+            fell_back: set[Persona] = set()  # parts the offline counselor answered because the model failed
             answering = asyncio.gather(
                 *(
-                    self._answer(persona, command.text, reserved, ctx, part=parts[persona], gentle=gentle)
+                    self._answer(
+                        persona, command.text, reserved, ctx, part=parts[persona], gentle=gentle, fell_back=fell_back
+                    )
                     for persona in (Persona.F, Persona.T)
                 ),
                 return_exceptions=True,
@@ -288,10 +291,12 @@ class CounselingService:
         )
 
     def _section(self, persona: Persona, reserved: Reserved, ctx: Context) -> Section:
+        # Why the whole answer comes from the offline counselor is said once, under its last part (T), not under
+        # each part. (A part the model failed for says so itself, in _answer: that is about that part alone.)
         note: str | None = None
-        if reserved.capped is not None:
+        if persona is Persona.T and reserved.capped is not None:
             note = ctx.t(f"worry.capped_note.{reserved.capped.value}")
-        elif reserved.model.offline:
+        elif persona is Persona.T and reserved.model.offline:
             note = ctx.t("worry.offline_note")
         return Section(title=ctx.t(f"persona.{persona.value}.title"), body=ctx.t("worry.thinking"), note=note)
 
@@ -309,6 +314,7 @@ class CounselingService:
         *,
         part: _StreamedPart,
         gentle: bool,
+        fell_back: set[Persona],
     ) -> Answer:
         worry_id = reserved.worry_id
         section = self._section(persona, reserved, ctx)
@@ -327,7 +333,9 @@ class CounselingService:
         except LanguageModelUnavailable:
             logger.warning("language model unavailable for worry %s persona %s; offline fallback", worry_id, persona)
             ok = False
-            section = replace(section, note=ctx.t("worry.fallback_note"))
+            if not fell_back:  # said once per answer, by the first part that needed it
+                section = replace(section, note=ctx.t("worry.fallback_note"))
+            fell_back.add(persona)
             text, finished = await self._stream_into(self._fallback, call, part, section)
         helpful = Button(
             label=ctx.t(f"persona.{persona.value}.helpful"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.commands import Command
+from core.domain.emotion import Emotion
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,7 +21,9 @@ class ListDiaries(Command):
 @dataclass(frozen=True, kw_only=True)
 class ChangeEntry(Command):
     entry_id: int
-    change: str  # "friends" | "private" | "delete" (asks first) | "delete_confirmed" | "show"
+    change: str  # "friends" | "private" | "delete" (asks first) | "delete_confirmed" | "show" | "mood"
+    emotion: Emotion | None = None  # "mood": the feeling the writer says the entry has
+    intensity: int | None = None  # "mood": 1–5; None keeps the entry's
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -48,6 +48,27 @@ class Note:
     created_at: datetime
 
 
+# The words a person may type for a feeling when correcting an entry (/entry N mood 슬픔 3): each emotion's name in
+# both languages and the everyday words for it.
+EMOTION_WORDS: Final[dict[str, Emotion]] = {
+    word: emotion
+    for emotion, words in {
+        Emotion.JOY: ("기쁨", "기뻐", "기쁘다", "행복", "행복해", "joy", "happy", "glad"),
+        Emotion.CALM: ("평온", "편안", "차분", "calm", "peaceful", "okay", "ok"),
+        Emotion.SADNESS: ("슬픔", "슬퍼", "슬프다", "우울", "우울해", "sadness", "sad", "down"),
+        Emotion.ANXIETY: ("불안", "불안해", "걱정", "anxiety", "anxious", "worried", "nervous"),
+        Emotion.ANGER: ("분노", "화", "화남", "짜증", "anger", "angry", "mad"),
+        Emotion.TIREDNESS: ("지침", "지쳐", "피곤", "피곤해", "tiredness", "tired", "exhausted"),
+    }.items()
+    for word in words
+}
+
+
+def emotion_named(word: str) -> Emotion | None:
+    """The emotion a typed word names (슬픔, sad, 😢 is not one), or None."""
+    return EMOTION_WORDS.get(word.strip().lower())
+
+
 # Dedupe keys of the pushes friends get; each starts with its writer, so what someone wrote can be taken back
 # (deleted entry, unfriended, /forget) by key prefix.
 def shared_entry_key(author: UserId, friend: UserId, entry_id: int) -> str:

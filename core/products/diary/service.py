@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, Field, ValidationError
 
 from core.domain.budget import Room
-from core.domain.emotion import Emotion, classify
+from core.domain.emotion import NEUTRAL, Emotion, EmotionReading, classify
 from core.domain.outbox import NewPush, PushDocument, PushKind
 from core.domain.prompting import delimit
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
@@ -61,6 +61,17 @@ class DiaryReading(BaseModel):
     emotion: Literal["joy", "calm", "sadness", "anxiety", "anger", "tiredness"]
     intensity: int = Field(ge=1, le=5)
     comment: str = Field(min_length=1, max_length=800)
+
+
+def offline_comment_key(reading: EmotionReading) -> str:
+    """The scripted comment for an offline reading: the finer feeling if one was read (low self-worth, emptiness,
+    guilt, loneliness, two feelings at once), else the emotion; a text with no feeling in it at all is not told it
+    had a calm day."""
+    if reading.nuance is not None:
+        return f"diary.comment.{reading.nuance.value}"
+    if reading == NEUTRAL:
+        return "diary.comment.plain"
+    return f"diary.comment.{reading.emotion.value}"
 
 
 def intensity_dots(intensity: int) -> str:
@@ -175,7 +186,10 @@ class DiaryService:
             balance = await uow.points.balance(ctx.user.id)
             await SchedulesService.ensure_weekly_digest(uow, ctx.user.id, ctx.user.timezone, now)
             await uow.commit()
-        notes = [ctx.t("diary.private_note")]
+        # the correction's example names another feeling than the one read, so it reads as a way to change it
+        example = Emotion.ANXIETY if emotion is Emotion.SADNESS else Emotion.SADNESS
+        hint = ctx.t("diary.mood_hint", id=entry.id, emotion=ctx.t(f"emotion.{example.value}").lower())
+        notes = [ctx.t("diary.private_note"), hint]
         if capped is not None:
             notes.append(ctx.t(f"diary.capped_note.{capped.value}"))
         for reason, amount in earned:
@@ -232,7 +246,7 @@ class DiaryService:
                 return Emotion(reading.emotion), reading.intensity, reading.comment.strip(), None
         offline = classify(text)
         capped = room if room.capped else None
-        return offline.emotion, offline.intensity, ctx.t(f"diary.comment.{offline.emotion.value}"), capped
+        return offline.emotion, offline.intensity, ctx.t(offline_comment_key(offline)), capped
 
     def _entry_buttons(self, entry_id: int, visibility: Visibility, ctx: Context) -> tuple[Button, ...]:
         toggle = (
@@ -297,6 +311,9 @@ class DiaryService:
                 return
             if entry.user_id != ctx.user.id:
                 raise UsageError("entry.not_yours", id=command.entry_id)
+            if command.change == "mood":
+                await self._correct_mood(uow, entry, command, ctx)
+                return
             if command.change == "delete":  # gone for good, with friends' comments: asked once more
                 await ctx.say(
                     "entry.delete_question",
@@ -331,6 +348,28 @@ class DiaryService:
             await ctx.say("entry.shared", id=entry.id, friends=notified)
         else:
             await ctx.say("entry.unshared", id=entry.id)
+
+    async def _correct_mood(self, uow: UnitOfWork, entry: DiaryEntry, command: ChangeEntry, ctx: Context) -> None:
+        """`/entry N mood 슬픔 3`: the writer knows the feeling better than any reading; the stats read the entry's
+        emotion and intensity, so they follow at once."""
+        emotion = command.emotion or entry.emotion
+        intensity = command.intensity if command.intensity is not None else entry.intensity
+        await uow.diary.set_mood(entry.id, owner=ctx.user.id, emotion=emotion, intensity=intensity)
+        comment: str | None = None
+        if emotion is not entry.emotion:
+            # the comment answered the feeling the entry was read with; the corrected feeling gets its own
+            comment = ctx.t(f"diary.comment.{emotion.value}")
+            await uow.diary.set_comment(entry.id, comment)
+        await uow.commit()
+        text = ctx.t(
+            "entry.mood_changed",
+            id=entry.id,
+            emoji=EMOJI[emotion],
+            emotion=ctx.t(f"emotion.{emotion.value}"),
+            dots=intensity_dots(intensity),
+            intensity=intensity,
+        )
+        await ctx.responder.send(Reply.text(text + (f"\n\n💬 {comment}" if comment else "")))
 
     async def _tell_friends(self, uow: UnitOfWork, entry: DiaryEntry, ctx: Context, *, now: datetime) -> int:
         """One push per friend, in the same transaction as the change; the dedupe key makes sharing the same

@@ -17,6 +17,8 @@ from core.products.diary.commands import (
     ShowStats,
     WriteDiary,
 )
+from core.products.diary.domain import emotion_named
+from core.products.diary.weekly_stats import MAX_INTENSITY, MIN_INTENSITY
 from core.registration import DIRECT, Verb, Words
 from core.routing import cursor, number
 
@@ -47,12 +49,30 @@ _ENTRY_CHANGES = {
     "삭제": "delete",
     "show": "show",
     "보기": "show",
+    "mood": "mood",
+    "기분": "mood",
+    "감정": "mood",
 }
+
+
+def _mood(entry_id: int, words: tuple[str, ...]) -> Command:
+    """`/entry N mood 슬픔 3`: the feeling, then an intensity 1–5 (left out: the entry keeps its own)."""
+    emotion = emotion_named(words[0]) if words else None
+    if emotion is None or len(words) > 2:
+        raise UsageError("entry.mood_usage")
+    intensity: int | None = None
+    if len(words) == 2:
+        if not words[1].isdecimal() or not MIN_INTENSITY <= int(words[1]) <= MAX_INTENSITY:
+            raise UsageError("entry.mood_usage")
+        intensity = int(words[1])
+    return ChangeEntry(entry_id=entry_id, change="mood", emotion=emotion, intensity=intensity)
 
 
 def _entry(inv: Invocation) -> Command:
     if not inv.args:
         raise UsageError("entry.usage")
+    if len(inv.args) >= 2 and _ENTRY_CHANGES.get(inv.args[1].lower()) == "mood":
+        return _mood(number(inv.args[0], "entry.mood_usage"), inv.args[2:])
     change = _ENTRY_CHANGES.get(inv.args[1].lower()) if len(inv.args) == 2 else "show" if len(inv.args) == 1 else None
     if len(inv.args) == 3 and _ENTRY_CHANGES.get(inv.args[1].lower()) == "delete" and inv.args[2] in {"yes", "확인"}:
         change = "delete_confirmed"
