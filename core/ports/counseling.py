@@ -33,8 +33,9 @@ class Counseling(Protocol):
 
     async def mark_answered(self, worry_id: WorryId, *, offline: bool) -> None: ...
 
-    async def count_worries_since(self, user_id: UserId, since: datetime) -> int:
-        """Worries that count against the quota (crisis texts and worries answered offline never do)."""
+    async def count_worries_since(self, user_id: UserId, since: datetime, *, offline_too: bool = False) -> int:
+        """Worries that count against the quota (crisis texts and worries answered offline never do); with
+        `offline_too`, every worry a person shared (their week's stats and /home), crisis texts still left out."""
         ...
 
     async def add_turn(

@@ -338,3 +338,14 @@ async def test_without_consent_nothing_is_remembered_so_a_follow_up_starts_fresh
     follow_f, _ = await worry(offline_app, "요즘은 아무것도 손에 안 잡혀", user="quiet")
 
     assert "암 진단" not in follow_f.body
+
+
+async def test_worries_answered_offline_count_in_the_weeks_stats_and_home(offline_app: App) -> None:
+    for worry in ("시험이 너무 걱정돼요", "요즘 잠을 못 자요"):
+        await offline_app.dispatcher.handle(dm(f"/worry {worry}"), RecordingResponder())
+    stats = RecordingResponder()
+    await offline_app.dispatcher.handle(dm("/stats"), stats)
+    assert "털어놓은 고민: 2개" in stats.all_text() or "털어놓은 고민 2개" in stats.all_text()
+    home = RecordingResponder()
+    await offline_app.dispatcher.handle(dm("/home"), home)
+    assert "고민 2" in home.all_text()

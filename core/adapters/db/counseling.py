@@ -76,18 +76,15 @@ class SqlAlchemyCounseling:
             update(WorryRow).where(WorryRow.id == worry_id).values(answered=True, answered_offline=offline)
         )
 
-    async def count_worries_since(self, user_id: UserId, since: datetime) -> int:
-        count = await self._session.scalar(
+    async def count_worries_since(self, user_id: UserId, since: datetime, *, offline_too: bool = False) -> int:
+        query = (
             select(func.count())
             .select_from(WorryRow)
-            .where(
-                WorryRow.user_id == user_id,
-                WorryRow.created_at >= since,
-                WorryRow.crisis.is_(False),
-                WorryRow.answered_offline.is_(False),  # offline answers are free and do not use up the quota
-            )
+            .where(WorryRow.user_id == user_id, WorryRow.created_at >= since, WorryRow.crisis.is_(False))
         )
-        return int(count or 0)
+        if not offline_too:
+            query = query.where(WorryRow.answered_offline.is_(False))  # free: offline answers use up no quota
+        return int(await self._session.scalar(query) or 0)
 
     async def add_turn(
         self, *, conversation_id: ConversationId, worry_id: WorryId, role: str, text: str, now: datetime

@@ -56,7 +56,7 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
 
 async def home(uow: UnitOfWork, user: User, since: datetime) -> Sequence[HomeLine]:
     helpful = [f.persona.value for f in await uow.counseling.feedback_of(user.id) if f.created_at >= since]
-    worries = await uow.counseling.count_worries_since(user.id, since)
+    worries = await uow.counseling.count_worries_since(user.id, since, offline_too=True)
     return [("home.part.counseling", {"worries": worries, "f": helpful.count("F"), "t": helpful.count("T")})]
 
 

@@ -65,9 +65,8 @@ class StatsService:
         days = await uow.diary.days(user_id, since=date.min)
         start = datetime.combine(week.monday, time(), zone)
         end = start + timedelta(days=7)
-        worries = await uow.counseling.count_worries_since(user_id, start) - await uow.counseling.count_worries_since(
-            user_id, end
-        )
+        shared = uow.counseling.count_worries_since  # every worry shared, answered by the model or offline
+        worries = await shared(user_id, start, offline_too=True) - await shared(user_id, end, offline_too=True)
         marks = [f for f in await uow.counseling.feedback_of(user_id) if start <= f.created_at < end]
         return summarize(
             week,
