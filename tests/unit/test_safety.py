@@ -240,3 +240,15 @@ def test_in_a_reading_club_a_characters_death_or_farewell_is_the_books(text: str
 def test_in_a_reading_club_the_writers_own_crisis_still_fires(text: str) -> None:
     seen = read(text)
     assert decide(seen, CLASSIFIER.probability(seen), reading_club=True).crisis
+
+
+@pytest.mark.parametrize("text", ["그 사람이 계속 생각나요", "여자친구가 자꾸 생각나", "할머니가 문득 생각나요"])
+def test_someone_coming_to_mind_is_missing_them_not_a_crisis(text: str) -> None:
+    seen = read(text)
+    assert not decide(seen, CLASSIFIER.probability(seen)).crisis
+
+
+@pytest.mark.parametrize("text", ["죽고 싶다는 생각이 자꾸 나", "그 사람이 생각나서 죽고 싶어"])
+def test_a_wish_beside_someone_coming_to_mind_still_fires(text: str) -> None:
+    seen = read(text)
+    assert decide(seen, CLASSIFIER.probability(seen)).crisis

@@ -141,6 +141,9 @@ _KO_BENIGN: Final = re.compile(
     r"|놀러|먹으러|만나러|사러|씻으러"
     r"|(?:댁|본가|고향|친구네|친구집|집|학교|회사|병원|교회|성당|마트|카페|회사|학원)(?:에|으로|로)(?:가|갈|간|왔|다녀)"
     r"|쇼핑|지름신|늦잠|알람|캠핑|고기굽|요리|여행가|때려치|그만둘|담배끊|술끊|정주행"
+    # someone or some time keeps coming to mind: missing them ("그 사람이 계속 생각나요" scored 0.61)
+    r"|(?:사람|그사람|걔|그애|그녀|그분|전남친|전여친|남친|여친|남자친구|여자친구|엄마|아빠|할머니|할아버지|강아지|고양이|"
+    r"그날|그때|옛날|예전|추억)(?:이|가|은|는|도)?(?:계속|자꾸|많이|문득|가끔|너무|요즘)?생각나"
 )
 _EN_BENIGN: Final = re.compile(
     r"\b(?:finish|finishing|finished|submit|submitting|done with|end|ending|quit|quitting|cancel|cancelling|"
