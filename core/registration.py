@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         UnitOfWorkFactory,
     )
     from core.routing import VerbTable
+    from core.usecases.choices import Choices
     from core.usecases.code_guard import CodeGuard
     from core.usecases.context import Context
     from core.usecases.model_budget import ModelBudget
@@ -107,6 +108,8 @@ class Kit:
     consent_hooks: Sequence[ConsentHook] = field(default_factory=list)
     # Text embeddings (EMBEDDING_MODEL); None = match and rank lexically. The model loads on first use.
     embedder: Embedder | None = None
+    # Questions back to the person whose buttons stand for more text than a button holds ("몇 시로 맞출까요?").
+    choices: Choices | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,4 +138,6 @@ class Product:
     verbs: tuple[Verb, ...]
     build: Callable[[Kit], Built]
     account: AccountPart = AccountPart()
-    plain_text: Callable[[str], Command] | None = None  # what a direct message without a verb is (one product)
+    # The verb a direct message without one is, the message its words ("worry": one product). Small talk, lone
+    # numbers and plain requests for other verbs are understood before it (core/usecases/talk.py).
+    plain_text: str | None = None

@@ -170,3 +170,14 @@ def test_a_stated_plan_gets_the_crisis_reply_and_the_terminal_shows_no_log_lines
     assert "💗" not in out and "🧠" not in out
     assert "WARNING" not in out and "reason=" not in out
     assert "crisis_gate" in (tmp_path / "maeum-chat.log").read_text(encoding="utf-8")
+
+
+def test_small_talk_costs_no_worry_and_a_plain_reminder_is_set_in_the_terminal(tmp_path: Path) -> None:
+    out = chat(
+        ["안녕", "고마워", "ㅠㅠ", "1", "10분 뒤에 물 마시라고 알려줘", "/remind list"], tmp_path, "--as", "민지"
+    )
+    assert "공감 (F)" not in out  # none of the four was taken for a worry
+    assert "숫자만 보내 주셨어요" in out
+    assert "알려 드릴게요: 물 마시기" in out
+    listed = out.split("민지> /remind list", 1)[1]
+    assert re.search(r"#1 · .+ — 물 마시기", listed)

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.adapters.db.books import SqlAlchemyBooks
+from core.adapters.db.choices import SqlAlchemyHeldChoices
 from core.adapters.db.clubs import SqlAlchemyClubs, SqlAlchemyQuizzes
 from core.adapters.db.counseling import SqlAlchemyCounseling
 from core.adapters.db.diary import SqlAlchemyDiary
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
     clubs: SqlAlchemyClubs
     quizzes: SqlAlchemyQuizzes
     books: SqlAlchemyBooks
+    choices: SqlAlchemyHeldChoices
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
         self.clubs = SqlAlchemyClubs(self._session)
         self.quizzes = SqlAlchemyQuizzes(self._session)
         self.books = SqlAlchemyBooks(self._session)
+        self.choices = SqlAlchemyHeldChoices(self._session, self._cipher)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:
