@@ -132,6 +132,7 @@ def test_the_reply_varies_across_messages_but_not_for_the_same_words() -> None:
         ("diary: had a nice walk today", "had a nice walk today", True),
         ("dear diary, today was long", "today was long", True),
         ("write a journal entry for today", "", True),
+        ("안녕 일기 쓸래", "", True),  # a greeting before the asking is no entry
     ],
 )
 def test_a_diary_request_keeps_the_entry_and_drops_the_asking(text: str, entry: str, opens: bool) -> None:

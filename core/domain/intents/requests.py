@@ -35,8 +35,11 @@ _DIARY_EN: Final = re.compile(
     r"(?:\s+entry)?(?:\s+please)?|i'?d\s+like\s+to\s+journal)\s*[:：,.!]?",
     re.IGNORECASE,
 )
+# words around a diary request that are no entry: "안녕 일기 쓸래", "write a journal entry for today"
 _DIARY_CONTENTLESS: Final = re.compile(
-    r"(?:오늘|이거|오늘\s?하루|오늘\s?있었던\s?일|this|today|for\s+today)?", re.IGNORECASE
+    r"(?:(?:오늘|이거|오늘\s?하루|오늘\s?있었던\s?일|안녕\S*|하이|마음아?|음+|자|그럼|나|저|좋아|오케이|ㅇㅋ|this|today"
+    r"|for\s+today|hi|hello|hey|ok|okay|so|well)[\s,.!~]*)*",
+    re.IGNORECASE,
 )
 
 
