@@ -20,6 +20,7 @@ from core.adapters.crypto import FernetCipher, PlainCipher
 from core.adapters.db.engine import create_app_engine, session_factory
 from core.adapters.db.uow import SqlAlchemyUnitOfWorkFactory
 from core.adapters.embeddings import SentenceTransformerEmbedder  # light: sentence-transformers loads on first use
+from core.adapters.intent_corpus import shipped_intent_model
 from core.adapters.locks import InProcessLocks, RedisLocks
 from core.adapters.metrics import InProcessMetrics, RedisMetrics
 from core.adapters.offline_counselor import OfflineCounselor
@@ -54,6 +55,7 @@ from core.registration import ConsentHook, Handler, Kit, Listener, Product, Step
 from core.routing import VerbTable
 from core.settings import Settings
 from core.usecases.announcements import AnnouncementService
+from core.usecases.choices import Choices
 from core.usecases.code_guard import CodeGuard
 from core.usecases.dead_letters import DeadLettersService
 from core.usecases.delivery import DeliveryService
@@ -62,6 +64,7 @@ from core.usecases.model_budget import ModelBudget
 from core.usecases.outbox_relay import OutboxRelay
 from core.usecases.retention import RetentionService
 from core.usecases.safety_gate import SafetyGate
+from core.usecases.talk import Talk
 
 logger = logging.getLogger(__name__)
 
@@ -249,6 +252,7 @@ def bootstrap(
     )
     products = tuple(products) if products is not None else registered()
     verbs = VerbTable(verb for product in products for verb in product.verbs)
+    choices = Choices(uow=uow, clock=clock)
     consent_hooks: list[ConsentHook] = []
     kit = Kit(
         uow=uow,
@@ -270,6 +274,7 @@ def bootstrap(
         embedder=embedder,
         presence=presence,
         images=images if images is not None else build_image_model(settings),
+        choices=choices,
     )
     handlers: dict[type[Command], Handler] = {}
     clock_steps: list[Step] = []
@@ -286,6 +291,19 @@ def bootstrap(
     plain_text = [product.plain_text for product in products if product.plain_text is not None]
     if len(plain_text) > 1:
         raise ValueError("more than one product claims plain direct messages")
+    if plain_text and verbs.lookup(plain_text[0]) is None:
+        raise ValueError(f"plain direct messages go to the verb {plain_text[0]!r}, which no product registers")
+    talk = Talk(
+        uow=uow,
+        clock=clock,
+        gate=gate,
+        llm=llm,
+        budget=budget,
+        choices=choices,
+        model=shipped_intent_model(),
+        verbs=verbs,
+        plain_verb=plain_text[0] if plain_text else None,
+    )
     delivery = DeliveryService(
         uow=uow,
         clock=clock,
@@ -307,6 +325,8 @@ def bootstrap(
         verbs=verbs,
         plain_text=plain_text[0] if plain_text else None,
         listeners=tuple(listeners),
+        talk=talk,
+        choices=choices,
         max_input_chars=settings.max_input_chars,
         default_locale=settings.default_locale,
         default_timezone=settings.default_timezone,
@@ -324,7 +344,7 @@ def bootstrap(
         dead_letters=DeadLettersService(uow=uow, clock=clock),
         queue=queue,
         metrics=metrics,
-        housekeeping=(*clock_steps, retention.sweep),
+        housekeeping=(*clock_steps, retention.sweep, choices.purge),
         verbs=verbs,
         handled=frozenset(handlers),
         products=tuple(products),

@@ -6,10 +6,11 @@ import logging
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from core.commands import Command
+from core.domain.safety import SafetyVerdict
 from core.domain.users import User
 from core.domain.values import ChatKind, Locale, locale_from_platform
 from core.errors import LimitExceeded, MaeumError, UsageError
@@ -19,7 +20,9 @@ from core.ports import Clock, IdentityTaken, Metrics, Responder, UnitOfWorkFacto
 from core.registration import Handler, Listener
 from core.replies import Reply
 from core.routing import VerbTable, parse_text
+from core.usecases.choices import Choices
 from core.usecases.context import Context
+from core.usecases.talk import Talk
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +51,10 @@ class Dispatcher:
         catalog: Catalog,
         handlers: Mapping[type[Command], Handler],
         verbs: VerbTable,
-        plain_text: Callable[[str], Command] | None,
+        plain_text: str | None,
         listeners: Sequence[Listener] = (),
+        talk: Talk | None = None,
+        choices: Choices | None = None,
         max_input_chars: int,
         default_locale: Locale,
         default_timezone: str,
@@ -61,7 +66,9 @@ class Dispatcher:
         self._catalog = catalog
         self._handlers = dict(handlers)
         self._verbs = verbs
-        self._plain_text = plain_text  # what a direct message without a verb asks for (a worry)
+        self._plain_text = plain_text  # the verb a direct message without one is (a worry), the message its text
+        self._talk = talk  # plain messages understood before they are taken for that verb
+        self._choices = choices  # buttons that stand for held texts
         self._listeners = {
             kind: tuple(listener for listener in listeners if kind in listener.where) for kind in ChatKind
         }
@@ -88,6 +95,7 @@ class Dispatcher:
         claimable = invocation is None and incoming.action is None and not incoming.mentioned and bool(text)
         if not addressed and not (claimable and self._listeners[incoming.chat.kind]):
             return  # group small talk, joins, stickers in groups: not addressed to the bot
+        alarm = self._alarm(incoming, text) if invocation is None else None
         locale = self._default_locale
         try:
             claimed = await self._claim(incoming, text) if claimable else None
@@ -101,11 +109,7 @@ class Dispatcher:
             user = await self._resolve_user(incoming)
             locale = user.locale
             ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)
-            command = self._command(invocation, text, incoming, claimed)
-            handler = self._handlers.get(type(command))
-            if handler is None:
-                raise UsageError("unknown_verb", verb=invocation.verb if invocation else "")
-            await handler(command, ctx)
+            await self._answer(ctx, invocation, text, claimed, alarm)
         except UsageError as error:
             await self._reply(responder, locale, error, usage=True)
         except MaeumError as error:
@@ -121,12 +125,43 @@ class Dispatcher:
             )
             await responder.send(Reply.text(self._catalog.text(locale, "error.internal", incident=incident)))
 
-    async def _claim(self, incoming: IncomingMessage, text: str) -> Command | None:
+    def _alarm(self, incoming: IncomingMessage, text: str) -> SafetyVerdict | None:
+        """Plain words addressed to the bot are read for a crisis before anything else reads them: a listener
+        awaiting an answer, small talk ("다들 고마웠어 잘 있어" can be a farewell), a verb, a worry."""
+        spoken = incoming.chat.kind is ChatKind.DIRECT or incoming.mentioned
+        if self._talk is None or incoming.action is not None or not text or not spoken:
+            return None
+        return self._talk.alarm(text) if len(text) <= self._max_input_chars else None
+
+    async def _answer(
+        self,
+        ctx: Context,
+        invocation: Invocation | None,
+        text: str,
+        claimed: tuple[Listener, Command] | None,
+        alarm: SafetyVerdict | None,
+    ) -> None:
+        if alarm is not None and self._talk is not None:
+            await self._talk.answer_alarm(alarm, ctx)
+            if claimed is not None and claimed[0].crisis is not None:
+                await claimed[0].crisis(claimed[1], ctx)  # what it awaited was a crisis: the product may pause
+            return
+        if ctx.incoming.action is not None and invocation is not None and self._choices is not None:
+            invocation = await self._choices.restore(invocation, ctx.user.id)  # a button standing for a held text
+        command = await self._command(invocation, text, ctx, claimed[1] if claimed else None)
+        if command is None:
+            return  # understood and answered already (small talk, a hint, a question back)
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise UsageError("unknown_verb", verb=invocation.verb if invocation else "")
+        await handler(command, ctx)
+
+    async def _claim(self, incoming: IncomingMessage, text: str) -> tuple[Listener, Command] | None:
         """The first product listening for this plain text (an awaited answer, a live meeting's talk)."""
         for listener in self._listeners[incoming.chat.kind]:
             command = await listener.claim(incoming, text)
             if command is not None:
-                return command
+                return listener, command
         return None
 
     def _mentioned(self, text: str) -> Invocation | None:
@@ -139,9 +174,10 @@ class Dispatcher:
         rest = parts[1].strip() if len(parts) > 1 else ""
         return Invocation(verb=parts[0].lower(), args=tuple(rest.split()), rest=rest)
 
-    def _command(
-        self, invocation: Invocation | None, text: str, incoming: IncomingMessage, claimed: Command | None
-    ) -> Command:
+    async def _command(
+        self, invocation: Invocation | None, text: str, ctx: Context, claimed: Command | None
+    ) -> Command | None:
+        incoming = ctx.incoming
         size = len(invocation.rest) if invocation and incoming.invocation else len(text)
         if size > self._max_input_chars:
             raise LimitExceeded("input.too_long", limit=f"{self._max_input_chars:,}", size=f"{size:,}")
@@ -150,9 +186,17 @@ class Dispatcher:
         if invocation is None:
             if not text:
                 raise UsageError("worry.usage")
+            if self._talk is not None:
+                understood = await self._talk.understand(text, ctx)
+                if understood.answered:
+                    return None
+                if understood.invocation is not None:
+                    return self._verbs.to_command(understood.invocation, incoming.chat.kind)
             if self._plain_text is None:
                 raise UsageError("help.hint")
-            return self._plain_text(text)
+            return self._verbs.to_command(
+                Invocation(verb=self._plain_text, args=tuple(text.split()), rest=text), incoming.chat.kind
+            )
         if incoming.invocation is not None:
             invocation = Invocation(verb=invocation.verb, args=invocation.args, rest=clean_text(invocation.rest))
         return self._verbs.to_command(invocation, incoming.chat.kind)

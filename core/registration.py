@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         UnitOfWorkFactory,
     )
     from core.routing import VerbTable
+    from core.usecases.choices import Choices
     from core.usecases.code_guard import CodeGuard
     from core.usecases.context import Context
     from core.usecases.model_budget import ModelBudget
@@ -112,6 +113,8 @@ class Kit:
     embedder: Embedder | None = None
     # An image model (LLM_IMAGE_MODEL on the model's endpoint); None = no pictures, text stands in.
     images: ImageModel | None = None
+    # Questions back to the person whose buttons stand for more text than a button holds ("몇 시로 맞출까요?").
+    choices: Choices | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -120,10 +123,14 @@ class Listener:
     from this person (a side in a mediation); in a group, talk not addressed to the bot that it keeps while it
     listens (a book club's live meeting). `claim` answers the command to run, or None to let the text go on; it
     runs before the sender is looked up (group talk from strangers must cost nothing), so it reads the identity
-    from the message itself."""
+    from the message itself. Words addressed to the bot meet the safety gate before any listener: when they are a
+    crisis the gate answers, and `crisis` (if given) is told with the command it would have run, so the product
+    can act on it (a mediation pauses for that partner). Group talk nobody addressed is the product's to screen
+    (`gate.screen_privately`)."""
 
     where: frozenset[ChatKind]
     claim: Callable[[IncomingMessage, str], Awaitable[Command | None]]
+    crisis: Callable[[Command, Context], Awaitable[None]] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,4 +147,6 @@ class Product:
     verbs: tuple[Verb, ...]
     build: Callable[[Kit], Built]
     account: AccountPart = AccountPart()
-    plain_text: Callable[[str], Command] | None = None  # what a direct message without a verb is (one product)
+    # The verb a direct message without one is, the message its words ("worry": one product). Small talk, lone
+    # numbers and plain requests for other verbs are understood before it (core/usecases/talk.py).
+    plain_text: str | None = None

@@ -96,6 +96,37 @@ def read_time_phrase(text: str, *, now: datetime, zone: ZoneInfo) -> TimePhraseR
     return trailing if trailing is not None else TimeRefusal(reason=Refusal.UNREADABLE)
 
 
+def time_choices(text: str, *, now: datetime, zone: ZoneInfo) -> tuple[TimePhraseRead, ...]:
+    """The exact readings that words refused as approximate or as an ambiguous day could mean, for the person to
+    choose from (nothing is guessed on their behalf): "8시쯤" → 8:00; "내일 저녁 8시" typed at 1 a.m. → this
+    evening or the next one. Empty for any other refusal, and for words read exactly."""
+    text = unicodedata.normalize("NFC", text).strip()
+    read = read_time_phrase(text, now=now, zone=zone)
+    if not isinstance(read, TimeRefusal):
+        return ()
+    if read.reason is Refusal.APPROXIMATE:
+        exact = _APPROX_BEFORE.sub("", _APPROX_AFTER.sub("", text))
+        again = read_time_phrase(exact, now=now, zone=zone)
+        if isinstance(again, TimePhraseRead):
+            return (again,)
+        return time_choices(exact, now=now, zone=zone) if again.reason is Refusal.AMBIGUOUS_DAY else ()
+    if read.reason is not Refusal.AMBIGUOUS_DAY:
+        return ()
+    named = _NEXT_DAY.search(text)
+    if named is None:
+        return ()
+    word = re.sub(r"\s", "", named[0].lower())
+    days = _KO_DAYS.get(word) or (2 if word.startswith(("theday", "day")) else 1)
+    today = now.astimezone(zone).date()
+    choices: list[TimePhraseRead] = []
+    for offset in (days - 1, days):  # counted from the morning after tonight's sleep, or from the calendar
+        exact = text[: named.start()] + (today + timedelta(days=offset)).isoformat() + text[named.end() :]
+        again = read_time_phrase(exact, now=now, zone=zone)
+        if isinstance(again, TimePhraseRead) and all(again.due != c.due for c in choices):
+            choices.append(again)
+    return tuple(choices)
+
+
 def read_duration(text: str) -> timedelta | None:
     """A length of time and nothing else ("30m", "1h", "2h30m", "10분", "1시간 반", "2 hours"), or None."""
     lexed = _whole(text)
@@ -231,6 +262,15 @@ _EN_MONTHS: Final = {
 }
 _MONTH_ALT: Final = "|".join(sorted(_EN_MONTHS, key=len, reverse=True))
 _KO_DAYS: Final = {"오늘": 0, "내일": 1, "낼": 1, "모레": 2, "내일모레": 2, "낼모레": 2, "글피": 3}
+# What time_choices takes out of an approximate time ("8시쯤" → "8시", "around 8pm" → "8pm") and the day word it
+# pins to a date when the small hours make it ambiguous.
+_APPROX_AFTER: Final = re.compile(r"(?<=[\d시분반])\s?(?:쯤|경|즈음|무렵|정도|께)(?=[\s,.!?에]|$)")
+_APPROX_BEFORE: Final = re.compile(
+    r"(?:around|about|approximately|approx\.?|roughly|~)\s*(?=(?:at\s+)?\d)", re.IGNORECASE
+)
+_NEXT_DAY: Final = re.compile(
+    r"내일\s?모레|낼\s?모레|내일|낼|모레|글피|(?:the\s+)?day\s+after\s+tomorrow|tomorrow|tmrw|tmr", re.IGNORECASE
+)
 _EN_PARTS: Final = {"morning": "아침", "afternoon": "오후", "evening": "저녁", "night": "밤"}
 _KO_WEEKS: Final = {"이번": 0, "다음": 1, "담": 1, "다다음": 2}
 _MERIDIEM: Final = r"(?P<mer>a\.?m\.?|p\.?m\.?)"

@@ -2,6 +2,7 @@
 
 from core.ports.books import Books
 from core.ports.charts import ChartRenderer
+from core.ports.choices import HeldChoice, HeldChoices
 from core.ports.clubs import Clubs, Quizzes
 from core.ports.conversation import MessageRef, Responder
 from core.ports.counseling import Counseling
@@ -51,6 +52,8 @@ __all__ = [
     "Diary",
     "Embedder",
     "Friends",
+    "HeldChoice",
+    "HeldChoices",
     "IdentityTaken",
     "ImageModel",
     "Inbox",

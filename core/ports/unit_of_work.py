@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from core.ports.books import Books
+from core.ports.choices import HeldChoices
 from core.ports.clubs import Clubs, Quizzes
 from core.ports.counseling import Counseling
 from core.ports.crypto import Cipher
@@ -70,6 +71,9 @@ class UnitOfWork(Protocol):
 
     @property
     def mediations(self) -> Mediations: ...
+
+    @property
+    def choices(self) -> HeldChoices: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

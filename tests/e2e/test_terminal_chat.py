@@ -185,3 +185,14 @@ def test_a_couple_is_mediated_and_the_childs_post_reaches_the_group_once_in_its_
     for side in (minsu, jieun):
         words = "".join(side.split())
         assert not any(words[i : i + 8] in squeezed for i in range(len(words) - 7)), side
+
+
+def test_small_talk_costs_no_worry_and_a_plain_reminder_is_set_in_the_terminal(tmp_path: Path) -> None:
+    out = chat(
+        ["안녕", "고마워", "ㅠㅠ", "1", "10분 뒤에 물 마시라고 알려줘", "/remind list"], tmp_path, "--as", "민지"
+    )
+    assert "공감 (F)" not in out  # none of the four was taken for a worry
+    assert "숫자만 보내 주셨어요" in out
+    assert "알려 드릴게요: 물 마시기" in out
+    listed = out.split("민지> /remind list", 1)[1]
+    assert re.search(r"#1 · .+ — 물 마시기", listed)

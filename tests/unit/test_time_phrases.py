@@ -15,6 +15,7 @@ from core.domain.time_phrases import (
     read_clock_time,
     read_duration,
     read_time_phrase,
+    time_choices,
 )
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -39,6 +40,10 @@ READS = [
     ("30분 후 약", "2026-12-03 10:45:37"),
     ("다음 주 월요일 9시 약", "2026-12-07 09:00:00"),
     ("금요일 8pm 약", "2026-12-04 20:00:00"),
+    ("내일 저녁 8시 운동", "2026-12-04 20:00:00"),
+    ("저녁 7시 약", "2026-12-03 19:00:00"),
+    ("내일 저녁 8시에 운동", "2026-12-04 20:00:00"),
+    ("at 9:30pm x", "2026-12-03 21:30:00"),
     ("in 2 hours x", "2026-12-03 12:15:37"),
     ("tomorrow 7am x", "2026-12-04 07:00:00"),
     ("2026-12-03 20:00 x", "2026-12-03 20:00:00"),
@@ -300,3 +305,32 @@ def test_a_duration_is_read_alone(text: str, length: timedelta | None) -> None:
 def test_a_daily_time_is_a_clock_time_alone(text: str, clock: time | Refusal) -> None:
     result = read_clock_time(text)
     assert (result.reason if isinstance(result, TimeRefusal) else result) == clock
+
+
+def choices(text: str, now: datetime = NOW) -> list[tuple[str, str]]:
+    return [(local(c), c.rest) for c in time_choices(text, now=now, zone=SEOUL)]
+
+
+def test_after_midnight_tomorrow_offers_both_days_to_choose_from() -> None:
+    small_hours = datetime(2026, 12, 4, 1, 10, tzinfo=SEOUL).astimezone(UTC)
+    assert choices("내일 저녁 8시 운동", small_hours) == [
+        ("2026-12-04 20:00:00", "운동"),  # the evening after tonight's sleep
+        ("2026-12-05 20:00:00", "운동"),  # the calendar's tomorrow
+    ]
+    assert choices("모레 9시 x", small_hours) == [("2026-12-05 09:00:00", "x"), ("2026-12-06 09:00:00", "x")]
+    assert choices("tomorrow at 8am go jogging", small_hours) == [
+        ("2026-12-04 08:00:00", "go jogging"),
+        ("2026-12-05 08:00:00", "go jogging"),
+    ]
+
+
+def test_an_approximate_time_offers_the_exact_one() -> None:
+    assert choices("8시쯤 약 먹기") == [("2026-12-04 08:00:00", "약 먹기")]  # 8시 is 08:00, passed today
+    assert choices("오후 9시 30분쯤 약") == [("2026-12-03 21:30:00", "약")]
+    assert choices("around 9pm call mom") == [("2026-12-03 21:00:00", "call mom")]
+
+
+def test_nothing_is_offered_for_words_read_exactly_or_refused_for_another_reason() -> None:
+    assert choices("10분 뒤에 물") == []
+    assert choices("내일 약 먹기") == []  # no time at all: the person must say it
+    assert choices("오후 13시 x") == []

@@ -281,6 +281,19 @@ class PendingDiaryRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
+class HeldChoiceRow(Base):
+    """A text a button stands for, when the text is too long for a button (Telegram's 64 bytes): "일기로 남길까요?"
+    holds the entry, "몇 시로 맞출까요?" the reminder at each time offered. Kept for one answer and a day at most."""
+
+    __tablename__ = "held_choices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    verb: Mapped[str] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+
+
 class DiaryCommentRow(Base):
     __tablename__ = "diary_comments"
     __table_args__ = (Index("ix_diary_comments_entry", "entry_id", "id"),)

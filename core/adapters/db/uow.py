@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.adapters.db.books import SqlAlchemyBooks
+from core.adapters.db.choices import SqlAlchemyHeldChoices
 from core.adapters.db.clubs import SqlAlchemyClubs, SqlAlchemyQuizzes
 from core.adapters.db.counseling import SqlAlchemyCounseling
 from core.adapters.db.diary import SqlAlchemyDiary
@@ -43,6 +44,7 @@ class SqlAlchemyUnitOfWork:
     quizzes: SqlAlchemyQuizzes
     books: SqlAlchemyBooks
     mediations: SqlAlchemyMediations
+    choices: SqlAlchemyHeldChoices
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -66,6 +68,7 @@ class SqlAlchemyUnitOfWork:
         self.quizzes = SqlAlchemyQuizzes(self._session)
         self.books = SqlAlchemyBooks(self._session)
         self.mediations = SqlAlchemyMediations(self._session, self._cipher)
+        self.choices = SqlAlchemyHeldChoices(self._session, self._cipher)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:

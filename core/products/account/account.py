@@ -1,5 +1,6 @@
-"""The account's own part: the person, their platform accounts, link codes and code tries, quiet hours, and the
-pushes addressed to them (the outbox, which every product writes to). Forgotten and folded last."""
+"""The account's own part: the person, their platform accounts, link codes and code tries, quiet hours, the
+pushes addressed to them (the outbox, which every product writes to) and the texts held for a question the bot asked
+back (core/usecases/choices.py, which any verb may ask). Forgotten and folded last."""
 
 from __future__ import annotations
 
@@ -40,19 +41,26 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
         ],
         "wrong_code_tries": [{"kind": t.kind, "at": t.at.isoformat()} for t in await uow.code_tries.of_user(user.id)],
         "quiet_hours": user.quiet_hours.shown() if user.quiet_hours else None,
+        # a question the bot asked back and is still waiting on ("일기로 남길까요?"): the text each answer stands for
+        "open_questions": [
+            {"answer": c.verb, "text": c.text, "asked_at": c.created_at.isoformat()}
+            for c in await uow.choices.of_user(user.id)
+        ],
     }
 
 
 async def forget(uow: UnitOfWork, user_id: UserId) -> None:
+    await uow.choices.drop_all(user_id)
     await uow.users.delete_user(user_id)
 
 
 async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
+    await uow.choices.fold(source, target)
     await uow.users.fold_into(source, target)
 
 
 ACCOUNT = AccountPart(
-    tables=("users", "identities", "link_codes", "code_tries", "outbox"),
+    tables=("users", "identities", "link_codes", "code_tries", "outbox", "held_choices"),
     export=export,
     forget=forget,
     fold=fold,

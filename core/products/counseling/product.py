@@ -39,5 +39,5 @@ PRODUCT = Product(
     verbs=VERBS,
     build=_build,
     account=ACCOUNT,
-    plain_text=lambda text: AskWorry(text=text),
+    plain_text="worry",  # a plain direct message is a worry (once the talk found it no small talk or request)
 )

@@ -38,7 +38,7 @@ def _build(kit: Kit) -> Built:
         },
         clock_steps=(mediation.expire_due, mediation.finish_stuck),
         # a direct message while this person's side is awaited is that side, not a worry
-        listeners=(Listener(where=DIRECT, claim=mediation.claim),),
+        listeners=(Listener(where=DIRECT, claim=mediation.claim, crisis=mediation.crisis_in_side),),
     )
 
 

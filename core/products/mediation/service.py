@@ -257,6 +257,21 @@ class MediationService:
             waiting = await uow.mediations.awaiting(incoming.platform, incoming.sender.external_id)
         return GiveSide(text=text, typed=False) if waiting is not None else None
 
+    async def crisis_in_side(self, command: Command, ctx: Context) -> None:
+        """A plain message taken for a side was a crisis, which the safety gate has answered: the session waits for
+        this partner (nothing asked, no reminder) until `/mediate resume`."""
+        async with self._uow() as uow:
+            found = await uow.mediations.current_of(ctx.user.id)
+        if found is not None and found[1].paused_at is None:
+            await self._pause(found[0].id, ctx)
+
+    async def _pause(self, session_id: int, ctx: Context) -> None:
+        async with self._uow() as uow:
+            await uow.mediations.pause(session_id, ctx.user.id, now=self._clock.now())
+            await uow.outbox.withdraw(remind_key(session_id, ctx.user.id))  # no nudging after a crisis
+            await uow.commit()
+        await ctx.say("mediation.paused", name=ctx.incoming.sender.name)
+
     async def side(self, command: GiveSide, ctx: Context) -> None:
         text = command.text.strip()
         if ctx.incoming.chat.kind is ChatKind.GROUP:
@@ -276,11 +291,7 @@ class MediationService:
         if mine.paused_at is not None:
             raise UsageError("mediation.paused_side")
         if await self._gate.screen(text, ctx, source="mediation.side"):
-            async with self._uow() as uow:
-                await uow.mediations.pause(session.id, ctx.user.id, now=self._clock.now())
-                await uow.outbox.withdraw(remind_key(session.id, ctx.user.id))  # no nudging after a crisis
-                await uow.commit()
-            await ctx.say("mediation.paused", name=ctx.incoming.sender.name)
+            await self._pause(session.id, ctx)
             return
         async with self._uow() as uow:
             await uow.mediations.give_side(session.id, ctx.user.id, text, now=self._clock.now())

@@ -10,7 +10,7 @@ from core.registration import Built, Kit, Product
 
 
 def _build(kit: Kit) -> Built:
-    reminders = RemindersService(uow=kit.uow, clock=kit.clock, gate=kit.gate)
+    reminders = RemindersService(uow=kit.uow, clock=kit.clock, gate=kit.gate, choices=kit.choices)
     return Built(handlers={SetReminder: reminders.set, ListReminders: reminders.list, CancelReminder: reminders.cancel})
 
 

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from core.domain.outbox import NewPush, PushDocument
-from core.domain.time_phrases import TimeRefusal, read_time_phrase
+from core.domain.time_phrases import TimePhraseRead, TimeRefusal, read_time_phrase, time_choices
 from core.errors import LimitExceeded, UsageError
 from core.i18n import format_moment
 from core.ports import Clock, UnitOfWorkFactory
 from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
 from core.products.reminders.domain import MAX_TEXT, next_reminder_number, reminder_key, reminder_numbers
+from core.replies import Reply
+from core.usecases.choices import Choice, Choices
 from core.usecases.context import Context
 from core.usecases.safety_gate import SafetyGate
 
@@ -19,11 +24,20 @@ MAX_PENDING = 50
 _NUMBER_TRIES = 20  # numbers taken by reminders written at the same moment
 
 
+_PARTICLE: Final = re.compile(r"(?<=[가-힣\d])(?:에는|에|엔|은|는)$")
+
+
+def _bare(phrase: str) -> str:
+    """The time words as quoted back, without the particle that joined them to the sentence ("내일 저녁 8시에")."""
+    return _PARTICLE.sub("", phrase)
+
+
 class RemindersService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate) -> None:
+    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate, choices: Choices | None) -> None:
         self._uow = uow
         self._clock = clock
         self._gate = gate
+        self._choices = choices
 
     async def set(self, command: SetReminder, ctx: Context) -> None:
         now = self._clock.now()
@@ -32,6 +46,10 @@ class RemindersService:
         if isinstance(read, TimeRefusal):
             if await self._gate.screen(command.phrase, ctx, source="reminder"):
                 return  # crisis words come first, readable time or not
+            options = time_choices(command.phrase, now=now, zone=zone)
+            if options and all(o.rest for o in options) and self._choices is not None:
+                await self._ask_which(read, options, ctx, zone=zone, now=now)
+                return
             at = format_moment(read.due, zone=zone, locale=ctx.locale, now=now) if read.due else ""
             raise UsageError(read.key, phrase=read.phrase, at=at)
         text = read.rest
@@ -78,6 +96,31 @@ class RemindersService:
             await uow.commit()
         at = format_moment(read.due, zone=zone, locale=ctx.locale, now=now)
         await ctx.say("remind.set", at=at, text=text, n=number)
+
+    async def _ask_which(
+        self,
+        refused: TimeRefusal,
+        options: tuple[TimePhraseRead, ...],
+        ctx: Context,
+        *,
+        zone: ZoneInfo,
+        now: datetime,
+    ) -> None:
+        """Words that could mean more than one exact time ("8시쯤", "내일" typed after midnight): the person picks one.
+        Each button stands for the reminder at that time, written out exactly ("2026-12-05 20:00 운동")."""
+        assert self._choices is not None
+        choices = [
+            Choice(
+                label=ctx.t("remind.choose_button", at=format_moment(o.due, zone=zone, locale=ctx.locale, now=now)),
+                verb="remind",
+                text=f"{o.due.astimezone(zone):%Y-%m-%d %H:%M} {o.rest}",
+            )
+            for o in options
+        ]
+        buttons = await self._choices.offer(ctx, choices)
+        await ctx.responder.send(
+            Reply.text(ctx.t(f"remind.choose.{refused.reason.value}", phrase=_bare(refused.phrase)), buttons=buttons)
+        )
 
     async def list(self, command: ListReminders, ctx: Context) -> None:
         async with self._uow() as uow:
