@@ -438,7 +438,7 @@ def _duration(text: str, pos: int) -> _Lexeme | None:
             has_in=opened is not None,
             needs_marker=not spoken.startswith("half"),
         )
-    delta, end, last_rank, units = timedelta(0), pos, 9, []
+    delta, end, last_rank, units, last_one = timedelta(0), pos, 9, [], timedelta.max
     while (piece := _PIECE.match(text, pos)) is not None:
         unit = piece["u"].lower()
         rank, one = _UNIT_OF[unit]
@@ -451,12 +451,14 @@ def _duration(text: str, pos: int) -> _Lexeme | None:
         ):
             break
         amount = 1 if amount_word in {"a", "an", "one"} else _hour(piece["n"])
+        if amount * one >= last_one:
+            break  # "in 2 hours 90m …": 90 minutes is no part of an hour, it is the next thing said (a length)
         delta += amount * one
         if piece["half"]:
             if unit != "시간":
                 break
             delta += timedelta(minutes=30)
-        end, last_rank = piece.end(), rank
+        end, last_rank, last_one = piece.end(), rank, one
         units.append(unit)
         if piece["half"]:
             break
@@ -560,6 +562,9 @@ _Reading = datetime | TimeRefusal | None  # an instant, a refusal, or None: thes
 def _read_leading(text: str, *, now: datetime, zone: ZoneInfo) -> TimePhraseRead | TimeRefusal | None:
     run = _lex(text, 0)
     lexemes = run.lexemes
+    # Two lengths in a row are a time and then something else ("in 30 minutes 60m ch. 2": a meeting's length).
+    second = next((i for i in range(1, len(lexemes)) if lexemes[i - 1].kind is lexemes[i].kind is _Kind.DURATION), 0)
+    lexemes = lexemes[:second] if second else lexemes
     for count in range(len(lexemes), 0, -1):
         taken = lexemes[:count]
         if not taken[-1].closed:

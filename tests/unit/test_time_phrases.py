@@ -61,6 +61,8 @@ READS = [
     ("3d x", "2026-12-06 10:15:37"),
     ("일주일 뒤 x", "2026-12-10 10:15:37"),
     ("in 10 minutes x", "2026-12-03 10:25:37"),
+    ("in 2 hours 90m x", "2026-12-03 12:15:37"),
+    ("in 1 hour 30 minutes x", "2026-12-03 11:45:37"),
     ("in an hour x", "2026-12-03 11:15:37"),
     ("in half an hour x", "2026-12-03 10:45:37"),
     ("2 hours later x", "2026-12-03 12:15:37"),
@@ -205,6 +207,11 @@ REST = [
     ("내일 8시 2시간 회의", "2시간 회의"),  # the duration belongs to the text
     ("내일 8시 경복궁 앞", "경복궁 앞"),
     ("10m", ""),
+    # a relative time and then a length (a meeting's): the second is no part of the first
+    ("in 30 minutes 60m ch. 2", "60m ch. 2"),
+    ("in 2 hours 90m ch. 1", "90m ch. 1"),
+    ("30분 뒤 60m 2장", "60m 2장"),
+    ("in 1 hour 30 minutes call mom", "call mom"),  # a compound still reads as one
 ]
 
 
