@@ -252,3 +252,27 @@ def test_someone_coming_to_mind_is_missing_them_not_a_crisis(text: str) -> None:
 def test_a_wish_beside_someone_coming_to_mind_still_fires(text: str) -> None:
     seen = read(text)
     assert decide(seen, CLASSIFIER.probability(seen)).crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i want to invite my friend", "i want to add a friend", "take my pills", "I forgot to take my pills",
+     "약 먹는 거 까먹었어"],
+)  # fmt: skip
+def test_everyday_requests_about_friends_and_medicine_are_not_a_crisis(text: str) -> None:
+    seen = read(text)
+    assert not decide(seen, CLASSIFIER.probability(seen)).crisis
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "i want to take all my pills",
+        "약 다 먹어버릴까",
+        "수면제 한 통 다 먹을 거야",
+        "i have no friends and i want to die",
+    ],
+)
+def test_pills_and_friends_beside_a_plan_or_a_wish_still_fire(text: str) -> None:
+    seen = read(text)
+    assert decide(seen, CLASSIFIER.probability(seen)).crisis

@@ -144,6 +144,8 @@ _KO_BENIGN: Final = re.compile(
     # someone or some time keeps coming to mind: missing them ("그 사람이 계속 생각나요" scored 0.61)
     r"|(?:사람|그사람|걔|그애|그녀|그분|전남친|전여친|남친|여친|남자친구|여자친구|엄마|아빠|할머니|할아버지|강아지|고양이|"
     r"그날|그때|옛날|예전|추억)(?:이|가|은|는|도)?(?:계속|자꾸|많이|문득|가끔|너무|요즘)?생각나"
+    # taking one's medicine as prescribed ("약 먹는 거 까먹었어"); "다 먹" and named drugs stay with the rules
+    r"|약(?:을|도)?(?:먹는거|먹는걸|먹기|먹을시간|챙겨먹|챙기)"
 )
 _EN_BENIGN: Final = re.compile(
     r"\b(?:finish|finishing|finished|submit|submitting|done with|end|ending|quit|quitting|cancel|cancelling|"
@@ -151,6 +153,9 @@ _EN_BENIGN: Final = re.compile(
     r"season|subscription|"
     r"semester|class|course|lease|job|lessons?|diet|challenge)\b"
     r"|\b(?:nap|pumpkins?|chopping|recipe|workout|gym|bbq|barbecue|grill|karaoke|lasagna|memes?|zoom call|tax review)\b"
+    # a request for a friend invite, and medicine taken as prescribed ("all my pills" stays with the rules)
+    r"|\b(?:invite|add|make|find|meet)(?: \w+){0,2} friends?\b"
+    r"|\btake (?:my|the|your) (?:pills?|meds|medicines?|medication|vitamins?|tablets?)\b"
 )
 
 
