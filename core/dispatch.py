@@ -42,6 +42,10 @@ def new_incident_id() -> str:
     return secrets.token_hex(4).upper()
 
 
+def _starts(invocation: Invocation | None) -> bool:
+    return invocation is not None and invocation.verb in {"start", "시작"}  # /start welcomes on its own
+
+
 class Dispatcher:
     def __init__(
         self,
@@ -106,9 +110,12 @@ class Dispatcher:
             elif incoming.non_text and invocation is None:
                 raise UsageError("input.text_only")
             await self._metrics.count("messages_in", incoming.platform)
-            user = await self._resolve_user(incoming)
+            user, first = await self._resolve_user(incoming)
             locale = user.locale
             ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)
+            if first and alarm is None and incoming.chat.kind is ChatKind.DIRECT and not _starts(invocation):
+                # someone who wrote before any /start: one line on who we are and where consent is, then the answer
+                await responder.send(Reply.text(self._catalog.text(locale, "welcome.first_message")))
             await self._answer(ctx, invocation, text, claimed, alarm)
         except UsageError as error:
             await self._reply(responder, locale, error, usage=True)
@@ -201,13 +208,14 @@ class Dispatcher:
             invocation = Invocation(verb=invocation.verb, args=invocation.args, rest=clean_text(invocation.rest))
         return self._verbs.to_command(invocation, incoming.chat.kind)
 
-    async def _resolve_user(self, incoming: IncomingMessage) -> User:
+    async def _resolve_user(self, incoming: IncomingMessage) -> tuple[User, bool]:
+        """The sender's user, and whether this message made them one (their very first)."""
         sender = incoming.sender
         try:
             async with self._uow() as uow:
                 user = await uow.users.by_identity(incoming.platform, sender.external_id)
                 if user is not None:
-                    return user
+                    return user, False
                 user = await uow.users.create(
                     platform=incoming.platform,
                     external_id=sender.external_id,
@@ -224,9 +232,9 @@ class Dispatcher:
                 user = await uow.users.by_identity(incoming.platform, sender.external_id)
             if user is None:
                 raise
-            return user
+            return user, False
         logger.info("new user %s on %s", user.id, incoming.platform)
-        return user
+        return user, True
 
     async def _reply(self, responder: Responder, locale: Locale, error: MaeumError, *, usage: bool) -> None:
         message = self._catalog.text(locale, error.key, **error.params)

@@ -203,7 +203,14 @@ async def test_diaries_page_back_by_keyset(app: App, engine: AsyncEngine) -> Non
 
 async def test_diary_nudge_times_are_checked(app: App) -> None:
     assert "사용법: /remind diary" in (await say(app, "/remind diary 25:99")).all_text()
+    assert "켜 둔 일기 알림이 없어요" in (await say(app, "/remind diary")).all_text()
     assert "매일 21:30" in (await say(app, "/remind diary 21:30")).all_text()
+    shown = (await say(app, "/remind diary")).all_text()
+    assert "매일 21:30에 일기 알림" in shown and "(다음: 11-26 21:30)" in shown
+    assert "📔 매일 21:30 · 일기 알림" in (await say(app, "/remind list")).all_text()  # listed with the others
+    await say(app, "/lang en")
+    assert "every day at 21:30" in (await say(app, "/remind diary")).all_text()
+    await say(app, "/lang ko")
     assert "껐어요" in (await say(app, "/remind diary off")).all_text()
     assert "켜 둔 일기 알림이 없어요" in (await say(app, "/remind diary off")).all_text()
 
@@ -230,10 +237,12 @@ async def test_nudges_and_the_monday_digest_become_one_push_each(
 ) -> None:
     await say(app, "/diary 오늘은 평온했다")  # Thursday 12:00 in Seoul; the digest schedule starts with it
     await say(app, "/remind diary 21:30")
-    clock.advance(hours=10)  # 22:00 Seoul: the nudge is due
+    clock.advance(hours=10)  # 22:00 Seoul: the nudge is due, but today's entry is written already
+    assert await materialize_due(app) == 0
+    clock.advance(days=1)  # Friday 22:00: nothing written today
     assert await materialize_due(app) == 1
     assert await materialize_due(app) == 0  # the same occurrence is not written twice
-    clock.advance(days=4)  # Monday 2026-11-30 22:00 Seoul: the digest (09:00) and the nudge are due
+    clock.advance(days=3)  # Monday 2026-11-30 22:00 Seoul: the digest (09:00) and the nudge are due
     assert await materialize_due(app) == 2
     documents = [doc for _, doc in await pushes(engine)]
     # days missed while the clock was away are not replayed: one nudge for the latest, plus the digest

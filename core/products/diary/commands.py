@@ -45,6 +45,11 @@ class ShowStats(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ShowDiaryNudge(Command):
+    """`/remind diary`: when the daily nudge comes, if it is on."""
+
+
+@dataclass(frozen=True, kw_only=True)
 class SetDiaryNudge(Command):
     hour: int | None  # None: turn the nudge off
     minute: int = 0

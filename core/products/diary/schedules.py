@@ -18,13 +18,14 @@ from core.domain.schedules import (
     DueSchedule,
     ScheduleKind,
     catch_up,
+    cron_time,
     daily_cron,
     next_occurrence,
     occurrence_key,
 )
 from core.domain.values import UserId
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from core.products.diary.commands import SetDiaryNudge
+from core.products.diary.commands import SetDiaryNudge, ShowDiaryNudge
 from core.usecases.context import Context
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,17 @@ class SchedulesService:
         self._uow = uow
         self._clock = clock
         self._digest = digest
+
+    async def show_diary_nudge(self, command: ShowDiaryNudge, ctx: Context) -> None:
+        async with self._uow() as uow:
+            found = await uow.schedules.get(user_id=ctx.user.id, kind=ScheduleKind.DIARY_NUDGE)
+        if found is None:
+            await ctx.say("remind.diary_none")
+            return
+        cron, next_at = found
+        hour, minute = cron_time(cron)
+        local = next_at.astimezone(ZoneInfo(ctx.user.timezone))
+        await ctx.say("remind.diary_current", time=f"{hour:02d}:{minute:02d}", next=local.strftime("%m-%d %H:%M"))
 
     async def set_diary_nudge(self, command: SetDiaryNudge, ctx: Context) -> None:
         now = self._clock.now()
@@ -59,6 +71,14 @@ class SchedulesService:
         await ctx.say(
             "remind.diary_set", time=f"{command.hour:02d}:{command.minute:02d}", first=local.strftime("%m-%d %H:%M")
         )
+
+    @staticmethod
+    async def _nudge(uow: UnitOfWork, schedule: DueSchedule, now: datetime) -> PushDocument | None:
+        """The nightly nudge, unless the person has written today already (in their zone)."""
+        today = now.astimezone(ZoneInfo(schedule.timezone)).date()
+        if today in await uow.diary.days(schedule.user_id, since=today):
+            return None
+        return PushDocument(key="remind.diary_push", title_key="remind.diary_title")
 
     @staticmethod
     async def ensure_weekly_digest(uow: UnitOfWork, user_id: UserId, timezone: str, now: datetime) -> None:
@@ -86,7 +106,7 @@ class SchedulesService:
     async def _materialize(self, schedule: DueSchedule, now: datetime) -> int:
         async with self._uow() as uow:
             document = (
-                PushDocument(key="remind.diary_push", title_key="remind.diary_title")
+                await self._nudge(uow, schedule, now)
                 if schedule.kind is ScheduleKind.DIARY_NUDGE
                 else await self._digest(uow, schedule, now)
             )

@@ -13,6 +13,7 @@ from core.products.diary.commands import (
     CommentOnEntry,
     ListDiaries,
     SetDiaryNudge,
+    ShowDiaryNudge,
     ShowFeed,
     ShowStats,
     WriteDiary,
@@ -24,6 +25,8 @@ from core.routing import cursor, number
 
 
 def diary_nudge(args: tuple[str, ...]) -> Command:
+    if not args:
+        return ShowDiaryNudge()
     if len(args) == 1 and args[0].lower() in {"off", "끄기", "취소"}:
         return SetDiaryNudge(hour=None)
     read = read_clock_time(" ".join(args)) if args else None

@@ -8,6 +8,7 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from core.domain.outbox import NewPush, PushDocument
+from core.domain.schedules import ScheduleKind, cron_time
 from core.domain.time_phrases import TimePhraseRead, TimeRefusal, read_time_phrase, time_choices
 from core.errors import LimitExceeded, UsageError
 from core.i18n import format_moment
@@ -126,11 +127,14 @@ class RemindersService:
         async with self._uow() as uow:
             items = await uow.outbox.pending_of(ctx.user.id, KIND)
             numbers = reminder_numbers(await uow.outbox.all_of(ctx.user.id, KIND), user_id=ctx.user.id)
-        if not items:
+            nudge = await uow.schedules.get(user_id=ctx.user.id, kind=ScheduleKind.DIARY_NUDGE)
+        # the daily diary nudge is a reminder too, from the person's point of view: it is listed first
+        daily = [ctx.t("remind.diary_line", time="{:02d}:{:02d}".format(*cron_time(nudge[0])))] if nudge else []
+        if not items and not daily:
             await ctx.say("remind.none")
             return
         zone, now = ZoneInfo(ctx.user.timezone), self._clock.now()
-        lines = [
+        lines = daily + [
             f"#{numbers.get(item.id, item.id)} · {format_moment(item.due_at, zone=zone, locale=ctx.locale, now=now)}"
             f" — {item.document.text or ''}"
             for item in items
