@@ -20,6 +20,9 @@ class PushKind(StrEnum):
     ANNOUNCEMENT = "announcement"
     IMAGE = "image"  # a chart sent as a file
     MEETING = "meeting"  # a book club's meeting: its reminder (room and RSVP'd members) and its start, on time
+    # Broadcast alerts: quiet hours are applied before the push is written (an alert waits for their end and is
+    # dropped if the broadcast has started by then, which delivery cannot know), so delivery sends it at once.
+    ALERT = "alert"
 
 
 class PushState(StrEnum):

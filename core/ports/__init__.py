@@ -29,6 +29,7 @@ from core.ports.outbox import Outbox
 from core.ports.pacing import Pacer
 from core.ports.points import Points
 from core.ports.schedules import Schedules
+from core.ports.shopping import Broadcasts, Watches
 from core.ports.time import Clock
 from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from core.ports.usage import Usage
@@ -36,6 +37,7 @@ from core.ports.users import CodeTries, IdentityTaken, Users
 
 __all__ = [
     "Books",
+    "Broadcasts",
     "CallFinished",
     "ChartRenderer",
     "ChatMessage",
@@ -75,4 +77,5 @@ __all__ = [
     "UnitOfWorkFactory",
     "Usage",
     "Users",
+    "Watches",
 ]

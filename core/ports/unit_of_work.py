@@ -16,6 +16,7 @@ from core.ports.leases import Leases
 from core.ports.outbox import Outbox
 from core.ports.points import Points
 from core.ports.schedules import Schedules
+from core.ports.shopping import Broadcasts, Watches
 from core.ports.usage import Usage
 from core.ports.users import CodeTries, Users
 
@@ -66,6 +67,12 @@ class UnitOfWork(Protocol):
 
     @property
     def books(self) -> Books: ...
+
+    @property
+    def watches(self) -> Watches: ...
+
+    @property
+    def broadcasts(self) -> Broadcasts: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -20,6 +20,7 @@ def registered() -> tuple[Product, ...]:
     from core.products.friends import product as friends
     from core.products.points import product as points
     from core.products.reminders import product as reminders
+    from core.products.shopping import product as shopping
 
     return (
         account.PRODUCT,
@@ -29,4 +30,5 @@ def registered() -> tuple[Product, ...]:
         points.PRODUCT,
         reminders.PRODUCT,
         bookclub.PRODUCT,
+        shopping.PRODUCT,
     )

@@ -17,6 +17,7 @@ from core.adapters.db.leases import SqlAlchemyLeases
 from core.adapters.db.outbox import SqlAlchemyOutbox
 from core.adapters.db.points import SqlAlchemyPoints
 from core.adapters.db.schedules import SqlAlchemySchedules
+from core.adapters.db.shopping import SqlAlchemyBroadcasts, SqlAlchemyWatches
 from core.adapters.db.usage import SqlAlchemyUsage
 from core.adapters.db.users import SqlAlchemyCodeTries, SqlAlchemyUsers
 from core.ports import Cipher
@@ -41,6 +42,8 @@ class SqlAlchemyUnitOfWork:
     clubs: SqlAlchemyClubs
     quizzes: SqlAlchemyQuizzes
     books: SqlAlchemyBooks
+    watches: SqlAlchemyWatches
+    broadcasts: SqlAlchemyBroadcasts
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -63,6 +66,8 @@ class SqlAlchemyUnitOfWork:
         self.clubs = SqlAlchemyClubs(self._session)
         self.quizzes = SqlAlchemyQuizzes(self._session)
         self.books = SqlAlchemyBooks(self._session)
+        self.watches = SqlAlchemyWatches(self._session)
+        self.broadcasts = SqlAlchemyBroadcasts(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:
