@@ -232,7 +232,7 @@ class Matcher:
             raw = next((vectors[w.id] for w in owners if w.id in vectors), None)
             if raw is not None:
                 keyed[key] = from_bytes(raw)
-        if not keyed:
+        if not keyed or not broadcasts:
             return
         by_keyword: dict[str, list[Broadcast]] = {}
         for broadcast in broadcasts:
