@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
+from core.domain.users import User
 from core.domain.values import UserId
 from core.products.shopping.domain import Alert, AlertState, Broadcast, DueAlert, Watch, WatchVector
 from core.products.shopping.schedule import Slot, StoredSlot
@@ -70,8 +71,13 @@ class Watches(Protocol):
         """Pending alerts due by `now`, with their broadcasts, oldest first."""
         ...
 
-    async def told(self, user_id: UserId, broadcast_ids: Sequence[int]) -> set[int]:
-        """Of these broadcasts, those the person was already sent an alert for (through any watch)."""
+    async def told(self, user_ids: Sequence[UserId], broadcast_ids: Sequence[int]) -> set[tuple[UserId, int]]:
+        """Of these people and broadcasts, the (person, broadcast) pairs an alert was already sent for (through any
+        watch)."""
+        ...
+
+    async def recipients(self, user_ids: Sequence[UserId]) -> dict[UserId, User]:
+        """These people as alerts need them (language, zone, quiet hours), in one read."""
         ...
 
     async def forget_user(self, user_id: UserId) -> None: ...

@@ -38,7 +38,7 @@ def row(channel: str, start: str, product: str, *, price: str = "", url: str = "
     """A CSV row starting at `start` ("2026-11-26T12:30", Seoul time), `minutes` long."""
     begins = datetime.fromisoformat(start)
     ends = begins + timedelta(minutes=minutes)
-    return f"{channel},{begins.isoformat()},{ends.isoformat()},{product},\"{price}\",{url}\n"
+    return f'{channel},{begins.isoformat()},{ends.isoformat()},{product},"{price}",{url}\n'
 
 
 FOUR = HEADER + (
@@ -61,7 +61,11 @@ def shop_settings(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def shop(
-    shop_settings: Settings, engine: AsyncEngine, clock: FixedClock, llm: ScriptedLanguageModel, messenger: RecordingMessenger
+    shop_settings: Settings,
+    engine: AsyncEngine,
+    clock: FixedClock,
+    llm: ScriptedLanguageModel,
+    messenger: RecordingMessenger,
 ) -> App:
     return bootstrap(shop_settings, clock=clock, llm=llm, engine=engine, messengers={"terminal": messenger})
 
@@ -241,7 +245,9 @@ async def test_a_slot_listed_again_comes_back_and_a_changed_product_moves_the_ma
 async def test_only_the_same_source_within_what_it_covers_withdraws(shop: App, engine: AsyncEngine) -> None:
     await say(shop, "/watch 김치")
     await load(shop, HEADER + row("NS홈쇼핑", "2026-11-26T20:00", "종가 포기김치 10kg"), source="a.csv")
-    await load(shop, HEADER + row("GS샵", "2026-11-26T19:00", "사과") + row("GS샵", "2026-11-26T21:00", "배"), source="b.csv")
+    await load(
+        shop, HEADER + row("GS샵", "2026-11-26T19:00", "사과") + row("GS샵", "2026-11-26T21:00", "배"), source="b.csv"
+    )
     await load(shop, HEADER + row("GS샵", "2026-11-26T19:00", "사과"), source="a.csv")  # covers only 19:00–19:20
     assert await alert_states(engine) == ["pending"]
     assert await count(engine, BroadcastRow) == 3
@@ -318,7 +324,9 @@ async def test_feeds_are_read_every_few_minutes_and_an_unreadable_one_is_logged(
     feed = tmp_path / "feed.csv"
     feed.write_text(FOUR, encoding="utf-8")
     missing = tmp_path / "missing.json"
-    settings = shop_settings.model_copy(update={"schedule_feeds": [str(feed), str(missing)], "schedule_feeds_minutes": 5})
+    settings = shop_settings.model_copy(
+        update={"schedule_feeds": [str(feed), str(missing)], "schedule_feeds_minutes": 5}
+    )
     app = bootstrap(settings, clock=clock, engine=engine)
     refresh = step(app, ScheduleFeeds)
     with caplog.at_level(logging.ERROR):
@@ -370,7 +378,9 @@ class SynonymEmbedder:
         return rows
 
 
-async def test_the_semantic_step_adds_what_lexical_misses_and_never_overrules_it(shop: App, engine: AsyncEngine) -> None:
+async def test_the_semantic_step_adds_what_lexical_misses_and_never_overrules_it(
+    shop: App, engine: AsyncEngine
+) -> None:
     calibration = await calibrate(SynonymEmbedder())  # type: ignore[arg-type]
     assert calibration.threshold == 1.0
     assert calibration.combined.recall > calibration.lexical.recall
@@ -444,7 +454,9 @@ async def test_an_alert_is_a_push_of_its_own_kind_with_a_dedupe_key(shop: App, e
     await load(shop, FOUR)
     await step(shop, AlertSender)()  # type: ignore[operator]
     async with engine.connect() as conn:
-        kind, key, document = (await conn.execute(select(OutboxRow.kind, OutboxRow.dedupe_key, OutboxRow.document))).one()
+        kind, key, document = (
+            await conn.execute(select(OutboxRow.kind, OutboxRow.dedupe_key, OutboxRow.document))
+        ).one()
     assert kind == "alert" and key.startswith("watch-alert:")
     assert PushDocument.from_json(document).params["count"] == 1
 

@@ -44,7 +44,9 @@ def schedule_soon() -> str:
     lines = ["channel,start,end,product,price,url"]
     for channel, minutes, product, price, url in rows:
         start = now + timedelta(minutes=minutes)
-        lines.append(f"{channel},{start.isoformat()},{(start + timedelta(minutes=20)).isoformat()},{product},{price},{url}")
+        lines.append(
+            f"{channel},{start.isoformat()},{(start + timedelta(minutes=20)).isoformat()},{product},{price},{url}"
+        )
     return "\n".join(lines) + "\n"
 
 

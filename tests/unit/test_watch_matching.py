@@ -151,7 +151,7 @@ def test_the_index_finds_what_the_pair_loop_finds() -> None:
 
 CSV = (
     "channel,start,end,product,price,url\n"
-    "NS홈쇼핑,2026-11-26T20:00:00,2026-11-26T20:20:00,종가 포기김치 10kg,\"59,900\",https://example.com/a\n"
+    'NS홈쇼핑,2026-11-26T20:00:00,2026-11-26T20:20:00,종가 포기김치 10kg,"59,900",https://example.com/a\n'
     "GS샵,2026-11-26T20:20:00+09:00,2026-11-26T20:40:00+09:00,국내산 한돈 삼겹살 1kg,26900원,\n"
     ",2026-11-26T20:00:00,2026-11-26T20:20:00,이름 없는 채널,,\n"
     "CJ온스타일,어제 저녁,2026-11-26T20:20:00,광천 조미김,,\n"
@@ -190,8 +190,14 @@ def test_csv_rows_are_read_in_seoul_time_and_bad_rows_are_reported_by_line() -> 
 def test_json_lists_report_the_line_each_object_starts_on() -> None:
     text = json.dumps(
         [
-            {"channel": "NS홈쇼핑", "start": "2026-11-26T20:00", "end": "2026-11-26T20:20", "product": "김치",
-             "price": 1000, "url": ""},
+            {
+                "channel": "NS홈쇼핑",
+                "start": "2026-11-26T20:00",
+                "end": "2026-11-26T20:20",
+                "product": "김치",
+                "price": 1000,
+                "url": "",
+            },
             {"channel": "NS홈쇼핑", "start": "2026-11-26T21:00", "end": "2026-11-26T21:20", "product": ""},
             "not an object",
         ],

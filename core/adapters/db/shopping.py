@@ -13,11 +13,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.adapters.db.models import (
     BroadcastRow,
     ScheduleSourceRow,
+    UserRow,
     WatchAlertRow,
     WatchRow,
     WatchSettingsRow,
 )
 from core.adapters.db.sql import dialect_insert
+from core.adapters.db.users import _user as user_of_row
+from core.domain.users import User
 from core.domain.values import UserId
 from core.products.shopping.domain import (
     DEFAULT_LEAD_MINUTES,
@@ -245,18 +248,24 @@ class SqlAlchemyWatches:
         )
         return [DueAlert(alert=_alert(a), broadcast=_broadcast(b), watch_text=text) for a, b, text in rows]
 
-    async def told(self, user_id: UserId, broadcast_ids: Sequence[int]) -> set[int]:
-        told: set[int] = set()
-        for part in _chunks(list(broadcast_ids)):
-            rows = await self._session.scalars(
-                select(WatchAlertRow.broadcast_id).where(
-                    WatchAlertRow.user_id == user_id,
-                    WatchAlertRow.state == AlertState.SENT.value,
-                    WatchAlertRow.broadcast_id.in_(part),
+    async def told(self, user_ids: Sequence[UserId], broadcast_ids: Sequence[int]) -> set[tuple[UserId, int]]:
+        wanted_users = set(user_ids)
+        told: set[tuple[UserId, int]] = set()
+        for part in _chunks(sorted(set(broadcast_ids))):
+            rows = await self._session.execute(
+                select(WatchAlertRow.user_id, WatchAlertRow.broadcast_id).where(
+                    WatchAlertRow.state == AlertState.SENT.value, WatchAlertRow.broadcast_id.in_(part)
                 )
             )
-            told.update(rows)
+            told.update((UserId(u), b) for u, b in rows if u in wanted_users)
         return told
+
+    async def recipients(self, user_ids: Sequence[UserId]) -> dict[UserId, User]:
+        found: dict[UserId, User] = {}
+        for part in _chunks(sorted(set(user_ids))):
+            rows = await self._session.scalars(select(UserRow).where(UserRow.id.in_(part)))
+            found.update({UserId(r.id): user_of_row(r) for r in rows})
+        return found
 
     async def forget_user(self, user_id: UserId) -> None:
         await self._session.execute(delete(WatchAlertRow).where(WatchAlertRow.user_id == user_id))

@@ -154,13 +154,14 @@ class ScheduleIngest:
 async def reconcile(
     uow: UnitOfWork,
     broadcasts: Sequence[Broadcast],
-    matched: dict[int, set[int]],
+    matched: dict[int, list[int]],
     owner: dict[int, UserId],
     *,
     now: datetime,
 ) -> int:
     """Bring the alerts of these upcoming broadcasts in line with the matches (module docstring)."""
     existing = await uow.watches.alerts_for([b.id for b in broadcasts])
+    wanted = {broadcast_id: set(ids) for broadcast_id, ids in matched.items()}
     users = list({owner[w] for ids in matched.values() for w in ids} | {a.user_id for a in existing})
     leads = await uow.watches.leads(users)
     starts = {b.id: b.starts_at for b in broadcasts}
@@ -181,7 +182,7 @@ async def reconcile(
     stale = [
         a.id
         for a in existing
-        if a.state is AlertState.PENDING and (a.watch_id is None or a.watch_id not in matched.get(a.broadcast_id, ()))
+        if a.state is AlertState.PENDING and (a.watch_id is None or a.watch_id not in wanted.get(a.broadcast_id, ()))
     ]
     moved = [
         (a.id, when)
@@ -243,6 +244,14 @@ class ScheduleFeeds:
                 continue
             logger.info("schedule feed %s: %s", name, report.line())
         return read
+
+    async def ensure_sample(self) -> bool:
+        """Load the sample when it is on and was not loaded today (a first /watch need not wait for the clock)."""
+        if not self._sample or not await self._sample_due():
+            return False
+        slots = tuple(sample_slots(self._clock.now()))
+        await self._ingest.import_parsed(ParsedSchedule(slots=slots), source=SAMPLE_SOURCE)
+        return True
 
     async def _sample_due(self) -> bool:
         async with self._uow() as uow:

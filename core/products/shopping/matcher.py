@@ -194,9 +194,9 @@ class Matcher:
 
     async def match(
         self, watches: Sequence[Watch], broadcasts: Sequence[Broadcast], vectors: Mapping[int, bytes] | None = None
-    ) -> dict[int, set[int]]:
-        """Broadcast id → the ids of the watches it matches (lexically, or semantically given the watches' kept
-        `vectors` by watch id and a calibrated threshold)."""
+    ) -> dict[int, list[int]]:
+        """Broadcast id → the ids of the watches it matches, each once (lexically, or semantically given the
+        watches' kept `vectors` by watch id and a calibrated threshold)."""
         terms = _Terms.of(watches)
         index: WatchIndex[str] = WatchIndex(terms.terms.items())
         words = {b.id: product_words(b.product) for b in broadcasts}
@@ -211,11 +211,15 @@ class Matcher:
                 vectors=vectors,
                 threshold=calibration.threshold,
             )
-        return {
-            broadcast_id: {w.id for key in keys for w in terms.watches[key]}
-            for broadcast_id, keys in found.items()
-            if keys
-        }
+        ids = {key: [w.id for w in owners] for key, owners in terms.watches.items()}
+        matched: dict[int, list[int]] = {}
+        for broadcast_id, keys in found.items():
+            if keys:
+                fanned: list[int] = []
+                for key in keys:  # a watch has one key: no id twice
+                    fanned.extend(ids[key])
+                matched[broadcast_id] = fanned
+        return matched
 
     async def _semantic(
         self,

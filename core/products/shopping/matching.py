@@ -34,6 +34,7 @@ look-ups however many watches there are (bench/matching.py).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Hashable, Iterable
@@ -63,12 +64,13 @@ PRODUCT_NOUNS: Final = frozenset(
 )  # only these are held back by a following head: a brand is not
 
 _ENGLISH: Final = re.compile(r"\b(" + "|".join(sorted(map(re.escape, ENGLISH), key=len, reverse=True)) + r")\b")
+_HANGUL = re.compile(r"[가-힣]+")
 _TOKEN = re.compile(r"[x×]\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?[a-z%+]*|[가-힣]+|[a-z]+")
 _BRACKETS = re.compile(r"\([^)]*\)|\[[^\]]*\]|【[^】]*】|<[^>]*>")
 
 
 def _is_hangul(word: str) -> bool:
-    return bool(word) and all("가" <= ch <= "힣" for ch in word)
+    return _HANGUL.fullmatch(word) is not None
 
 
 def normalize(text: str) -> str:
@@ -105,23 +107,29 @@ class Alternatives:
     whole: frozenset[str] = frozenset()
 
 
+_SAME: Final[dict[str, frozenset[str]]] = {word: group for group in SYNONYMS for word in group}
+
+
+def _broader(word: str) -> Alternatives:
+    """What a word may be, from the tables (words outside them are only themselves)."""
+    same = _SAME.get(word, frozenset({word}))
+    broader: set[str] = set()
+    for each in same:
+        for narrower in BROADER.get(each, frozenset()):
+            broader |= _SAME.get(narrower, frozenset({narrower}))  # 과일 takes 밀감 as it takes 귤
+    broader -= same
+    endings = same | {w for w in broader if len(w) > 1}
+    return Alternatives(endings=frozenset(endings), whole=frozenset(w for w in broader if len(w) == 1))
+
+
+_IN_TABLES: Final[dict[str, Alternatives]] = {word: _broader(word) for word in {*_SAME, *BROADER}}
+
+
 def alternatives(word: str) -> Alternatives:
     word = ALSO_SPELLED.get(word, word)
     if not _is_hangul(word):
         return Alternatives(endings=frozenset(), whole=frozenset({word}))
-    same = {word}
-    for group in SYNONYMS:
-        if word in group:
-            same |= group
-    broader: set[str] = set()
-    for each in same:
-        broader |= BROADER.get(each, frozenset())
-        for group in SYNONYMS:  # a broader word's synonyms too: 과일 takes 밀감 as it takes 귤
-            if group & BROADER.get(each, frozenset()):
-                broader |= group
-    broader -= same
-    endings = same | {w for w in broader if len(w) > 1}
-    return Alternatives(endings=frozenset(endings), whole=frozenset(w for w in broader if len(w) == 1))
+    return _IN_TABLES.get(word) or Alternatives(endings=frozenset({word}))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -136,6 +144,7 @@ class WatchTerm:
         return " ".join(self.words)
 
 
+@functools.lru_cache(maxsize=1 << 18)  # a clock re-reading feeds matches the same watches every few minutes
 def watch_term(text: str) -> WatchTerm | None:
     """The words a watch is matched by, or None when it has none (only numbers, signs…). A watch of several words
     drops generic modifiers (국내산, 프리미엄…) unless nothing else is left, and repeats. Common English product words

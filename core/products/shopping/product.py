@@ -21,7 +21,6 @@ def build_ingest(kit: Kit, matcher: Matcher | None = None) -> ScheduleIngest:
 
 def _build(kit: Kit) -> Built:
     matcher = Matcher(kit.embedder)  # one per process: it keeps the calibration and the keywords' vectors
-    watches = WatchesService(uow=kit.uow, clock=kit.clock, gate=kit.gate, matcher=matcher)
     feeds = ScheduleFeeds(
         ingest=build_ingest(kit, matcher),
         uow=kit.uow,
@@ -30,6 +29,7 @@ def _build(kit: Kit) -> Built:
         sample=kit.settings.schedule_sample,
         every=timedelta(minutes=kit.settings.schedule_feeds_minutes),
     )
+    watches = WatchesService(uow=kit.uow, clock=kit.clock, gate=kit.gate, matcher=matcher, prepare=feeds.ensure_sample)
     sender = AlertSender(uow=kit.uow, clock=kit.clock, catalog=kit.catalog)
     return Built(
         handlers={

@@ -11,7 +11,7 @@ of their watches matched, or one they were already told about, is in it once or 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -54,11 +54,20 @@ def _quoted(text: str) -> str:
 
 
 class WatchesService:
-    def __init__(self, *, uow: UnitOfWorkFactory, clock: Clock, gate: SafetyGate, matcher: Matcher) -> None:
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        gate: SafetyGate,
+        matcher: Matcher,
+        prepare: Callable[[], Awaitable[object]] | None = None,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._gate = gate
         self._matcher = matcher
+        self._prepare = prepare  # the bundled sample, so a first /watch need not wait for the clock to load it
 
     def _line(self, broadcast: Broadcast, ctx: Context) -> str:
         price = price_text(broadcast.price, ctx.locale)
@@ -81,6 +90,8 @@ class WatchesService:
             raise UsageError("watch.no_words")
         if await self._gate.screen(text, ctx, source="watch"):
             return
+        if self._prepare is not None:
+            await self._prepare()
         now = self._clock.now()
         async with self._uow() as uow:
             mine = await uow.watches.of_user(ctx.user.id)
@@ -225,37 +236,49 @@ class AlertSender:
             by_user: dict[UserId, list[DueAlert]] = defaultdict(list)
             for item in due:
                 by_user[item.alert.user_id].append(item)
+            people = await uow.watches.recipients(list(by_user))
+            told = await uow.watches.told(list(by_user), [i.broadcast.id for i in due])
+            withdrawn: list[int] = []
+            dropped: list[int] = []
+            sent: list[int] = []
+            waiting: dict[datetime, list[int]] = defaultdict(list)
             for user_id, taken in by_user.items():
-                user = await uow.users.get(user_id)
-                gone = {i.alert.id for i in taken if i.broadcast.withdrawn}
-                late = {i.alert.id for i in taken if i.broadcast.starts_at <= now} - gone
-                await uow.watches.set_alerts(sorted(gone), AlertState.WITHDRAWN, now=now)
-                await uow.watches.set_alerts(sorted(late), AlertState.DROPPED, now=now)
-                items = [i for i in taken if i.alert.id not in late | gone]
+                items = []
+                for item in taken:
+                    if item.broadcast.withdrawn:
+                        withdrawn.append(item.alert.id)
+                    elif item.broadcast.starts_at <= now:
+                        dropped.append(item.alert.id)  # too late: never an alert for a broadcast on air
+                    else:
+                        items.append(item)
+                user = people.get(user_id)
                 if user is None or not items:
                     continue
                 quiet_until = user.quiet_hours.ends_after(now, user.timezone) if user.quiet_hours else None
-                if quiet_until is not None:  # they wait for the end; then the step drops those started by then
-                    await uow.watches.reschedule([(i.alert.id, quiet_until) for i in items])
+                if quiet_until is not None:  # they wait for the end; the step then drops those started by then
+                    waiting[quiet_until] += [i.alert.id for i in items]
                     continue
-                told = await uow.watches.told(user_id, [i.broadcast.id for i in items])
-                fresh = [i for i in items if i.broadcast.id not in told]
-                if fresh:
-                    document = PushDocument(
-                        key="watch.alert",
-                        title_key="watch.alert_title",
-                        params={"items": self._lines(user, fresh, now), "count": len({i.broadcast.id for i in fresh})},
-                    )
-                    first = min(i.alert.id for i in items)
-                    push = NewPush(
-                        dedupe_key=alert_key(user_id, first),
-                        kind=PushKind.ALERT,
-                        document=document,
-                        due_at=now,
-                        user_id=user_id,
-                    )
-                    if await uow.outbox.add(push, now=now):
-                        pushes += 1
-                await uow.watches.set_alerts([i.alert.id for i in items], AlertState.SENT, now=now)
+                fresh = [i for i in items if (user_id, i.broadcast.id) not in told]
+                if fresh and await uow.outbox.add(
+                    self._push(user, fresh, first=min(i.alert.id for i in items)), now=now
+                ):
+                    pushes += 1
+                sent += [i.alert.id for i in items]
+            await uow.watches.set_alerts(withdrawn, AlertState.WITHDRAWN, now=now)
+            await uow.watches.set_alerts(dropped, AlertState.DROPPED, now=now)
+            await uow.watches.set_alerts(sent, AlertState.SENT, now=now)
+            for until, ids in waiting.items():
+                await uow.watches.set_alerts(ids, AlertState.PENDING, due_at=until, now=now)
             await uow.commit()
         return pushes
+
+    def _push(self, user: User, items: Sequence[DueAlert], *, first: int) -> NewPush:
+        now = self._clock.now()
+        document = PushDocument(
+            key="watch.alert",
+            title_key="watch.alert_title",
+            params={"items": self._lines(user, items, now), "count": len({i.broadcast.id for i in items})},
+        )
+        return NewPush(
+            dedupe_key=alert_key(user.id, first), kind=PushKind.ALERT, document=document, due_at=now, user_id=user.id
+        )
