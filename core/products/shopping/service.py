@@ -202,7 +202,7 @@ class AlertSender:
     def _lines(self, user: User, due: Sequence[DueAlert], now: datetime) -> str:
         locale, zone = user.locale, ZoneInfo(user.timezone)
         words: dict[int, list[str]] = defaultdict(list)
-        for item in due:
+        for item in sorted(due, key=lambda d: d.alert.watch_id or 0):  # the watches in the order they were made
             if item.watch_text and item.watch_text not in words[item.broadcast.id]:
                 words[item.broadcast.id].append(item.watch_text)
         broadcasts = sorted({d.broadcast.id: d.broadcast for d in due}.values(), key=lambda b: (b.starts_at, b.id))
