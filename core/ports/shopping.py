@@ -107,6 +107,10 @@ class Broadcasts(Protocol):
 
     async def get_many(self, ids: Sequence[int]) -> list[Broadcast]: ...
 
+    async def purge(self, *, started_before: datetime) -> int:
+        """Delete broadcasts that started before then, and their alerts; how many broadcasts."""
+        ...
+
     async def read_at(self, source: str) -> datetime | None:
         """When the source was last imported (None: never)."""
         ...

@@ -464,3 +464,23 @@ async def test_an_alert_is_a_push_of_its_own_kind_with_a_dedupe_key(shop: App, e
 async def test_help_lists_the_watch_verbs(shop: App) -> None:
     text = (await say(shop, "/help")).all_text()
     assert "/watch" in text and "/watches" in text and "/unwatch" in text
+
+
+async def test_watches_are_kept_to_direct_chats(shop: App) -> None:
+    from tests.integration.test_bookclub_rooms import in_group
+
+    assert "1:1" in (await in_group(shop, "/watch 김치", "민지")).all_text()
+
+
+async def test_broadcasts_aired_past_the_retention_go_with_their_alerts(
+    shop: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await say(shop, "/watch 김치")
+    await load(shop, FOUR)
+    refresh = step(shop, ScheduleFeeds)
+    await refresh()  # type: ignore[operator]
+    assert await count(engine, BroadcastRow) == 4
+    clock.advance(days=31)
+    await refresh()  # type: ignore[operator]
+    assert await count(engine, BroadcastRow) == 0 and await count(engine, WatchAlertRow) == 0
+    assert await count(engine, WatchRow) == 1

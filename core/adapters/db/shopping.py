@@ -399,6 +399,10 @@ class SqlAlchemyBroadcasts:
             found += [_broadcast(r) for r in rows]
         return found
 
+    async def purge(self, *, started_before: datetime) -> int:
+        result = await self._session.execute(delete(BroadcastRow).where(BroadcastRow.starts_at < started_before))
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
     async def read_at(self, source: str) -> datetime | None:
         return await self._session.scalar(select(ScheduleSourceRow.read_at).where(ScheduleSourceRow.source == source))
 

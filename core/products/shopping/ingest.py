@@ -199,7 +199,8 @@ async def reconcile(
 
 
 class ScheduleFeeds:
-    """The clock step: the sample on first run (and each new day), and each configured feed every few minutes."""
+    """The clock step: the sample on first run (and each new day), each configured feed every few minutes, and
+    broadcasts aired more than `keep` ago deleted (with their alerts) once an hour."""
 
     def __init__(
         self,
@@ -210,6 +211,7 @@ class ScheduleFeeds:
         feeds: Sequence[str],
         sample: bool,
         every: timedelta,
+        keep: timedelta = timedelta(days=30),
     ) -> None:
         self._ingest = ingest
         self._uow = uow
@@ -217,15 +219,13 @@ class ScheduleFeeds:
         self._feeds = tuple(feeds)
         self._sample = sample
         self._every = every
+        self._keep = keep
+        self._purged_at: datetime | None = None
 
     async def refresh(self) -> int:
         """Import what is due; how many sources were read."""
-        read = 0
-        if self._sample and await self._sample_due():
-            await self._ingest.import_parsed(
-                ParsedSchedule(slots=tuple(sample_slots(self._clock.now()))), source=SAMPLE_SOURCE
-            )
-            read += 1
+        await self._purge()
+        read = int(await self.ensure_sample())
         for feed in self._feeds:
             name = source_name(feed)
             async with self._uow() as uow:
@@ -244,6 +244,16 @@ class ScheduleFeeds:
                 continue
             logger.info("schedule feed %s: %s", name, report.line())
         return read
+
+    async def _purge(self) -> None:
+        """Broadcasts aired longer ago than RETENTION_DAYS go, with their alerts (once an hour)."""
+        now = self._clock.now()
+        if self._purged_at is not None and now - self._purged_at < timedelta(hours=1):
+            return
+        async with self._uow() as uow:
+            await uow.broadcasts.purge(started_before=now - self._keep)
+            await uow.commit()
+        self._purged_at = now
 
     async def ensure_sample(self) -> bool:
         """Load the sample when it is on and was not loaded today (a first /watch need not wait for the clock)."""

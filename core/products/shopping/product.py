@@ -28,6 +28,7 @@ def _build(kit: Kit) -> Built:
         feeds=kit.settings.schedule_feeds,
         sample=kit.settings.schedule_sample,
         every=timedelta(minutes=kit.settings.schedule_feeds_minutes),
+        keep=timedelta(days=kit.settings.retention_days),
     )
     watches = WatchesService(uow=kit.uow, clock=kit.clock, gate=kit.gate, matcher=matcher, prepare=feeds.ensure_sample)
     sender = AlertSender(uow=kit.uow, clock=kit.clock, catalog=kit.catalog)

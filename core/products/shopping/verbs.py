@@ -6,7 +6,7 @@ from core.commands import Command
 from core.errors import UsageError
 from core.inbound import Invocation
 from core.products.shopping.commands import ListWatches, SetWatchLead, Unwatch, WatchProduct
-from core.registration import Verb, Words
+from core.registration import DIRECT, Verb, Words
 
 _LEAD = {"lead", "미리"}
 _LIST = {"list", "목록"}
@@ -47,6 +47,7 @@ VERBS: tuple[Verb, ...] = (
         parse=_watch,
         usage_key="watch.usage",
         summary_key="watch.summary",
+        where=DIRECT,  # a person's watches and alerts are their own: not listed in a group
         aliases=("관심",),
         words=Words(key="watch_what", required=False, max_length=100),
     ),
@@ -55,6 +56,7 @@ VERBS: tuple[Verb, ...] = (
         parse=lambda inv: ListWatches(),
         usage_key="watches.usage",
         summary_key="watches.summary",
+        where=DIRECT,
         aliases=("관심목록",),
     ),
     Verb(
@@ -62,6 +64,7 @@ VERBS: tuple[Verb, ...] = (
         parse=_unwatch,
         usage_key="unwatch.usage",
         summary_key="unwatch.summary",
+        where=DIRECT,
         aliases=("관심해제",),
         words=Words(key="watch_number", max_length=8),
     ),
