@@ -30,6 +30,7 @@ varied.
 
 Usage: .venv/bin/python bench/matching.py [--broadcasts 1000] [--watches 100000] [--naive-watches 2000]
                                           [--repeat 3] [--tiny-model] [--alert-users 10000]
+                                          [--popular-share 0.7]   (0: every watch a term of its own, the worst case)
        EMBEDDING_MODEL=/path/to/model .venv/bin/python bench/matching.py
 """
 
@@ -110,12 +111,12 @@ def popular_terms() -> list[str]:
     return list(dict.fromkeys(t for t in terms if watch_term(t) is not None))
 
 
-def make_watches(count: int, rng: random.Random) -> list[Watch]:
+def make_watches(count: int, rng: random.Random, popular_share: float = 0.7) -> list[Watch]:
     popular = popular_terms()
     weights = [1.0 / (rank + 1) for rank in range(len(popular))]
     watches = []
     for i in range(count):
-        text = rng.choices(popular, weights)[0] if rng.random() < 0.7 else hangul_word(rng)
+        text = rng.choices(popular, weights)[0] if rng.random() < popular_share else hangul_word(rng)
         term = watch_term(text)
         assert term is not None
         watches.append(
@@ -266,6 +267,7 @@ async def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--tiny-model", action="store_true", help="time the 16-d test model's embedding of watches")
     parser.add_argument("--alert-users", type=int, default=10_000)
+    parser.add_argument("--popular-share", type=float, default=0.7, help="watches drawn from popular terms")
     args = parser.parse_args()
     rng = random.Random(16)
 
@@ -300,7 +302,7 @@ async def main() -> None:
         print("EMBEDDING_MODEL: none could be had offline (unset): lexical only")
 
     broadcasts = make_broadcasts(args.broadcasts, rng)
-    watches = make_watches(args.watches, rng)
+    watches = make_watches(args.watches, rng, args.popular_share)
     distinct = len({w.key for w in watches})
     print(f"{len(broadcasts):,} broadcasts × {len(watches):,} watches ({distinct:,} distinct terms)")
 

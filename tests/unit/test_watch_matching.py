@@ -15,6 +15,7 @@ from core.products.shopping.matching import (
     judged_lexically,
     matches,
     product_words,
+    term_of_key,
     watch_term,
 )
 from core.products.shopping.sample import CHANNELS, sample_slots
@@ -280,3 +281,9 @@ def test_the_sample_has_17_channels_every_20_minutes_and_agrees_with_itself_the_
     assert len(today) == 17 * 3 * 36  # three an hour, from 12:00 today to midnight tomorrow
     tomorrow = {s.key: s for s in sample_slots(SEOUL_NOON + timedelta(days=1))}
     assert all(tomorrow[s.key] == s for s in today if s.key in tomorrow)
+
+
+@pytest.mark.parametrize("typed", ["김치", "pork belly", "LA갈비", "국내산 한돈 삼겹살 1kg", "과일", "배", "김"])
+def test_a_stored_key_reads_back_as_the_term_it_came_from(typed: str) -> None:
+    term = watch_term(typed)
+    assert term is not None and term_of_key(term.key) == term

@@ -34,6 +34,7 @@ from core.products.shopping.matching import (
     judged_lexically,
     matches,
     product_words,
+    term_of_key,
     watch_term,
 )
 
@@ -116,7 +117,7 @@ class _Terms:
         owners: dict[str, list[Watch]] = {}
         for watch in watches:
             if watch.key not in terms:
-                term = watch_term(watch.key)
+                term = term_of_key(watch.key)
                 if term is None:
                     continue
                 terms[watch.key] = term
