@@ -287,3 +287,30 @@ def test_the_sample_has_17_channels_every_20_minutes_and_agrees_with_itself_the_
 def test_a_stored_key_reads_back_as_the_term_it_came_from(typed: str) -> None:
     term = watch_term(typed)
     assert term is not None and term_of_key(term.key) == term
+
+
+async def test_a_matcher_keeps_its_index_only_while_the_watches_stay_the_same() -> None:
+    from core.domain.values import UserId
+    from core.products.shopping.domain import Broadcast, Watch
+    from core.products.shopping.matcher import Matcher
+
+    def watch(i: int, text: str) -> Watch:
+        term = watch_term(text)
+        assert term is not None
+        return Watch(id=i, user_id=UserId(i), number=1, text=text, key=term.key, created_at=SEOUL_NOON)
+
+    kimchi = Broadcast(
+        id=1,
+        channel="NS",
+        starts_at=SEOUL_NOON,
+        ends_at=SEOUL_NOON + timedelta(minutes=20),
+        product="종가 포기김치 10kg",
+        price=None,
+        url=None,
+        source="t",
+    )
+    many = [watch(i, f"{chr(0xAC00 + i)}{chr(0xAC00 + 2 * i + 1)}") for i in range(1, 150)]
+    matcher = Matcher(None)
+    assert await matcher.match([*many, watch(500, "김치")], [kimchi]) == {1: [500]}
+    assert await matcher.match([*many, watch(501, "감귤")], [kimchi]) == {}
+    assert await matcher.match([*many, watch(502, "포기김치"), watch(503, "김")], [kimchi]) == {1: [502]}

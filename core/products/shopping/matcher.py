@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
@@ -104,25 +104,48 @@ async def calibrate(embedder: Embedder, labels: LabelledSet | None = None) -> Ca
     return Calibration(model=embedder.name, threshold=best[1], lexical=lexical, combined=best[2])
 
 
-@dataclass(frozen=True, kw_only=True)
-class _Terms:
-    """The distinct watch terms (by key), the watches behind each, and their parsed words."""
+@dataclass(kw_only=True)
+class _Prepared:
+    """What matching a set of watches needs, whatever the broadcasts: the distinct terms (by key), the ids of the
+    watches behind each, the term index, and (once the semantic step has run) the terms' vectors as one matrix.
+    An import every few minutes against unchanged watches reuses it."""
 
+    signature: int
     terms: dict[str, WatchTerm]
-    watches: dict[str, list[Watch]]
+    ids: dict[str, list[int]]
+    index: WatchIndex[str]
+    matrix: tuple[tuple[str, int], list[str], NDArray[np.float32]] | None = None  # ((model, vectors), keys, rows)
 
     @classmethod
-    def of(cls, watches: Iterable[Watch]) -> _Terms:
+    def of(cls, watches: Sequence[Watch], signature: int) -> _Prepared:
         terms: dict[str, WatchTerm] = {}
-        owners: dict[str, list[Watch]] = {}
+        ids: dict[str, list[int]] = {}
         for watch in watches:
             if watch.key not in terms:
                 term = term_of_key(watch.key)
                 if term is None:
                     continue
                 terms[watch.key] = term
-            owners.setdefault(watch.key, []).append(watch)
-        return cls(terms=terms, watches=owners)
+                ids[watch.key] = []
+            ids[watch.key].append(watch.id)
+        return cls(signature=signature, terms=terms, ids=ids, index=WatchIndex(terms.items()))
+
+    def term_matrix(self, model: str, vectors: Mapping[int, bytes]) -> tuple[list[str], NDArray[np.float32]] | None:
+        """The vectors of the terms that have one, stacked (kept while the watches and their vectors stay)."""
+        kept = (model, len(vectors))
+        if self.matrix is None or self.matrix[0] != kept:
+            keys, rows = [], []
+            for key, owners in self.ids.items():
+                raw = next((vectors[i] for i in owners if i in vectors), None)
+                if raw is not None:
+                    keys.append(key)
+                    rows.append(from_bytes(raw))
+            self.matrix = (kept, keys, np.stack(rows) if rows else np.zeros((0, 0), dtype=np.float32))
+        _, keys, matrix = self.matrix
+        return (keys, matrix) if keys else None
+
+
+KEEP_PREPARED_FROM: Final = 100  # watches: a lone new watch is matched without replacing the import's index
 
 
 class Matcher:
@@ -134,6 +157,7 @@ class Matcher:
         self._calibration: Calibration | None = None
         self._calibrating = asyncio.Lock()
         self._kept: dict[str, NDArray[np.float32]] = {}
+        self._prepared: _Prepared | None = None  # the last import's watches, ready for the next
 
     @property
     def model(self) -> str | None:
@@ -193,52 +217,57 @@ class Matcher:
             self._kept.update(zip(missing, rows, strict=True))
         return np.stack([self._kept[k] for k in keywords]).astype(np.float32)
 
+    def _prepared_for(self, watches: Sequence[Watch]) -> _Prepared:
+        signature = hash(tuple((w.id, w.key) for w in watches))
+        if self._prepared is not None and self._prepared.signature == signature:
+            return self._prepared
+        prepared = _Prepared.of(watches, signature)
+        if len(watches) >= KEEP_PREPARED_FROM:
+            self._prepared = prepared
+        return prepared
+
     async def match(
         self, watches: Sequence[Watch], broadcasts: Sequence[Broadcast], vectors: Mapping[int, bytes] | None = None
     ) -> dict[int, list[int]]:
         """Broadcast id → the ids of the watches it matches, each once (lexically, or semantically given the
         watches' kept `vectors` by watch id and a calibrated threshold)."""
-        terms = _Terms.of(watches)
-        index: WatchIndex[str] = WatchIndex(terms.terms.items())
+        prepared = self._prepared_for(watches)
         words = {b.id: product_words(b.product) for b in broadcasts}
-        found: dict[int, set[str]] = {b.id: index.matching(words[b.id]) for b in broadcasts}
+        found: dict[int, set[str]] = {b.id: prepared.index.matching(words[b.id]) for b in broadcasts}
         calibration = await self.calibration()
         if calibration is not None and calibration.threshold is not None and vectors:
             await self._semantic(
-                terms=terms,
+                prepared=prepared,
                 broadcasts=broadcasts,
                 words=words,
                 found=found,
                 vectors=vectors,
                 threshold=calibration.threshold,
             )
-        ids = {key: [w.id for w in owners] for key, owners in terms.watches.items()}
         matched: dict[int, list[int]] = {}
         for broadcast_id, keys in found.items():
             if keys:
                 fanned: list[int] = []
                 for key in keys:  # a watch has one key: no id twice
-                    fanned.extend(ids[key])
+                    fanned.extend(prepared.ids[key])
                 matched[broadcast_id] = fanned
         return matched
 
     async def _semantic(
         self,
         *,
-        terms: _Terms,
+        prepared: _Prepared,
         broadcasts: Sequence[Broadcast],
         words: Mapping[int, ProductWords],
         found: dict[int, set[str]],
         vectors: Mapping[int, bytes],
         threshold: float,
     ) -> None:
-        keyed: dict[str, NDArray[np.float32]] = {}
-        for key, owners in terms.watches.items():
-            raw = next((vectors[w.id] for w in owners if w.id in vectors), None)
-            if raw is not None:
-                keyed[key] = from_bytes(raw)
-        if not keyed or not broadcasts:
+        assert self._embedder is not None
+        stacked = prepared.term_matrix(self._embedder.name, vectors)
+        if stacked is None or not broadcasts:
             return
+        keys, terms = stacked
         by_keyword: dict[str, list[Broadcast]] = {}
         for broadcast in broadcasts:
             by_keyword.setdefault(core_keyword(broadcast.product), []).append(broadcast)
@@ -246,13 +275,11 @@ class Matcher:
         matrix = await self._keyword_vectors(keywords)
         if matrix is None:
             return
-        keys = list(keyed)
         for start in range(0, len(keys), ROWS_AT_ONCE):
-            part = keys[start : start + ROWS_AT_ONCE]
-            scores = np.stack([keyed[k] for k in part]) @ matrix.T
+            scores = terms[start : start + ROWS_AT_ONCE] @ matrix.T
             for row, column in zip(*np.nonzero(scores >= threshold), strict=True):
-                key = part[int(row)]
-                term = terms.terms[key]
+                key = keys[start + int(row)]
+                term = prepared.terms[key]
                 for broadcast in by_keyword[keywords[int(column)]]:
                     if key not in found[broadcast.id] and not judged_lexically(term, words[broadcast.id]):
                         found[broadcast.id].add(key)
