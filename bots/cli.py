@@ -312,6 +312,51 @@ def catalog_import(file: Path) -> None:
     click.echo(report.line())
 
 
+@main.group(name="schedule")
+def schedule_group() -> None:
+    """Home-shopping broadcast schedules: what watches are matched against."""
+
+
+@schedule_group.command("import")
+@click.argument("source")
+def schedule_import(source: str) -> None:
+    """Upsert broadcasts from SOURCE, a file or an http(s) URL: CSV with the header channel,start,end,product,price,url
+    or a JSON list of objects with those keys (ISO 8601 times; without an offset, Asia/Seoul).
+
+    Prints `added A, changed C, withdrawn W, bad B` and `line N: reason` on stderr for each bad row; exits 0 when
+    SOURCE was read (bad rows or not), 1 when it could not be read or held no valid row. Slots of an earlier import
+    of the same SOURCE that are still to come and within the time this one covers, but no longer listed, are
+    withdrawn with their pending alerts."""
+    from core.products.shopping.ingest import ScheduleIngest
+    from core.products.shopping.matcher import Matcher
+    from core.products.shopping.schedule import UnreadableSchedule, parse_schedule
+    from core.products.shopping.sources import UnreadableSource, read_source, source_name
+    from jobs.runtime import with_app
+
+    try:
+        parsed = parse_schedule(read_source(source))
+    except (UnreadableSource, UnreadableSchedule) as error:
+        click.echo(f"maeum: cannot read {source}: {error}", err=True)
+        sys.exit(1)
+    for bad in parsed.bad:
+        click.echo(f"line {bad.line}: {bad.reason}", err=True)
+    if not parsed.slots:
+        click.echo(f"added 0, changed 0, withdrawn 0, bad {len(parsed.bad)}")
+        click.echo(f"maeum: no valid row in {source}", err=True)
+        sys.exit(1)
+    settings = _settings()
+    _logging(logging.WARNING, settings=settings, component="schedule")
+    _ready_schema(settings)
+
+    async def run(app: Any, bar: Any) -> Any:
+        ingest = ScheduleIngest(uow=app.uow, clock=app.clock, matcher=Matcher(app.embedder))
+        return await ingest.import_parsed(parsed, source=source_name(source), progress=bar.update)
+
+    with click.progressbar(length=len(parsed.slots), label="importing broadcasts", file=sys.stderr) as bar:
+        report = asyncio.run(with_app(lambda app: run(app, bar), settings=settings))
+    click.echo(report.line())
+
+
 def _run_until_signalled(settings: Settings, run: Callable[[Any, asyncio.Event], Awaitable[None]]) -> None:
     """Run a long-lived adapter (`run(app, stop)`) until SIGTERM or SIGINT sets `stop`."""
     from jobs.runtime import with_app

@@ -42,10 +42,6 @@ def new_incident_id() -> str:
     return secrets.token_hex(4).upper()
 
 
-def _starts(invocation: Invocation | None) -> bool:
-    return invocation is not None and invocation.verb in {"start", "시작"}  # /start welcomes on its own
-
-
 class Dispatcher:
     def __init__(
         self,
@@ -113,8 +109,9 @@ class Dispatcher:
             user, first = await self._resolve_user(incoming)
             locale = user.locale
             ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)
-            if first and alarm is None and incoming.chat.kind is ChatKind.DIRECT and not _starts(invocation):
-                # someone who wrote before any /start: one line on who we are and where consent is, then the answer
+            if first and alarm is None and direct and invocation is None and incoming.action is None:
+                # someone who just wrote, before any /start: one line on who we are and where consent is, then the
+                # answer (a first command, /start above all, shows they know their way already)
                 await responder.send(Reply.text(self._catalog.text(locale, "welcome.first_message")))
             await self._answer(ctx, invocation, text, claimed, alarm)
         except UsageError as error:

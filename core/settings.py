@@ -76,6 +76,12 @@ class Settings(BaseSettings):
     # candidates and broadcast-alert matching; unset = lexical matching only, and nothing is ever downloaded.
     embedding_model: str | None = None
 
+    # Broadcast alerts: schedule files or URLs the clock re-reads every SCHEDULE_FEEDS_MINUTES (a JSON list), and the
+    # bundled sample schedule (17 channels, today and tomorrow), loaded on first run unless SCHEDULE_SAMPLE=off.
+    schedule_feeds: list[str] = Field(default_factory=list)
+    schedule_sample: bool = True
+    schedule_feeds_minutes: int = Field(default=5, ge=1, le=1440)
+
     telegram_bot_token: str | None = None
     telegram_webhook_secret: str | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"

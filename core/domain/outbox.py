@@ -22,6 +22,9 @@ class PushKind(StrEnum):
     MEETING = "meeting"  # a book club's meeting: its reminder (room and RSVP'd members) and its start, on time
     CRISIS = "crisis"  # the crisis reply, by direct message, to a crisis said where others read: at once, always
     MEDIATION = "mediation"  # a couple mediation: the DM asking a partner's side, its reminder, the child's post
+    # Broadcast alerts: quiet hours are applied before the push is written (an alert waits for their end and is
+    # dropped if the broadcast has started by then, which delivery cannot know), so delivery sends it at once.
+    ALERT = "alert"
 
 
 class PushState(StrEnum):

@@ -33,6 +33,7 @@ from core.ports.pacing import Pacer
 from core.ports.points import Points
 from core.ports.presence import Presence
 from core.ports.schedules import Schedules
+from core.ports.shopping import Broadcasts, Watches
 from core.ports.time import Clock
 from core.ports.unit_of_work import UnitOfWork, UnitOfWorkFactory
 from core.ports.usage import Usage
@@ -40,6 +41,7 @@ from core.ports.users import CodeTries, IdentityTaken, Users
 
 __all__ = [
     "Books",
+    "Broadcasts",
     "CallFinished",
     "ChartRenderer",
     "ChatMessage",
@@ -85,4 +87,5 @@ __all__ = [
     "UnitOfWorkFactory",
     "Usage",
     "Users",
+    "Watches",
 ]

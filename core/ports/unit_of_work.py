@@ -18,6 +18,7 @@ from core.ports.mediation import Mediations
 from core.ports.outbox import Outbox
 from core.ports.points import Points
 from core.ports.schedules import Schedules
+from core.ports.shopping import Broadcasts, Watches
 from core.ports.usage import Usage
 from core.ports.users import CodeTries, Users
 
@@ -74,6 +75,12 @@ class UnitOfWork(Protocol):
 
     @property
     def choices(self) -> HeldChoices: ...
+
+    @property
+    def watches(self) -> Watches: ...
+
+    @property
+    def broadcasts(self) -> Broadcasts: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

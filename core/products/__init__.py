@@ -21,6 +21,7 @@ def registered() -> tuple[Product, ...]:
     from core.products.mediation import product as mediation
     from core.products.points import product as points
     from core.products.reminders import product as reminders
+    from core.products.shopping import product as shopping
 
     return (
         account.PRODUCT,
@@ -31,4 +32,5 @@ def registered() -> tuple[Product, ...]:
         reminders.PRODUCT,
         bookclub.PRODUCT,
         mediation.PRODUCT,
+        shopping.PRODUCT,
     )

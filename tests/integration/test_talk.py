@@ -66,7 +66,9 @@ async def test_a_new_users_small_talk_and_a_lone_number_cost_nothing_and_five_wo
     app: App, engine: AsyncEngine, llm: ScriptedLanguageModel
 ) -> None:
     replies = {text: (await say(app, text)).texts for text in ("안녕", "고마워", "ㅠㅠ", "1")}
-    assert replies["안녕"][0] in variants(app, "greeting")
+    welcome, greeting = replies["안녕"]  # a first message, before any /start: the welcome line comes first
+    assert welcome == app.catalog.text(Locale.KO, "welcome.first_message")
+    assert greeting in variants(app, "greeting")
     assert replies["고마워"][0] in variants(app, "thanks")
     assert replies["ㅠㅠ"][0] in variants(app, "reaction.sad")
     assert replies["1"] == [app.catalog.text(Locale.KO, "talk.number")]
@@ -84,6 +86,7 @@ async def test_a_new_users_small_talk_and_a_lone_number_cost_nothing_and_five_wo
 async def test_a_reminder_asked_in_plain_words_is_set_without_a_question_and_listed_ten_minutes_ahead(
     app: App, engine: AsyncEngine, clock: FixedClock
 ) -> None:
+    await say(app, "/start")  # not the first message: no welcome line
     asked = await say(app, "10분 뒤에 물 마시라고 알려줘")
     assert len(asked.messages) == 1 and asked.last.current.buttons == ()
     assert "알려 드릴게요: 물 마시기" in asked.all_text()
@@ -138,7 +141,7 @@ async def test_an_unsure_request_asks_back_and_each_button_does_what_it_says_onc
     app: App, engine: AsyncEngine
 ) -> None:
     asked = await say(app, "how do i add friends", user="en1", locale="en-US")
-    assert asked.texts == ["Shall I make a friend invite code?"]
+    assert asked.texts == [app.catalog.text(Locale.EN, "welcome.first_message"), "Shall I make a friend invite code?"]
     invite, worry = asked.last.current.buttons
     assert (invite.label, invite.action) == ("🤝 Make a friend invite code", "mm:friend:invite")
     assert worry.label == "💬 Talk it through" and worry.action.startswith("mm:worry:~")
@@ -237,7 +240,7 @@ async def test_an_awaited_answer_comes_before_small_talk_but_after_the_crisis_ga
 ) -> None:
     ops = RecordingOpsAlerts()
     app = bootstrap(settings, clock=clock, llm=llm, engine=engine, ops=ops, products=(*registered(), AWAITING))
-    assert (await say(app, "안녕", user="side")).all_text() == "answer kept: 안녕"
+    assert (await say(app, "안녕", user="side")).texts[-1] == "answer kept: 안녕"
     crisis = await say(app, "다들 고마웠어 잘 있어", user="side")
     assert "answer kept" not in crisis.all_text() and "109" in crisis.all_text()
     assert [event for event, _ in ops.alerts] == ["crisis_gate"]
@@ -278,5 +281,22 @@ async def test_past_the_persons_daily_cap_the_offline_reading_stands(
     capped = settings.model_copy(update={"user_daily_model_calls": 0, "monthly_budget": Decimal(100)})
     app = bootstrap(capped, clock=clock, llm=llm, engine=engine, ops=RecordingOpsAlerts())
     asked = await say(app, "how do i add friends", locale="en-US")
-    assert asked.texts == ["Shall I make a friend invite code?"]
+    assert asked.texts[-1:] == ["Shall I make a friend invite code?"]
     assert llm.calls == []
+
+
+async def test_a_first_message_without_start_gets_one_welcome_line_and_only_once(app: App) -> None:
+    first = await say(app, "요즘 잠이 안 와요", user="new")
+    assert first.texts[0] == app.catalog.text(Locale.KO, "welcome.first_message")
+    assert "/start" in first.texts[0] and "동의" in first.texts[0]
+    assert "공감 (F)" in first.all_text()  # and the worry is answered after it
+    again = await say(app, "오늘도 잠이 안 와요", user="new")
+    assert app.catalog.text(Locale.KO, "welcome.first_message") not in again.all_text()
+    started = await say(app, "/start", user="someone")  # /start first: its own welcome, no extra line
+    assert app.catalog.text(Locale.KO, "welcome.first_message") not in started.all_text()
+    crisis = await say(
+        app, "이따 밤에 한강 가서 뛰어내릴 거야", user="in crisis"
+    )  # the crisis reply, nothing before it
+    assert "109" in crisis.texts[0]
+    english = await say(app, "hello", user="en-new", locale="en-US")
+    assert english.texts[0] == app.catalog.text(Locale.EN, "welcome.first_message")

@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -605,3 +606,85 @@ class MediationSideRow(Base):
     given_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     quote_ok: Mapped[bool] = mapped_column(Boolean, default=False)
     paused_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+# --- shopping: broadcast watches, schedules and alerts
+
+
+class WatchRow(Base):
+    """A person's watch on a product ("김치"); `number` is theirs and never reused, `key` the words it matches by.
+    The embedding is made when the watch is (with EMBEDDING_MODEL set) and kept with the model's name."""
+
+    __tablename__ = "watches"
+    __table_args__ = (UniqueConstraint("user_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(200))
+    vector: Mapped[bytes | None] = mapped_column(LargeBinary(), nullable=True)
+    vector_model: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WatchSettingsRow(Base):
+    """A person's alert lead (minutes before air) and the highest watch number they have had."""
+
+    __tablename__ = "watch_settings"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    lead_minutes: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class BroadcastRow(Base):
+    """A home-shopping broadcast, upserted by (channel, start). A slot its source no longer lists is withdrawn, not
+    deleted: listed again, it comes back, and alerts already sent for it stay sent."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (UniqueConstraint("channel", "starts_at"), Index("ix_broadcasts_starts_at", "starts_at"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(100))
+    starts_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    ends_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    product: Mapped[str] = mapped_column(String(300))
+    price: Mapped[int | None] = mapped_column(BigInteger, nullable=True)  # won
+    url: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source: Mapped[str] = mapped_column(String(1000))  # a file's absolute path, a URL, or "sample"
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ScheduleSourceRow(Base):
+    """When each schedule source was last read (the feeds are re-read every few minutes, the sample once a day)."""
+
+    __tablename__ = "schedule_sources"
+
+    source: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    read_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WatchAlertRow(Base):
+    """One alert per (watch, broadcast): pending until due (and out of quiet hours), then sent in one grouped push
+    per person, or withdrawn (the slot vanished, the product changed, the watch went) or dropped (the broadcast
+    started first). A removed watch leaves its sent alerts (watch_id null), so a broadcast is never told twice."""
+
+    __tablename__ = "watch_alerts"
+    __table_args__ = (
+        UniqueConstraint("watch_id", "broadcast_id"),
+        Index("ix_watch_alerts_state_due", "state", "due_at"),
+        CheckConstraint("state IN ('pending', 'sent', 'withdrawn', 'dropped')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    watch_id: Mapped[int | None] = mapped_column(ForeignKey("watches.id", ondelete="SET NULL"), nullable=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    due_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    state: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

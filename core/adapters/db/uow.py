@@ -19,6 +19,7 @@ from core.adapters.db.mediation import SqlAlchemyMediations
 from core.adapters.db.outbox import SqlAlchemyOutbox
 from core.adapters.db.points import SqlAlchemyPoints
 from core.adapters.db.schedules import SqlAlchemySchedules
+from core.adapters.db.shopping import SqlAlchemyBroadcasts, SqlAlchemyWatches
 from core.adapters.db.usage import SqlAlchemyUsage
 from core.adapters.db.users import SqlAlchemyCodeTries, SqlAlchemyUsers
 from core.ports import Cipher
@@ -45,6 +46,8 @@ class SqlAlchemyUnitOfWork:
     books: SqlAlchemyBooks
     mediations: SqlAlchemyMediations
     choices: SqlAlchemyHeldChoices
+    watches: SqlAlchemyWatches
+    broadcasts: SqlAlchemyBroadcasts
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -69,6 +72,8 @@ class SqlAlchemyUnitOfWork:
         self.books = SqlAlchemyBooks(self._session)
         self.mediations = SqlAlchemyMediations(self._session, self._cipher)
         self.choices = SqlAlchemyHeldChoices(self._session, self._cipher)
+        self.watches = SqlAlchemyWatches(self._session)
+        self.broadcasts = SqlAlchemyBroadcasts(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:

@@ -1,0 +1,27 @@
+"""Broadcast alerts' commands: watch a product, list and remove watches, and how early to be told."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.commands import Command
+
+
+@dataclass(frozen=True, kw_only=True)
+class WatchProduct(Command):
+    text: str  # a keyword or a product name, as typed ("삼겹살", "비비고 왕교자")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListWatches(Command):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class Unwatch(Command):
+    number: int  # the watch's own number, as /watches shows it (it never changes)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SetWatchLead(Command):
+    length: str  # as typed: "30m", "1시간"
