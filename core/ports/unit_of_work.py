@@ -15,6 +15,7 @@ from core.ports.inbox import Inbox
 from core.ports.leases import Leases
 from core.ports.outbox import Outbox
 from core.ports.points import Points
+from core.ports.recipes import Recipes
 from core.ports.schedules import Schedules
 from core.ports.usage import Usage
 from core.ports.users import CodeTries, Users
@@ -66,6 +67,9 @@ class UnitOfWork(Protocol):
 
     @property
     def books(self) -> Books: ...
+
+    @property
+    def recipes(self) -> Recipes: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -16,6 +16,7 @@ from core.adapters.db.inbox import SqlAlchemyInbox
 from core.adapters.db.leases import SqlAlchemyLeases
 from core.adapters.db.outbox import SqlAlchemyOutbox
 from core.adapters.db.points import SqlAlchemyPoints
+from core.adapters.db.recipes import SqlAlchemyRecipes
 from core.adapters.db.schedules import SqlAlchemySchedules
 from core.adapters.db.usage import SqlAlchemyUsage
 from core.adapters.db.users import SqlAlchemyCodeTries, SqlAlchemyUsers
@@ -41,6 +42,7 @@ class SqlAlchemyUnitOfWork:
     clubs: SqlAlchemyClubs
     quizzes: SqlAlchemyQuizzes
     books: SqlAlchemyBooks
+    recipes: SqlAlchemyRecipes
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -63,6 +65,7 @@ class SqlAlchemyUnitOfWork:
         self.clubs = SqlAlchemyClubs(self._session)
         self.quizzes = SqlAlchemyQuizzes(self._session)
         self.books = SqlAlchemyBooks(self._session)
+        self.recipes = SqlAlchemyRecipes(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:
