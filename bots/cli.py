@@ -357,6 +357,36 @@ def schedule_import(source: str) -> None:
     click.echo(report.line())
 
 
+@main.group(name="recipes")
+def recipes_group() -> None:
+    """Recipes: the bundled Korean home recipes and imported ones, found with /recipe."""
+
+
+@recipes_group.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
+def recipes_import(file: Path) -> None:
+    """Add or update recipes, by name, from a JSON list of {"name", "ingredients": [{"name", "amount"}], "steps"}.
+
+    Prints `added A, updated U, bad B` (and `item N: reason` on stderr for each bad item); exits 1 only when FILE
+    cannot be read as such a list."""
+    from core.products.shopping.recipes import UnreadableRecipes, import_recipes, read_recipes
+    from jobs.runtime import with_app
+
+    try:
+        parsed = read_recipes(file.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, UnreadableRecipes) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        click.echo(f"maeum: cannot read {file}: {reason}", err=True)
+        sys.exit(1)
+    for number, why in parsed.bad:
+        click.echo(f"item {number}: {why}", err=True)
+    settings = _settings()
+    _logging(logging.WARNING, settings=settings, component="recipes")
+    _ready_schema(settings)
+    report = asyncio.run(with_app(lambda app: import_recipes(app.uow, app.clock, parsed), settings=settings))
+    click.echo(report.line())
+
+
 def _run_until_signalled(settings: Settings, run: Callable[[Any, asyncio.Event], Awaitable[None]]) -> None:
     """Run a long-lived adapter (`run(app, stop)`) until SIGTERM or SIGINT sets `stop`."""
     from jobs.runtime import with_app

@@ -17,6 +17,7 @@ from core.ports.leases import Leases
 from core.ports.mediation import Mediations
 from core.ports.outbox import Outbox
 from core.ports.points import Points
+from core.ports.recipes import Recipes
 from core.ports.schedules import Schedules
 from core.ports.shopping import Broadcasts, Watches
 from core.ports.usage import Usage
@@ -81,6 +82,9 @@ class UnitOfWork(Protocol):
 
     @property
     def broadcasts(self) -> Broadcasts: ...
+
+    @property
+    def recipes(self) -> Recipes: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -484,3 +484,21 @@ async def test_broadcasts_aired_past_the_retention_go_with_their_alerts(
     await refresh()  # type: ignore[operator]
     assert await count(engine, BroadcastRow) == 0 and await count(engine, WatchAlertRow) == 0
     assert await count(engine, WatchRow) == 1
+
+
+# --- recipes over the real schedule: a recipe's ingredient shows its broadcasts, and its button watches it ----------
+
+
+async def test_a_recipe_links_its_ingredients_to_the_imported_broadcasts_and_its_button_makes_a_real_watch(
+    shop: App, engine: AsyncEngine
+) -> None:
+    await load(shop, FOUR)
+    recipe = await say(shop, "/recipe 김치찌개")
+    text = recipe.all_text()
+    assert "국내산 한돈 삼겹살 1kg" in text and "GS샵" in text  # 돼지고기 takes 삼겹살, as a watch of it would
+    assert "종가 포기김치 10kg" in text and "딤채 김치냉장고" not in text and "광천 조미김" not in text
+    button = next(b for b in recipe.last.current.buttons if "돼지고기" in b.label)
+    watched = await press(shop, button.action)
+    assert "돼지고기" in watched.all_text()
+    assert await count(engine, WatchRow) == 1
+    assert "돼지고기" in (await say(shop, "/watches")).all_text()

@@ -688,3 +688,38 @@ class WatchAlertRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+
+
+# --- shopping: recipes (core/products/shopping/recipes.py) — one block, appended whole
+
+
+class RecipeRow(Base):
+    """A recipe `/recipe` finds: bundled or imported. `key` is its identity (the name without spaces or
+    punctuation, case folded): an import upserts by it. No person's data: the bundle and imports are shared."""
+
+    __tablename__ = "recipes"
+    __table_args__ = (CheckConstraint("source IN ('sample', 'import')", name="source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str | None] = mapped_column(Text, nullable=True)
+    serves: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    steps: Mapped[tuple[str, ...]] = mapped_column(JsonStrings())
+    source: Mapped[str] = mapped_column(String(16))  # sample | import
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class RecipeIngredientRow(Base):
+    """A recipe's ingredient, in the recipe's order (`position` from 1)."""
+
+    __tablename__ = "recipe_ingredients"
+
+    recipe_id: Mapped[int] = mapped_column(ForeignKey("recipes.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    amount: Mapped[str] = mapped_column(Text)
+
+
+# --- end of the recipes block

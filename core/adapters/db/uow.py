@@ -18,6 +18,7 @@ from core.adapters.db.leases import SqlAlchemyLeases
 from core.adapters.db.mediation import SqlAlchemyMediations
 from core.adapters.db.outbox import SqlAlchemyOutbox
 from core.adapters.db.points import SqlAlchemyPoints
+from core.adapters.db.recipes import SqlAlchemyRecipes
 from core.adapters.db.schedules import SqlAlchemySchedules
 from core.adapters.db.shopping import SqlAlchemyBroadcasts, SqlAlchemyWatches
 from core.adapters.db.usage import SqlAlchemyUsage
@@ -48,6 +49,7 @@ class SqlAlchemyUnitOfWork:
     choices: SqlAlchemyHeldChoices
     watches: SqlAlchemyWatches
     broadcasts: SqlAlchemyBroadcasts
+    recipes: SqlAlchemyRecipes
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
@@ -74,6 +76,7 @@ class SqlAlchemyUnitOfWork:
         self.choices = SqlAlchemyHeldChoices(self._session, self._cipher)
         self.watches = SqlAlchemyWatches(self._session)
         self.broadcasts = SqlAlchemyBroadcasts(self._session)
+        self.recipes = SqlAlchemyRecipes(self._session)
         return self
 
     def repository(self, build: Callable[[Any, Cipher], R]) -> R:

@@ -6,6 +6,15 @@ from dataclasses import dataclass
 
 from core.commands import Command
 
+# recipes and /similar: their commands are this product's too (the handler check reads this module)
+from core.products.shopping.recipes_commands import (
+    CookWith,
+    FindSimilar,
+    OpenRecipe,
+    ShowRecipe,
+    WatchIngredient,
+)
+
 
 @dataclass(frozen=True, kw_only=True)
 class WatchProduct(Command):
@@ -25,3 +34,16 @@ class Unwatch(Command):
 @dataclass(frozen=True, kw_only=True)
 class SetWatchLead(Command):
     length: str  # as typed: "30m", "1시간"
+
+
+__all__ = [
+    "CookWith",
+    "FindSimilar",
+    "ListWatches",
+    "OpenRecipe",
+    "SetWatchLead",
+    "ShowRecipe",
+    "Unwatch",
+    "WatchIngredient",
+    "WatchProduct",
+]

@@ -1,5 +1,6 @@
 """The shopping product's registration: broadcast alerts — watch a product, get told before it airs — fed by
-home-shopping schedules (imported, re-read from feeds, or the bundled sample)."""
+home-shopping schedules (imported, re-read from feeds, or the bundled sample); recipes whose ingredients link to
+shop products and to the broadcasts to come; similar products."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from core.products.shopping.account import ACCOUNT
 from core.products.shopping.commands import ListWatches, SetWatchLead, Unwatch, WatchProduct
 from core.products.shopping.ingest import ScheduleFeeds, ScheduleIngest
 from core.products.shopping.matcher import Matcher
+from core.products.shopping.recipes_service import build_recipes
+from core.products.shopping.recipes_verbs import RECIPE_VERBS
 from core.products.shopping.service import AlertSender, WatchesService
+from core.products.shopping.upcoming import ScheduleUpcoming
 from core.products.shopping.verbs import VERBS
 from core.registration import Built, Kit, Product
+from core.usecases.context import Context
 
 
 def build_ingest(kit: Kit, matcher: Matcher | None = None) -> ScheduleIngest:
@@ -32,15 +37,21 @@ def _build(kit: Kit) -> Built:
     )
     watches = WatchesService(uow=kit.uow, clock=kit.clock, gate=kit.gate, matcher=matcher, prepare=feeds.ensure_sample)
     sender = AlertSender(uow=kit.uow, clock=kit.clock, catalog=kit.catalog)
+
+    async def watch_ingredient(name: str, ctx: Context) -> None:  # a recipe's "watch this" button
+        await watches.watch(WatchProduct(text=name), ctx)
+
+    recipes = build_recipes(kit, ScheduleUpcoming(uow=kit.uow), watch_ingredient)
     return Built(
         handlers={
             WatchProduct: watches.watch,
             ListWatches: watches.list,
             Unwatch: watches.unwatch,
             SetWatchLead: watches.set_lead,
+            **recipes,
         },
         clock_steps=(feeds.refresh, sender.send_due),
     )
 
 
-PRODUCT = Product(name="shopping", verbs=VERBS, build=_build, account=ACCOUNT)
+PRODUCT = Product(name="shopping", verbs=(*VERBS, *RECIPE_VERBS), build=_build, account=ACCOUNT)
