@@ -109,7 +109,7 @@ class Dispatcher:
             user, first = await self._resolve_user(incoming)
             locale = user.locale
             ctx = Context(user=user, incoming=incoming, responder=responder, catalog=self._catalog)
-            if first and alarm is None and direct and invocation is None and incoming.action is None:
+            if first and alarm is None and direct and invocation is None and incoming.action is None and text:
                 # someone who just wrote, before any /start: one line on who we are and where consent is, then the
                 # answer (a first command, /start above all, shows they know their way already)
                 await responder.send(Reply.text(self._catalog.text(locale, "welcome.first_message")))
