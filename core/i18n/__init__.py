@@ -48,6 +48,12 @@ def _compile(locale: Locale) -> Translations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+def counted(key: str, count: int) -> str:
+    """The key of a message about `count` things: "KEY.one" for exactly one ("1 entry", not "1 entries"), else KEY.
+    Only messages that need it have a ".one" twin (in both catalogs; Korean's reads the same)."""
+    return f"{key}.one" if count == 1 else key
+
+
 class _ParticleFormatter(string.Formatter):
     """`{name:은}` formats the value followed by the particle that fits it; any other spec as str.format."""
 

@@ -157,7 +157,7 @@ def test_two_people_become_friends_share_an_entry_and_are_told_of_each_comment(t
         live.send("1")  # the button
         live.wait_for(r"📨 → junho: 👥 친구의 새 일기")
         live.send("/as junho")
-        live.send("/comment 1 축하해!")
+        live.send("/comment minji 1 축하해!")
         live.wait_for(r"📨 → minji: 💬 새 댓글\n.*축하해!")
     finally:
         out = live.close()

@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from core.adapters.db.models import (
@@ -21,6 +21,7 @@ from core.adapters.db.models import (
 )
 from core.bootstrap import App
 from core.domain.outbox import PushDocument
+from core.domain.values import Locale
 from tests.conftest import dm
 from tests.fakes import FixedClock, RecordingResponder
 
@@ -119,46 +120,47 @@ async def test_friends_see_only_shared_entries_are_notified_once_and_comment_bac
     accepted_push = [doc for _, doc in await pushes(engine) if doc.key == "friends.push.accepted"]
     assert len(accepted_push) == 1
 
-    await say(app, "/diary 오늘은 정말 행복한 하루였어")
-    await say(app, "/diary 이건 나만 볼 비밀 일기")
-    shared_id, secret_id = await entry_ids(engine)
+    await say(app, "/diary 오늘은 정말 행복한 하루였어")  # minji's #1
+    await say(app, "/diary 이건 나만 볼 비밀 일기")  # minji's #2
 
     # before sharing, the friend sees nothing
-    assert "찾을 수 없어요" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
+    assert "minji님의 #1 일기를 찾을 수 없어요" in (await say(app, "/entry minji 1", user="junho")).all_text()
     assert "아직 없어요" in (await say(app, "/feed", user="junho")).all_text()
 
-    shared = await press(app, f"mm:entry:{shared_id}:friends")
-    assert "1명에게 알렸어요" in shared.all_text()
-    await press(app, f"mm:entry:{shared_id}:private")  # hidden before the notice left: it is withdrawn
+    shared = await press(app, "mm:entry:1:friends")
+    assert "junho님에게 알렸어요" in shared.all_text()
+    await press(app, "mm:entry:1:private")  # hidden before the notice left: it is withdrawn
     assert [doc.key for _, doc in await pushes(engine)][-1] == "push.withdrawn"
-    await press(app, f"mm:entry:{shared_id}:friends")  # shared again: the same notice is due again, not a second
+    await press(app, "mm:entry:1:friends")  # shared again: the same notice is due again, not a second
     told = [(user, doc) for user, doc in await pushes(engine) if doc.key == "friends.push.entry"]
-    assert len(told) == 1 and told[0][1].params["id"] == shared_id
+    assert len(told) == 1 and told[0][1].params["id"] == 1
     assert await states(engine) == {"pending": 2}  # the friendship notice and this one
 
     feed = await say(app, "/feed", user="junho")
-    assert f"#{shared_id}" in feed.all_text() and f"#{secret_id}" not in feed.all_text()
-    assert "행복한 하루" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
-    assert "찾을 수 없어요" in (await say(app, f"/entry {secret_id}", user="junho")).all_text()
-    assert "찾을 수 없어요" in (await say(app, f"/comment {secret_id} 몰래 댓글", user="junho")).all_text()
-    assert "쓴 사람만" in (await say(app, f"/entry {shared_id} delete", user="junho")).all_text()
+    assert "minji #1" in feed.all_text() and "#2" not in feed.all_text()
+    assert "행복한 하루" in (await say(app, "/entry minji 1", user="junho")).all_text()
+    assert "찾을 수 없어요" in (await say(app, "/entry minji 2", user="junho")).all_text()
+    assert "찾을 수 없어요" in (await say(app, "/comment minji 2 몰래 댓글", user="junho")).all_text()
+    assert "쓴 사람만" in (await say(app, "/entry minji 1 delete", user="junho")).all_text()
 
-    commented = await say(app, f"/comment {shared_id} 나도 기뻐!", user="junho")
-    assert "댓글을 남겼어요" in commented.all_text()
+    commented = await say(app, "/comment minji 1 나도 기뻐!", user="junho")
+    assert "minji님의 #1 일기에 댓글을 남겼어요" in commented.all_text()
     comment_push = [(user, doc) for user, doc in await pushes(engine) if doc.key == "friends.push.comment"]
     assert len(comment_push) == 1 and comment_push[0][1].text == "나도 기뻐!"
-    assert "나도 기뻐!" in (await say(app, f"/entry {shared_id}")).all_text()
+    assert comment_push[0][1].params["id"] == 1
+    assert "나도 기뻐!" in (await say(app, "/entry 1")).all_text()
 
-    # a stranger sees nothing at all
+    # a stranger sees nothing at all, and "1" is their own (unwritten) first entry
     await say(app, "/start", user="stranger")
-    assert "찾을 수 없어요" in (await say(app, f"/comment {shared_id} 안녕", user="stranger")).all_text()
+    assert "#1 일기를 찾을 수 없어요" in (await say(app, "/comment 1 안녕", user="stranger")).all_text()
+    assert "친구 목록에 ‘minji’님이 없어요" in (await say(app, "/comment minji 1 안녕", user="stranger")).all_text()
     async with engine.connect() as conn:
         assert await conn.scalar(select(func.count()).select_from(DiaryCommentRow)) == 1
 
     # deleted: gone for everyone, comments too
-    await say(app, f"/entry {shared_id} delete yes")  # the confirm button's twin
-    assert "찾을 수 없어요" in (await say(app, f"/entry {shared_id}", user="junho")).all_text()
-    assert "찾을 수 없어요" in (await say(app, f"/comment {shared_id} 또", user="junho")).all_text()
+    await say(app, "/entry 1 delete yes")  # the confirm button's twin
+    assert "찾을 수 없어요" in (await say(app, "/entry minji 1", user="junho")).all_text()
+    assert "찾을 수 없어요" in (await say(app, "/comment minji 1 또", user="junho")).all_text()
 
 
 async def test_invite_codes_are_one_time_expire_and_cannot_befriend_yourself(
@@ -272,13 +274,12 @@ async def test_points_pay_for_a_worry_past_the_free_quota(app: App, engine: Asyn
 async def test_export_carries_the_diary_and_forget_removes_it(app: App, engine: AsyncEngine) -> None:
     await befriend(app)
     await say(app, "/diary 내보내기 테스트 일기")
-    [entry_id] = await entry_ids(engine)
-    await say(app, f"/comment {entry_id} 내 일기에 내가 단 댓글")
+    await say(app, "/comment 1 내 일기에 내가 단 댓글")
     await say(app, "/guestbook 1 안녕 친구", user="junho")
     export = await say(app, "/export")
     [attachment] = export.last.current.attachments
     document = json.loads(attachment.content)
-    assert document["diary"][0]["text"] == "내보내기 테스트 일기"
+    assert document["diary"][0]["text"] == "내보내기 테스트 일기" and document["diary"][0]["number"] == 1
     assert document["diary"][0]["comments"][0]["text"] == "내 일기에 내가 단 댓글"
     assert document["guestbook"][0]["text"] == "안녕 친구" and document["friends"][0]["name"] == "junho"
     assert document["points"][0]["delta"] == 10
@@ -313,10 +314,9 @@ async def test_home_shows_the_diary_and_points(app: App) -> None:
 async def test_deleting_an_entry_or_forgetting_takes_back_what_friends_were_sent(app: App, engine: AsyncEngine) -> None:
     await befriend(app)
     await say(app, "/diary 회사 그만둘 거야, 아무한테도 말 안 했어")
-    [entry_id] = await entry_ids(engine)
-    await press(app, f"mm:entry:{entry_id}:friends")
-    await say(app, "/guestbook 1 비밀 방명록")
-    await say(app, f"/entry {entry_id} delete yes")
+    await press(app, "mm:entry:1:friends")
+    await say(app, "/guestbook junho 비밀 방명록")
+    await say(app, "/entry 1 delete yes")
     documents = [doc for _, doc in await pushes(engine)]
     assert not any("회사" in json.dumps(d.params, ensure_ascii=False) for d in documents)
     await say(app, "/forget")
@@ -452,7 +452,182 @@ async def test_a_bad_correction_gets_the_usage_line_and_nobody_corrects_a_friend
 
     await befriend(app)
     await say(app, f"/entry {number} friends")
-    refused = (await say(app, f"/entry {number} mood 기쁨 5", user="junho")).all_text()
+    refused = (await say(app, f"/entry minji {number} mood 기쁨 5", user="junho")).all_text()
     assert "쓴 사람만" in refused
     async with engine.connect() as conn:
         assert (await conn.execute(select(DiaryEntryRow.emotion, DiaryEntryRow.intensity))).one() == ("calm", 1)
+
+
+# --- diary numbers are each person's own; a friend's entry is named by the friend (issue 18) ------------------
+
+
+async def numbers(engine: AsyncEngine) -> list[tuple[int, int, bool]]:
+    """(row id, number, deleted) of every entry, oldest first."""
+    async with engine.connect() as conn:
+        rows = await conn.execute(
+            select(DiaryEntryRow.id, DiaryEntryRow.number, DiaryEntryRow.deleted_at).order_by(DiaryEntryRow.id)
+        )
+        return [(entry_id, number, deleted is not None) for entry_id, number, deleted in rows]
+
+
+async def test_a_persons_first_entry_is_1_everywhere_and_a_deleted_number_is_never_reused(
+    app: App, engine: AsyncEngine
+) -> None:
+    await say(app, "/consent yes", user="junho")
+    await say(app, "/diary 준호가 먼저 쓴 일기", user="junho")  # row 1
+    first = await say(app, "/diary 민지의 첫 일기")  # row 2: minji's #1
+    second = await say(app, "/diary 민지의 둘째 일기")  # row 3: minji's #2
+
+    assert _number_to_correct(first) == "1" and _number_to_correct(second) == "2"
+    assert [b.action for b in first.last.current.buttons] == ["mm:entry:1:friends", "mm:entry:1:delete"]
+    assert "📖 일기 #2" in (await say(app, "/entry 2")).all_text()
+    question = await say(app, "/entry 2 delete")
+    assert "#2 일기를 지우면" in question.all_text()
+    assert [b.action for b in question.last.current.buttons] == ["mm:entry:2:delete:yes", "mm:entry:2"]
+    assert "#2 일기를 지웠어요" in (await press(app, "mm:entry:2:delete:yes")).all_text()
+
+    third = await say(app, "/diary 지운 다음에 쓴 일기")
+    assert _number_to_correct(third) == "3"  # 2 stays the deleted entry's
+    assert await numbers(engine) == [(1, 1, False), (2, 1, False), (3, 2, True), (4, 3, False)]
+    listed = (await say(app, "/diaries")).all_text()
+    assert "#3 " in listed and "#1 " in listed and "#2 " not in listed
+    assert "#2 일기를 찾을 수 없어요" in (await say(app, "/entry 2")).all_text()
+    assert "#3 일기의 감정을 고쳤어요" in (await say(app, "/entry 3 mood 기쁨 4")).all_text()
+    assert "#1 일기를 찾을 수 없어요" in (await say(app, "/entry 1", user="newcomer")).all_text()
+    export = json.loads((await say(app, "/export")).last.current.attachments[0].content)
+    assert [e["number"] for e in export["diary"]] == [1, 3]
+
+
+async def test_diaries_page_back_by_the_persons_own_numbers(app: App) -> None:
+    for n in range(7):
+        await say(app, f"/diary 일기 {n}번째")
+    first = await say(app, "/diaries")
+    [more] = [b for b in first.last.current.buttons if b.action.startswith("mm:diaries:")]
+    assert more.action == "mm:diaries:3"  # the page after #3
+    assert "#1 " in (await say(app, "/diaries 3")).all_text()  # the button's typed twin
+
+
+async def test_a_friends_entry_is_named_by_the_name_and_number_the_feed_shows(
+    app: App, engine: AsyncEngine, clock: FixedClock
+) -> None:
+    await befriend(app, inviter="Kim Minji", invitee="junho")
+    await say(app, "/diary 준호의 일기", user="junho")  # takes row 1, so minji's #1 is not row 1
+    await say(app, "/diary 전시회에 다녀와서 기뻤어", user="Kim Minji")
+    await press(app, "mm:entry:1:friends", user="Kim Minji")
+
+    feed = await say(app, "/feed", user="junho")
+    assert "Kim Minji #1 ·" in feed.all_text()
+    assert "/comment Kim Minji 1" in feed.all_text()  # the hint is the newest line's own words
+    [read] = [b for b in feed.last.current.buttons if b.label == "📖 Kim Minji #1"]
+    opened = await press(app, read.action, user="junho")
+    assert "📖 Kim Minji님의 일기 #1" in opened.all_text() and "전시회" in opened.all_text()
+    assert "/comment Kim Minji 1 내용" in opened.all_text()
+
+    [(_, notice)] = [(u, d) for u, d in await pushes(engine) if d.key == "friends.push.entry"]
+    assert notice.params["id"] == 1 and notice.params["name"] == "Kim Minji"
+    [button] = notice.buttons
+    assert "전시회" in (await press(app, button.action, user="junho")).all_text()  # the push's own button
+    assert "/comment Kim Minji 1" in app.catalog.text(Locale.KO, notice.key, **notice.params)
+
+    for typed in ("/comment Kim Minji 1 멋지다!", "/comment kim  minji님 #1 나도 가고 싶다", "/comment @1 1 또 가자"):
+        assert "Kim Minji님의 #1 일기에 댓글을 남겼어요" in (await say(app, typed, user="junho")).all_text(), typed
+    comments = [d for _, d in await pushes(engine) if d.key == "friends.push.comment"]
+    assert [d.params["id"] for d in comments] == [1, 1, 1]
+    assert [b.action for b in comments[0].buttons] == ["mm:entry:1"]  # opens the writer's own #1
+    assert "#1 일기에 댓글을 남겼어요" in (await say(app, "/comment 1 고마워!", user="Kim Minji")).all_text()
+    assert "준호의 일기" not in (await say(app, "/entry 1", user="Kim Minji")).all_text()
+
+    assert "‘Minji’님이 없어요" in (await say(app, "/comment Minji 1 안녕", user="junho")).all_text()
+    assert "Kim Minji님의 #7 일기를 찾을 수 없어요" in (await say(app, "/entry Kim Minji 7", user="junho")).all_text()
+    assert "방명록에 남겼어요" in (await say(app, "/guestbook Kim Minji 전시회 추천 고마워", user="junho")).all_text()
+    assert "전시회 추천 고마워" in (await say(app, "/guestbook", user="Kim Minji")).all_text()
+
+    await say(app, "/lang en", user="junho")
+    english = (await say(app, "/feed", user="junho")).all_text()
+    assert "Read: /entry Kim Minji 1 · Comment: /comment Kim Minji 1 your words" in english
+
+
+async def test_two_friends_of_one_name_are_told_apart_by_their_entries_or_their_list_number(app: App) -> None:
+    async def other_minji(text: str) -> RecordingResponder:  # another account whose name is minji too
+        responder = RecordingResponder()
+        message = dm(text, user="minji-2")
+        await app.dispatcher.handle(replace(message, sender=replace(message.sender, name="minji")), responder)
+        return responder
+
+    await befriend(app, inviter="junho", invitee="minji")
+    await other_minji("/consent yes")
+    await other_minji(f"/friend accept {_code_in((await say(app, '/friend invite', user='junho')).all_text())}")
+    assert "1. minji\n2. minji" in (await say(app, "/friend list", user="junho")).all_text()
+    await say(app, "/diary 첫 번째 민지의 일기")
+    await press(app, "mm:entry:1:friends")
+    await other_minji("/diary 두 번째 민지의 일기")
+    await other_minji("/entry 1 friends")
+    await say(app, "/diary 첫 번째 민지의 둘째 일기")
+    await press(app, "mm:entry:2:friends")
+
+    assert "둘째 일기" in (await say(app, "/entry minji 2", user="junho")).all_text()  # only one has a #2
+    shared_name = (await say(app, "/entry minji 1", user="junho")).all_text()
+    assert "minji님이 여러 명이에요" in shared_name and "예: @1 1" in shared_name
+    assert "두 번째 민지의 일기" in (await say(app, "/entry @2 1", user="junho")).all_text()
+    feed = (await say(app, "/feed", user="junho")).all_text()
+    assert "minji (@1) #2 ·" in feed and "minji (@2) #1 ·" in feed and "/comment @1 2" in feed
+    assert "예: /guestbook 1 내용" in (await say(app, "/guestbook minji 안녕", user="junho")).all_text()
+
+
+async def test_sharing_says_whom_it_told_never_zero_friends(app: App, engine: AsyncEngine) -> None:
+    await say(app, "/diary 오늘은 산책을 했어")
+    alone = (await press(app, "mm:entry:1:friends")).all_text()
+    assert "아직 친구가 없어서 알린 사람은 없어요" in alone and "0명" not in alone
+    await press(app, "mm:entry:1:private")
+
+    await befriend(app)
+    await befriend(app, invitee="seoyeon")
+    await say(app, "/diary 둘째 날")
+    assert "친구 2명에게 알렸어요" in (await press(app, "mm:entry:2:friends")).all_text()
+    async with engine.connect() as conn:  # the notices went out
+        await conn.execute(update(OutboxRow).values(state="sent"))
+        await conn.commit()
+    await press(app, "mm:entry:2:private")
+    again = (await press(app, "mm:entry:2:friends")).all_text()
+    assert "이미 소식을 받았어요" in again and "0명" not in again
+
+    await say(app, "/lang en")
+    await say(app, "/diary a third day")
+    assert "I let 2 of them know" in (await press(app, "mm:entry:3:friends")).all_text()
+    await say(app, "/friend remove 2")
+    await say(app, "/diary a fourth day")
+    assert "; I let junho know." in (await press(app, "mm:entry:4:friends")).all_text()
+
+
+async def test_stats_and_home_leave_deleted_entries_out(app: App, engine: AsyncEngine, clock: FixedClock) -> None:
+    clock.advance(days=-1)
+    await say(app, "/diary 어제는 너무 불안했어")  # Wednesday: #1
+    clock.advance(days=1)
+    await say(app, "/diary 오늘은 정말 기뻤어")  # Thursday: #2
+    before = (await say(app, "/stats")).all_text()
+    assert "일기 2편" in before and "불안 1" in before and "연속 기록 2일" in before
+
+    await say(app, "/entry 1 delete yes")
+
+    after = await say(app, "/stats")
+    text = after.all_text()
+    assert "일기 1편" in text and "기쁨 1" in text and "불안" not in text and "연속 기록 1일" in text
+    assert after.last.current.attachments  # the chart, drawn from the same kept entries
+    assert "일기 1편" in (await say(app, "/home")).all_text()
+    await say(app, "/entry 2 delete yes")
+    emptied = await say(app, "/stats")
+    assert "이 주에는 일기가 없어요" in emptied.all_text() and not emptied.last.current.attachments
+    async with engine.connect() as conn:  # the points earned by writing stay
+        assert await conn.scalar(select(func.sum(PointLedgerRow.delta))) == 20
+    await say(app, "/lang en")
+    await say(app, "/diary one more")
+    english = (await say(app, "/stats")).all_text()
+    assert "📝 1 entry\n" in english and "1 entries" not in english
+
+
+async def test_two_entries_written_at_once_take_the_next_two_numbers(app: App, engine: AsyncEngine) -> None:
+    await say(app, "/diary 먼저 쓴 일기")
+    answers = await asyncio.gather(say(app, "/diary 동시에 쓴 일기 하나"), say(app, "/diary 동시에 쓴 일기 둘"))
+
+    assert sorted(_number_to_correct(answer) for answer in answers) == ["2", "3"]
+    assert [number for _, number, _ in await numbers(engine)] == [1, 2, 3]

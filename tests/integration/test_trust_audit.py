@@ -67,7 +67,7 @@ async def test_k01_text_that_looks_like_ciphertext_is_never_read_as_ciphertext(
     await say(app, "/diary 오늘은 산책을 했어")
     [entry] = await entry_ids(engine)
     await say(app, f"/entry {entry} friends")
-    for junho_writes in (f"/guestbook 1 {LOOKS_ENCRYPTED}", f"/comment {entry} enc1:", "/guestbook 1 raw1:안녕"):
+    for junho_writes in (f"/guestbook 1 {LOOKS_ENCRYPTED}", f"/comment minji {entry} enc1:", "/guestbook 1 raw1:안녕"):
         assert "사고 번호" not in (await say(app, junho_writes, user="junho")).all_text()
 
     guestbook = (await say(app, "/guestbook")).all_text()

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from core.domain.emotion import Emotion
-from core.domain.values import ChatKind, Locale, Persona
+from core.domain.values import ChatKind, Locale, Persona, UserId
 from core.errors import UsageError
 from core.inbound import Invocation
 from core.products import registered
 from core.products.account.commands import SetLanguage, SetTimezone, Start
 from core.products.counseling.commands import AskWorry, MarkHelpful
-from core.products.diary.commands import ChangeEntry, SetDiaryNudge
+from core.products.diary.commands import ChangeEntry, CommentOnEntry, EntryRef, ListDiaries, SetDiaryNudge
+from core.products.friends.commands import ShowGuestbook, WriteGuestbook
 from core.products.reminders.commands import CancelReminder, ListReminders, SetReminder
 from core.routing import VerbTable, encode_action, parse_text
 
@@ -134,7 +135,7 @@ def test_entry_mood_names_the_feeling_and_an_optional_intensity(
 ) -> None:
     parsed = command(line)
 
-    assert parsed == ChangeEntry(entry_id=3, change="mood", emotion=emotion, intensity=intensity)
+    assert parsed == ChangeEntry(entry=EntryRef(number=3), change="mood", emotion=emotion, intensity=intensity)
 
 
 @pytest.mark.parametrize(
@@ -146,3 +147,63 @@ def test_a_bad_entry_mood_gets_its_usage_line(line: str) -> None:
         command(line)
 
     assert raised.value.key == "entry.mood_usage"
+
+
+# Issue 18: diary numbers are each person's own, so a friend's entry is named by the friend and their number.
+
+MINJIS_3 = EntryRef(number=3, friend="민지")
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("/entry 3", ChangeEntry(entry=EntryRef(number=3), change="show")),
+        ("/entry #3 delete 확인", ChangeEntry(entry=EntryRef(number=3), change="delete_confirmed")),
+        ("/entry 민지 3", ChangeEntry(entry=EntryRef(number=3, friend="민지"), change="show")),
+        ("/entry Kim  Minji #12 show", ChangeEntry(entry=EntryRef(number=12, friend="Kim Minji"), change="show")),
+        ("/entry @2 3", ChangeEntry(entry=EntryRef(number=3, friend_position=2), change="show")),
+        (
+            "/entry 민지 3 mood 슬픔",
+            ChangeEntry(entry=EntryRef(number=3, friend="민지"), change="mood", emotion=Emotion.SADNESS),
+        ),
+        ("/comment 3 5점 만점에 5점!", CommentOnEntry(entry=EntryRef(number=3), text="5점 만점에 5점!")),
+        (
+            "/comment 민지 3 멋지다\n정말로",
+            CommentOnEntry(entry=EntryRef(number=3, friend="민지"), text="멋지다\n정말로"),
+        ),
+        ("/comment Kim Minji #3 great 2", CommentOnEntry(entry=EntryRef(number=3, friend="Kim Minji"), text="great 2")),
+        ("/diaries 6", ListDiaries(before_number=6)),
+        ("/guestbook", ShowGuestbook()),
+        ("/guestbook 2 힘내!", WriteGuestbook(position=2, text="힘내!")),
+        ("/guestbook @2 힘내!", WriteGuestbook(position=2, text="힘내!")),
+        ("/guestbook Kim Minji 힘내 3번!", WriteGuestbook(text="Kim Minji 힘내 3번!")),
+    ],
+)
+def test_an_entry_is_named_by_its_number_or_a_friends_name_and_number(line: str, expected: object) -> None:
+    assert command(line) == expected
+
+
+def test_a_button_names_a_friends_entry_by_user_id() -> None:
+    pressed = to_command(decode_action(encode_action("entry", "~17", "3")), ChatKind.DIRECT)
+
+    assert pressed == ChangeEntry(entry=EntryRef(number=3, owner=UserId(17)), change="show")
+
+
+@pytest.mark.parametrize(
+    ("line", "usage"),
+    [
+        ("/entry 민지", "entry.usage"),
+        ("/entry delete 3", "entry.usage"),
+        ("/entry 3 share", "entry.usage"),
+        ("/comment 민지 멋지다", "comment.usage"),
+        ("/comment 민지 3", "comment.usage"),
+        ("/comment 3", "comment.usage"),
+        ("/guestbook 민지", "guestbook.usage"),
+        ("/guestbook ² 안녕", "guestbook.usage"),
+    ],
+)
+def test_an_entry_or_friend_not_named_gets_the_usage_line(line: str, usage: str) -> None:
+    with pytest.raises(UsageError) as raised:
+        command(line)
+
+    assert raised.value.key == usage

@@ -13,6 +13,7 @@ from core.adapters.db.models import (
     DiaryEntryRow,
     GuestbookNoteRow,
     PendingDiaryRow,
+    UserRow,
 )
 from core.adapters.db.users import display_name_of
 from core.domain.emotion import Emotion
@@ -30,6 +31,7 @@ class SqlAlchemyDiary:
         return DiaryEntry(
             id=row.id,
             user_id=UserId(row.user_id),
+            number=row.number,
             text=self._cipher.decrypt(row.text) if row.text else "",
             emotion=Emotion(row.emotion),
             intensity=row.intensity,
@@ -50,8 +52,16 @@ class SqlAlchemyDiary:
         local_date: date,
         now: datetime,
     ) -> DiaryEntry:
+        """A new entry, numbered after the writer's last (a deleted one included). The writer's row is locked
+        first (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds the write lock), so two entries written at once
+        take turns for the next number rather than collide on it."""
+        await self._session.execute(select(UserRow.id).where(UserRow.id == user_id).with_for_update())
+        last = await self._session.scalar(
+            select(func.max(DiaryEntryRow.number)).where(DiaryEntryRow.user_id == user_id)
+        )
         row = DiaryEntryRow(
             user_id=user_id,
+            number=(last or 0) + 1,
             text=self._cipher.encrypt(text),
             emotion=emotion.value,
             intensity=intensity,
@@ -70,9 +80,11 @@ class SqlAlchemyDiary:
             update(DiaryEntryRow).where(DiaryEntryRow.id == entry_id).values(comment=self._cipher.encrypt(comment))
         )
 
-    async def get(self, entry_id: int) -> DiaryEntry | None:
+    async def numbered(self, owner: UserId, number: int) -> DiaryEntry | None:
         row = await self._session.scalar(
-            select(DiaryEntryRow).where(DiaryEntryRow.id == entry_id, DiaryEntryRow.deleted_at.is_(None))
+            select(DiaryEntryRow).where(
+                DiaryEntryRow.user_id == owner, DiaryEntryRow.number == number, DiaryEntryRow.deleted_at.is_(None)
+            )
         )
         return self._entry(row) if row is not None else None
 
@@ -93,7 +105,8 @@ class SqlAlchemyDiary:
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def delete(self, entry_id: int, *, owner: UserId, now: datetime) -> bool:
-        """The text and comment go at once; the row stays (emotion and day) so stats and points stay true."""
+        """The text and comment go at once; the row stays, so its number is never given to another entry and the
+        day still counts toward the streak its points were earned for (the weekly stats leave it out)."""
         result = await self._session.execute(
             update(DiaryEntryRow)
             .where(DiaryEntryRow.id == entry_id, DiaryEntryRow.user_id == owner, DiaryEntryRow.deleted_at.is_(None))
@@ -103,15 +116,23 @@ class SqlAlchemyDiary:
             await self._session.execute(delete(DiaryCommentRow).where(DiaryCommentRow.entry_id == entry_id))
         return bool(result.rowcount)  # type: ignore[attr-defined]
 
-    async def page(
-        self, owners: list[UserId], *, before_id: int | None, limit: int, friends_only: bool = False
-    ) -> list[DiaryEntry]:
-        """Newest first, keyset by id: the entries of `owners` (only friends-visible ones when `friends_only`)."""
+    async def page(self, owner: UserId, *, before_number: int | None, limit: int) -> list[DiaryEntry]:
+        """A person's entries, newest first, keyset by their number (the unique (user_id, number) index)."""
+        query = select(DiaryEntryRow).where(DiaryEntryRow.user_id == owner, DiaryEntryRow.deleted_at.is_(None))
+        if before_number is not None:
+            query = query.where(DiaryEntryRow.number < before_number)
+        rows = await self._session.scalars(query.order_by(DiaryEntryRow.number.desc()).limit(limit))
+        return [self._entry(row) for row in rows]
+
+    async def feed(self, owners: list[UserId], *, before_id: int | None, limit: int) -> list[DiaryEntry]:
+        """The friends-visible entries of `owners`, newest first across them all, keyset by row id."""
         if not owners:
             return []
-        query = select(DiaryEntryRow).where(DiaryEntryRow.user_id.in_(owners), DiaryEntryRow.deleted_at.is_(None))
-        if friends_only:
-            query = query.where(DiaryEntryRow.visibility == Visibility.FRIENDS.value)
+        query = select(DiaryEntryRow).where(
+            DiaryEntryRow.user_id.in_(owners),
+            DiaryEntryRow.deleted_at.is_(None),
+            DiaryEntryRow.visibility == Visibility.FRIENDS.value,
+        )
         if before_id is not None:
             query = query.where(DiaryEntryRow.id < before_id)
         rows = await self._session.scalars(query.order_by(DiaryEntryRow.id.desc()).limit(limit))
@@ -125,23 +146,25 @@ class SqlAlchemyDiary:
         )
         return int(count or 0)
 
-    async def days(self, user_id: UserId, *, since: date) -> set[date]:
-        rows = await self._session.scalars(
-            select(DiaryEntryRow.local_date)
-            .where(DiaryEntryRow.user_id == user_id, DiaryEntryRow.local_date >= since)
-            .distinct()
+    async def days(self, user_id: UserId, *, since: date, kept_only: bool = False) -> set[date]:
+        """The days with an entry; with `kept_only`, an entry the writer deleted does not count."""
+        query = select(DiaryEntryRow.local_date).where(
+            DiaryEntryRow.user_id == user_id, DiaryEntryRow.local_date >= since
         )
-        return set(rows)
+        if kept_only:
+            query = query.where(DiaryEntryRow.deleted_at.is_(None))
+        return set(await self._session.scalars(query.distinct()))
 
     async def moods_between(self, user_id: UserId, first: date, last: date) -> list[tuple[date, Emotion, int]]:
-        """(day, emotion, intensity) of every entry written from `first` to `last`, deleted ones included: a
-        deleted text does not undo how the day felt."""
+        """(day, emotion, intensity) of every entry kept from `first` to `last`: one the writer deleted is left
+        out of what they look back on."""
         rows = await self._session.execute(
             select(DiaryEntryRow.local_date, DiaryEntryRow.emotion, DiaryEntryRow.intensity)
             .where(
                 DiaryEntryRow.user_id == user_id,
                 DiaryEntryRow.local_date >= first,
                 DiaryEntryRow.local_date <= last,
+                DiaryEntryRow.deleted_at.is_(None),
             )
             .order_by(DiaryEntryRow.id)
         )

@@ -231,10 +231,14 @@ class DiaryEntryRow(Base):
     __table_args__ = (
         Index("ix_diary_entries_user_id_desc", "user_id", "id"),
         Index("ix_diary_entries_user_day", "user_id", "local_date"),
+        # a unique index rather than a constraint: SQLite adds one to an existing table without rebuilding it
+        Index("ix_diary_entries_user_number", "user_id", "number", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # The writer's own count: their first entry is 1. A deleted entry keeps its row, so its number is never reused.
+    number: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)  # ciphertext when a key is set
     emotion: Mapped[str] = mapped_column(String(16))
     intensity: Mapped[int] = mapped_column(Integer)

@@ -19,6 +19,7 @@ from core.domain.timekeeping import start_of_local_day
 from core.domain.users import Identity
 from core.domain.values import Locale
 from core.errors import LimitExceeded, UsageError
+from core.i18n import counted
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.products.account.commands import (
     ConfirmForget,
@@ -370,9 +371,10 @@ class AccountService:
                     document.update(await part.export(uow, user))
         content = json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
         filename = f"maeum-export-{now.strftime('%Y%m%d-%H%M%S')}.json"
+        worries = len(document["worries"])
         await ctx.responder.send(
             Reply(
-                sections=(Section(body=ctx.t("export.ready", worries=len(document["worries"]))),),
+                sections=(Section(body=ctx.t(counted("export.ready", worries), worries=worries)),),
                 attachments=(Attachment(filename=filename, content=content, mime_type="application/json"),),
             )
         )

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from core.domain.schedules import ScheduleKind
 from core.domain.users import User
 from core.domain.values import UserId
+from core.i18n import counted
 from core.ports import UnitOfWork
 from core.products.diary.domain import pushes_written_by
 from core.registration import AccountPart, HomeLine
@@ -21,7 +22,7 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
     return {
         "diary": [
             {
-                "id": e.id,
+                "number": e.number,
                 "day": e.local_date.isoformat(),
                 "at": e.created_at.isoformat(),
                 "text": e.text,
@@ -63,7 +64,8 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
 async def home(uow: UnitOfWork, user: User, since: datetime) -> Sequence[HomeLine]:
     zone = ZoneInfo(user.timezone)
     first, last = since.astimezone(zone).date(), (since + timedelta(days=6)).astimezone(zone).date()
-    return [("home.part.diary", {"entries": len(await uow.diary.moods_between(user.id, first, last))})]
+    entries = len(await uow.diary.moods_between(user.id, first, last))
+    return [(counted("home.part.diary", entries), {"entries": entries})]
 
 
 ACCOUNT = AccountPart(

@@ -6,6 +6,23 @@ from dataclasses import dataclass
 
 from core.commands import Command
 from core.domain.emotion import Emotion
+from core.domain.values import UserId
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntryRef:
+    """An entry as a person names it: one of their own by its number ("3"), or a friend's by the friend's name as
+    /friend list shows it and the friend's own number for it ("민지 3"). When two friends share a name, "@2 3"
+    names the one numbered 2 in /friend list; a button names the friend by user id."""
+
+    number: int
+    friend: str | None = None
+    friend_position: int | None = None
+    owner: UserId | None = None
+
+    @property
+    def mine(self) -> bool:
+        return self.friend is None and self.friend_position is None and self.owner is None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -15,12 +32,12 @@ class WriteDiary(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class ListDiaries(Command):
-    before_id: int | None = None  # keyset: the page after the entry with this id
+    before_number: int | None = None  # keyset: the page after the entry with this number
 
 
 @dataclass(frozen=True, kw_only=True)
 class ChangeEntry(Command):
-    entry_id: int
+    entry: EntryRef
     change: str  # "friends" | "private" | "delete" (asks first) | "delete_confirmed" | "show" | "mood"
     emotion: Emotion | None = None  # "mood": the feeling the writer says the entry has
     intensity: int | None = None  # "mood": 1–5; None keeps the entry's
@@ -35,7 +52,7 @@ class ShowFeed(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class CommentOnEntry(Command):
-    entry_id: int
+    entry: EntryRef
     text: str
 
 

@@ -26,8 +26,9 @@ class Visibility(StrEnum):
 
 @dataclass(frozen=True, kw_only=True)
 class DiaryEntry:
-    id: int
+    id: int  # the row's, never shown: people name an entry by its writer and `number`
     user_id: UserId
+    number: int  # the writer's own count from 1, kept after a delete so it never names another entry
     text: str
     emotion: Emotion
     intensity: int

@@ -4,19 +4,22 @@ writer wants, paged back through; points for writing."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, ValidationError
 
 from core.domain.budget import Room
 from core.domain.emotion import NEUTRAL, Emotion, EmotionReading, classify
-from core.domain.outbox import NewPush, PushDocument, PushKind
+from core.domain.outbox import NewPush, PushButton, PushDocument, PushKind
 from core.domain.prompting import delimit
+from core.domain.values import UserId
 from core.errors import LanguageModelUnavailable, LimitExceeded, UsageError
 from core.ports import ChatMessage, Clock, LanguageModel, ModelCall, UnitOfWork, UnitOfWorkFactory
-from core.products.diary.commands import ChangeEntry, CommentOnEntry, ListDiaries, ShowFeed, WriteDiary
+from core.products.diary.commands import ChangeEntry, CommentOnEntry, EntryRef, ListDiaries, ShowFeed, WriteDiary
 from core.products.diary.domain import (
     MAX_ENTRY_CHARS,
     MAX_NOTE_CHARS,
@@ -39,7 +42,7 @@ from core.replies import Button, Reply, Section
 from core.routing import encode_action
 from core.usecases.context import Context
 from core.usecases.model_budget import ModelBudget
-from core.usecases.names import display_name
+from core.usecases.names import display_name, is_named
 from core.usecases.safety_gate import SafetyGate
 
 logger = logging.getLogger(__name__)
@@ -81,6 +84,43 @@ def intensity_dots(intensity: int) -> str:
 def preview(text: str) -> str:
     line = " ".join(text.split())
     return line if len(line) <= PREVIEW_CHARS else line[: PREVIEW_CHARS - 1] + "…"
+
+
+def read_friends_entry(owner: UserId, number: int) -> str:
+    """The action of a button that opens a friend's entry: the friend by user id, so it still opens the right one
+    when two friends share a name or the friend list is renumbered."""
+    return encode_action("entry", f"~{owner}", str(number))
+
+
+class Person(Protocol):
+    """A friend as the friend list gives them."""
+
+    @property
+    def user_id(self) -> UserId: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Writer:
+    """A friend who wrote an entry, as the reader is shown them: their name, and how to type them in /entry and
+    /comment — the name, or "@2" (their /friend list number) when two friends share it."""
+
+    name: str
+    typed: str
+
+    @property
+    def shown(self) -> str:
+        """The name in a list, with the way to type it when that is not the name: "minji (@2)"."""
+        return self.name if self.typed == self.name else f"{self.name} ({self.typed})"
+
+
+def writers(friends: Sequence[Person]) -> dict[UserId, Writer]:
+    return {
+        f.user_id: Writer(f.name, f.name if sum(is_named(f.name, g.name) for g in friends) == 1 else f"@{n}")
+        for n, f in enumerate(friends, start=1)
+    }
 
 
 class DiaryService:
@@ -188,7 +228,7 @@ class DiaryService:
             await uow.commit()
         # the correction's example names another feeling than the one read, so it reads as a way to change it
         example = Emotion.ANXIETY if emotion is Emotion.SADNESS else Emotion.SADNESS
-        hint = ctx.t("diary.mood_hint", id=entry.id, emotion=ctx.t(f"emotion.{example.value}").lower())
+        hint = ctx.t("diary.mood_hint", id=entry.number, emotion=ctx.t(f"emotion.{example.value}").lower())
         notes = [ctx.t("diary.private_note"), hint]
         if capped is not None:
             notes.append(ctx.t(f"diary.capped_note.{capped.value}"))
@@ -210,7 +250,7 @@ class DiaryService:
                             comment=comment,
                         ),
                         note="\n".join(notes),
-                        buttons=self._entry_buttons(entry.id, Visibility.PRIVATE, ctx),
+                        buttons=self._entry_buttons(entry.number, Visibility.PRIVATE, ctx),
                     ),
                 )
             )
@@ -248,27 +288,29 @@ class DiaryService:
         capped = room if room.capped else None
         return offline.emotion, offline.intensity, ctx.t(offline_comment_key(offline)), capped
 
-    def _entry_buttons(self, entry_id: int, visibility: Visibility, ctx: Context) -> tuple[Button, ...]:
+    def _entry_buttons(self, number: int, visibility: Visibility, ctx: Context) -> tuple[Button, ...]:
         toggle = (
-            Button(label=ctx.t("diary.button.share"), action=encode_action("entry", str(entry_id), "friends"))
+            Button(label=ctx.t("diary.button.share"), action=encode_action("entry", str(number), "friends"))
             if visibility is Visibility.PRIVATE
-            else Button(label=ctx.t("diary.button.unshare"), action=encode_action("entry", str(entry_id), "private"))
+            else Button(label=ctx.t("diary.button.unshare"), action=encode_action("entry", str(number), "private"))
         )
-        delete = Button(label=ctx.t("diary.button.delete"), action=encode_action("entry", str(entry_id), "delete"))
+        delete = Button(label=ctx.t("diary.button.delete"), action=encode_action("entry", str(number), "delete"))
         return (toggle, delete)
 
     # --- reading back --------------------------------------------------------------------------------------
 
     async def list_entries(self, command: ListDiaries, ctx: Context) -> None:
         async with self._uow() as uow:
-            entries = await uow.diary.page([ctx.user.id], before_id=command.before_id, limit=PAGE_SIZE + 1)
+            entries = await uow.diary.page(ctx.user.id, before_number=command.before_number, limit=PAGE_SIZE + 1)
         if not entries:
-            await ctx.say("diaries.none" if command.before_id is None else "diaries.end")
+            await ctx.say("diaries.none" if command.before_number is None else "diaries.end")
             return
         shown, more = entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
         lines = [self._line(entry, ctx) for entry in shown]
         buttons = (
-            (Button(label=ctx.t("diaries.more"), action=encode_action("diaries", str(shown[-1].id))),) if more else ()
+            (Button(label=ctx.t("diaries.more"), action=encode_action("diaries", str(shown[-1].number))),)
+            if more
+            else ()
         )
         await ctx.responder.send(
             Reply(
@@ -283,47 +325,77 @@ class DiaryService:
             )
         )
 
-    def _line(self, entry: DiaryEntry, ctx: Context, *, author: str | None = None) -> str:
-        """One entry in a list: yours show who can see them, a friend's show whose they are."""
+    def _line(self, entry: DiaryEntry, ctx: Context, *, writer: Writer | None = None) -> str:
+        """One entry in a list: yours show who can see them; a friend's show whose they are, as typed to open it."""
         parts = [
-            f"#{entry.id}",
+            f"#{entry.number}" if writer is None else f"{writer.shown} #{entry.number} ·",
             entry.local_date.strftime("%m-%d"),
             EMOJI[entry.emotion],
             ctx.t(f"emotion.{entry.emotion.value}"),
             str(entry.intensity),
-            ("👥" if entry.visibility is Visibility.FRIENDS else "🔒") if author is None else f"{author} ·",
+            ("👥" if entry.visibility is Visibility.FRIENDS else "🔒") if writer is None else "·",
             preview(entry.text),
         ]
         return " ".join(parts)
 
+    async def _find(self, uow: UnitOfWork, ref: EntryRef, ctx: Context) -> tuple[DiaryEntry, Writer | None]:
+        """The entry `ref` names, if this person may read it, with its writer when it is a friend's. A friend's
+        private entry, a deleted one and one never written get the same answer."""
+        if ref.mine:
+            entry = await uow.diary.numbered(ctx.user.id, ref.number)
+            if entry is None:
+                raise UsageError("entry.not_found", id=ref.number)
+            return entry, None
+        friends = await uow.friends.list(ctx.user.id)
+        named = writers(friends)
+        if ref.owner is not None:
+            candidates = [f.user_id for f in friends if f.user_id == ref.owner]
+        elif ref.friend_position is not None:
+            if not 0 < ref.friend_position <= len(friends):
+                raise UsageError("friend.no_such", position=ref.friend_position)
+            candidates = [friends[ref.friend_position - 1].user_id]
+        else:
+            candidates = [f.user_id for f in friends if is_named(ref.friend or "", f.name)]
+            if not candidates:
+                raise UsageError("friend.no_name", name=ref.friend or "")
+        found = []
+        for owner in candidates:
+            entry = await uow.diary.numbered(owner, ref.number)
+            if entry is not None and can_read(entry, ctx.user.id, friends=True):
+                found.append((entry, named[owner]))
+        if len(found) > 1:  # two friends of one name, each with a shared entry of this number
+            raise UsageError("friend.name_shared", name=found[0][1].name, id=ref.number, typed=found[0][1].typed)
+        if not found:
+            if not candidates:
+                raise UsageError("entry.not_found", id=ref.number)
+            raise UsageError("entry.not_found_friend", name=named[candidates[0]].name, id=ref.number)
+        return found[0]
+
     async def change(self, command: ChangeEntry, ctx: Context) -> None:
         now = self._clock.now()
         async with self._uow() as uow:
-            entry = await uow.diary.get(command.entry_id)
-            friends = entry is not None and await uow.friends.are_friends(ctx.user.id, entry.user_id)
-            if entry is None or not can_read(entry, ctx.user.id, friends=friends):
-                raise UsageError("entry.not_found", id=command.entry_id)
+            entry, writer = await self._find(uow, command.entry, ctx)
             if command.change == "show":
                 comments = await uow.diary.comments(entry.id)
-                if entry.user_id != ctx.user.id:  # a friend does not see who else the writer's friends are
+                if writer is not None:  # a friend does not see who else the writer's friends are
                     comments = [c for c in comments if c.author_id in (entry.user_id, ctx.user.id)]
-                await self._show(entry, comments, ctx)
+                await self._show(entry, comments, writer, ctx)
                 return
-            if entry.user_id != ctx.user.id:
-                raise UsageError("entry.not_yours", id=command.entry_id)
+            if writer is not None:
+                raise UsageError("entry.not_yours", name=writer.name, id=entry.number)
             if command.change == "mood":
                 await self._correct_mood(uow, entry, command, ctx)
                 return
             if command.change == "delete":  # gone for good, with friends' comments: asked once more
                 await ctx.say(
                     "entry.delete_question",
-                    id=entry.id,
+                    id=entry.number,
                     buttons=(
                         Button(
                             label=ctx.t("entry.delete_confirm_button"),
-                            action=encode_action("entry", str(entry.id), "delete", "yes"),
+                            action=encode_action("entry", str(entry.number), "delete", "yes"),
                         ),
-                        Button(label=ctx.t("entry.keep_button"), action=encode_action("entry", str(entry.id))),
+                        Button(label=ctx.t("entry.keep_button"), action=encode_action("entry", str(entry.number))),
                     ),
                 )
                 return
@@ -331,23 +403,33 @@ class DiaryService:
                 await uow.diary.delete(entry.id, owner=ctx.user.id, now=now)
                 await self._withdraw_shares(uow, entry)
                 await uow.commit()
-                await ctx.say("entry.deleted", id=entry.id)
+                await ctx.say("entry.deleted", id=entry.number)
                 return
-            visibility = Visibility(command.change)
-            if visibility is entry.visibility:
-                await ctx.say(f"entry.already_{visibility.value}", id=entry.id)
-                return
-            await uow.diary.set_visibility(entry.id, owner=ctx.user.id, visibility=visibility)
-            notified = 0
-            if visibility is Visibility.FRIENDS:
-                notified = await self._tell_friends(uow, entry, ctx, now=now)
-            else:
-                await self._withdraw_shares(uow, entry)
+            await self._set_visibility(uow, entry, Visibility(command.change), ctx, now=now)
+
+    async def _set_visibility(
+        self, uow: UnitOfWork, entry: DiaryEntry, visibility: Visibility, ctx: Context, *, now: datetime
+    ) -> None:
+        if visibility is entry.visibility:
+            await ctx.say(f"entry.already_{visibility.value}", id=entry.number)
+            return
+        await uow.diary.set_visibility(entry.id, owner=ctx.user.id, visibility=visibility)
+        if visibility is Visibility.PRIVATE:
+            await self._withdraw_shares(uow, entry)
             await uow.commit()
-        if visibility is Visibility.FRIENDS:
-            await ctx.say("entry.shared", id=entry.id, friends=notified)
+            await ctx.say("entry.unshared", id=entry.number)
+            return
+        told, friends = await self._tell_friends(uow, entry, ctx, now=now)
+        told_name = await display_name(uow, told[0]) if len(told) == 1 else ""
+        await uow.commit()
+        if not friends:  # nobody to tell yet: say so, and how to change that, rather than "told 0 friends"
+            await ctx.say("entry.shared_no_friends", id=entry.number)
+        elif not told:  # shared before, hidden, shared again: its notice went out the first time
+            await ctx.say("entry.shared_told_before", id=entry.number)
+        elif len(told) == 1:
+            await ctx.say("entry.shared_one", id=entry.number, name=told_name)
         else:
-            await ctx.say("entry.unshared", id=entry.id)
+            await ctx.say("entry.shared", id=entry.number, friends=len(told))
 
     async def _correct_mood(self, uow: UnitOfWork, entry: DiaryEntry, command: ChangeEntry, ctx: Context) -> None:
         """`/entry N mood 슬픔 3`: the writer knows the feeling better than any reading; the stats read the entry's
@@ -363,7 +445,7 @@ class DiaryService:
         await uow.commit()
         text = ctx.t(
             "entry.mood_changed",
-            id=entry.id,
+            id=entry.number,
             emoji=EMOJI[emotion],
             emotion=ctx.t(f"emotion.{emotion.value}"),
             dots=intensity_dots(intensity),
@@ -371,12 +453,16 @@ class DiaryService:
         )
         await ctx.responder.send(Reply.text(text + (f"\n\n💬 {comment}" if comment else "")))
 
-    async def _tell_friends(self, uow: UnitOfWork, entry: DiaryEntry, ctx: Context, *, now: datetime) -> int:
+    async def _tell_friends(
+        self, uow: UnitOfWork, entry: DiaryEntry, ctx: Context, *, now: datetime
+    ) -> tuple[list[UserId], int]:
         """One push per friend, in the same transaction as the change; the dedupe key makes sharing the same
-        entry again (private, then friends again) tell nobody twice."""
+        entry again (private, then friends again) tell nobody twice. Returns who was told now, and how many friends
+        there are."""
         author = await display_name(uow, ctx.user.id)
-        count = 0
-        for friend in await uow.friends.ids(ctx.user.id):
+        friends = await uow.friends.ids(ctx.user.id)
+        told: list[UserId] = []
+        for friend in friends:
             added = await uow.outbox.add(
                 NewPush(
                     dedupe_key=shared_entry_key(ctx.user.id, friend, entry.id),
@@ -386,10 +472,16 @@ class DiaryService:
                         title_key="friends.push.entry_title",
                         params={
                             "name": author,
-                            "id": entry.id,
+                            "id": entry.number,
                             "emoji": EMOJI[entry.emotion],
                             "preview": preview(entry.text),
                         },
+                        buttons=(
+                            PushButton(
+                                label_key="friends.push.read_button",
+                                action=read_friends_entry(ctx.user.id, entry.number),
+                            ),
+                        ),
                     ),
                     due_at=now,
                     user_id=friend,
@@ -397,8 +489,9 @@ class DiaryService:
                 now=now,
                 revive_withdrawn=True,
             )
-            count += 1 if added else 0
-        return count
+            if added:
+                told.append(friend)
+        return told, len(friends)
 
     @staticmethod
     async def _withdraw_shares(uow: UnitOfWork, entry: DiaryEntry) -> None:
@@ -406,7 +499,7 @@ class DiaryService:
         for friend in await uow.friends.ids(entry.user_id):
             await uow.outbox.withdraw(shared_entry_key(entry.user_id, friend, entry.id))
 
-    async def _show(self, entry: DiaryEntry, comments: list[Note], ctx: Context) -> None:
+    async def _show(self, entry: DiaryEntry, comments: list[Note], writer: Writer | None, ctx: Context) -> None:
         body = ctx.t(
             "entry.body",
             emoji=EMOJI[entry.emotion],
@@ -415,29 +508,25 @@ class DiaryService:
             day=entry.local_date.isoformat(),
             text=entry.text,
         )
-        if entry.comment and entry.user_id == ctx.user.id:
+        if entry.comment and writer is None:
             body += "\n\n💬 " + entry.comment
         if comments:
             body += "\n\n" + "\n".join(f"🗨 {c.author_name}: {c.text}" for c in comments)
-        buttons = self._entry_buttons(entry.id, entry.visibility, ctx) if entry.user_id == ctx.user.id else ()
-        await ctx.responder.send(
-            Reply(
-                sections=(
-                    Section(
-                        title=ctx.t("entry.title", id=entry.id),
-                        body=body,
-                        note=ctx.t("comment.hint", id=entry.id),
-                        buttons=buttons,
-                    ),
-                )
-            )
-        )
+        if writer is None:
+            title = ctx.t("entry.title", id=entry.number)
+            hint = ctx.t("comment.hint", id=entry.number)
+            buttons = self._entry_buttons(entry.number, entry.visibility, ctx)
+        else:
+            title = ctx.t("entry.title_friend", name=writer.name, id=entry.number)
+            hint = ctx.t("comment.hint_friend", name=writer.typed, id=entry.number)
+            buttons = ()
+        await ctx.responder.send(Reply(sections=(Section(title=title, body=body, note=hint, buttons=buttons),)))
 
     async def feed(self, command: ShowFeed, ctx: Context) -> None:
         async with self._uow() as uow:
             friends = await uow.friends.list(ctx.user.id)
-            entries = await uow.diary.page(
-                [f.user_id for f in friends], before_id=command.before_id, limit=PAGE_SIZE + 1, friends_only=True
+            entries = await uow.diary.feed(
+                [f.user_id for f in friends], before_id=command.before_id, limit=PAGE_SIZE + 1
             )
         if not friends:
             await ctx.say("feed.no_friends")
@@ -445,18 +534,21 @@ class DiaryService:
         if not entries:
             await ctx.say("feed.none" if command.before_id is None else "diaries.end")
             return
-        names = {f.user_id: f.name for f in friends}
+        named = writers(friends)
         shown, more = entries[:PAGE_SIZE], len(entries) > PAGE_SIZE
         buttons = tuple(
-            Button(label=f"📖 #{e.id}", action=encode_action("entry", str(e.id), "show")) for e in shown[:3]
+            Button(label=f"📖 {named[e.user_id].shown} #{e.number}", action=read_friends_entry(e.user_id, e.number))
+            for e in shown[:3]
         ) + ((Button(label=ctx.t("diaries.more"), action=encode_action("feed", str(shown[-1].id))),) if more else ())
+        # the hint is the newest line's own: the exact words that read and comment on it
+        first = shown[0]
         await ctx.responder.send(
             Reply(
                 sections=(
                     Section(
                         title=ctx.t("feed.title"),
-                        body="\n".join(self._line(e, ctx, author=names.get(e.user_id, "?")) for e in shown),
-                        note=ctx.t("feed.hint"),
+                        body="\n".join(self._line(e, ctx, writer=named[e.user_id]) for e in shown),
+                        note=ctx.t("feed.hint", name=named[first.user_id].typed, id=first.number),
                         buttons=buttons,
                     ),
                 )
@@ -472,15 +564,11 @@ class DiaryService:
             return
         now = self._clock.now()
         async with self._uow() as uow:
-            entry = await uow.diary.get(command.entry_id)
-            friends = entry is not None and await uow.friends.are_friends(ctx.user.id, entry.user_id)
-            # a private entry of someone else's, a deleted one and a missing one get the same answer
-            if entry is None or not can_read(entry, ctx.user.id, friends=friends):
-                raise UsageError("entry.not_found", id=command.entry_id)
+            entry, writer = await self._find(uow, command.entry, ctx)
             comment_id = await uow.diary.add_comment(
                 entry_id=entry.id, author_id=ctx.user.id, text=command.text, now=now
             )
-            if entry.user_id != ctx.user.id:
+            if writer is not None:
                 await uow.outbox.add(
                     NewPush(
                         dedupe_key=comment_key(ctx.user.id, entry.id, comment_id),
@@ -488,8 +576,14 @@ class DiaryService:
                         document=PushDocument(
                             key="friends.push.comment",
                             title_key="friends.push.comment_title",
-                            params={"name": await display_name(uow, ctx.user.id), "id": entry.id},
+                            params={"name": await display_name(uow, ctx.user.id), "id": entry.number},
                             text=command.text,
+                            buttons=(
+                                PushButton(
+                                    label_key="friends.push.read_button",
+                                    action=encode_action("entry", str(entry.number)),
+                                ),
+                            ),
                         ),
                         due_at=now,
                         user_id=entry.user_id,
@@ -497,4 +591,7 @@ class DiaryService:
                     now=now,
                 )
             await uow.commit()
-        await ctx.say("comment.saved", id=entry.id)
+        if writer is None:
+            await ctx.say("comment.saved", id=entry.number)
+        else:
+            await ctx.say("comment.saved_friend", name=writer.name, id=entry.number)

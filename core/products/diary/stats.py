@@ -13,7 +13,7 @@ from core.domain.outbox import PushDocument
 from core.domain.schedules import DueSchedule
 from core.domain.values import Locale, Persona, UserId
 from core.errors import UsageError
-from core.i18n import Catalog
+from core.i18n import Catalog, counted
 from core.ports import ChartRenderer, Clock, UnitOfWork, UnitOfWorkFactory
 from core.products.diary.commands import ShowStats
 from core.products.diary.weekly_stats import ChartLabels, DayEntry, WeeklyStats, summarize
@@ -62,7 +62,7 @@ class StatsService:
     async def week(self, uow: UnitOfWork, user_id: UserId, timezone: str, week: Week, today: date) -> WeeklyStats:
         zone = ZoneInfo(timezone)
         moods = await uow.diary.moods_between(user_id, week.monday, week.sunday)
-        days = await uow.diary.days(user_id, since=date.min)
+        days = await uow.diary.days(user_id, since=date.min, kept_only=True)
         start = datetime.combine(week.monday, time(), zone)
         end = start + timedelta(days=7)
         shared = uow.counseling.count_worries_since  # every worry shared, answered by the model or offline
@@ -132,11 +132,11 @@ class StatsService:
         weekdays = t(locale, "stats.weekdays").split(",")
         trend = " ".join(f"{day}{spark(score)}" for day, score in zip(weekdays, stats.trend, strict=True))
         lines = [
-            t(locale, "stats.entries", entries=stats.entries),
+            t(locale, counted("stats.entries", stats.entries), entries=stats.entries),
             t(locale, "stats.distribution", distribution=distribution),
             t(locale, "stats.trend", trend=trend),
             t(locale, "stats.streak", streak=stats.streak),
-            t(locale, "stats.worries", worries=stats.worries_asked),
+            t(locale, counted("stats.worries", stats.worries_asked), worries=stats.worries_asked),
         ]
         preference = stats.preference
         if preference is not None:

@@ -6,11 +6,13 @@ from datetime import time
 
 from core.commands import Command
 from core.domain.time_phrases import read_clock_time
+from core.domain.values import UserId
 from core.errors import UsageError
 from core.inbound import Invocation
 from core.products.diary.commands import (
     ChangeEntry,
     CommentOnEntry,
+    EntryRef,
     ListDiaries,
     SetDiaryNudge,
     ShowDiaryNudge,
@@ -58,7 +60,32 @@ _ENTRY_CHANGES = {
 }
 
 
-def _mood(entry_id: int, words: tuple[str, ...]) -> Command:
+def _is_number(word: str) -> bool:
+    return word.removeprefix("#").isdecimal()
+
+
+def entry_ref(words: tuple[str, ...], usage: str) -> tuple[EntryRef, int]:
+    """The entry the first words name, and how many words that took: "3" (one's own), "민지 3" or "Kim Minji #3"
+    (a friend's: the name as /friend list shows it, then the friend's own number), "@2 3" (the friend numbered 2
+    in /friend list, when two share a name), "~17 3" (a button's: the friend's user id). The number is the first
+    word that is one, so a name may have spaces in it and the words after the number are free."""
+    at = next((i for i, word in enumerate(words) if _is_number(word)), None)
+    if at is None:
+        raise UsageError(usage)
+    head, entry_number = words[:at], number(words[at], usage)
+    if not head:
+        return EntryRef(number=entry_number), at + 1
+    if len(head) == 1 and head[0].lower() in _ENTRY_CHANGES:
+        raise UsageError(usage)  # "/entry delete 3": the words the wrong way round, not a friend called "delete"
+    if len(head) == 1 and head[0][:1] in "~@" and head[0][1:].isdecimal() and len(head[0]) < 19:
+        value = int(head[0][1:])
+        if head[0][0] == "~":
+            return EntryRef(number=entry_number, owner=UserId(value)), at + 1
+        return EntryRef(number=entry_number, friend_position=value), at + 1
+    return EntryRef(number=entry_number, friend=" ".join(head)), at + 1
+
+
+def _mood(entry: EntryRef, words: tuple[str, ...]) -> Command:
     """`/entry N mood 슬픔 3`: the feeling, then an intensity 1–5 (left out: the entry keeps its own)."""
     emotion = emotion_named(words[0]) if words else None
     if emotion is None or len(words) > 2:
@@ -68,27 +95,32 @@ def _mood(entry_id: int, words: tuple[str, ...]) -> Command:
         if not words[1].isdecimal() or not MIN_INTENSITY <= int(words[1]) <= MAX_INTENSITY:
             raise UsageError("entry.mood_usage")
         intensity = int(words[1])
-    return ChangeEntry(entry_id=entry_id, change="mood", emotion=emotion, intensity=intensity)
+    return ChangeEntry(entry=entry, change="mood", emotion=emotion, intensity=intensity)
 
 
 def _entry(inv: Invocation) -> Command:
     if not inv.args:
         raise UsageError("entry.usage")
-    if len(inv.args) >= 2 and _ENTRY_CHANGES.get(inv.args[1].lower()) == "mood":
-        return _mood(number(inv.args[0], "entry.mood_usage"), inv.args[2:])
-    change = _ENTRY_CHANGES.get(inv.args[1].lower()) if len(inv.args) == 2 else "show" if len(inv.args) == 1 else None
-    if len(inv.args) == 3 and _ENTRY_CHANGES.get(inv.args[1].lower()) == "delete" and inv.args[2] in {"yes", "확인"}:
+    corrects = any(_ENTRY_CHANGES.get(word.lower()) == "mood" for word in inv.args)
+    entry, used = entry_ref(inv.args, "entry.mood_usage" if corrects else "entry.usage")
+    words = inv.args[used:]
+    if words and _ENTRY_CHANGES.get(words[0].lower()) == "mood":
+        return _mood(entry, words[1:])
+    change = _ENTRY_CHANGES.get(words[0].lower()) if len(words) == 1 else "show" if not words else None
+    if len(words) == 2 and _ENTRY_CHANGES.get(words[0].lower()) == "delete" and words[1] in {"yes", "확인"}:
         change = "delete_confirmed"
     if change is None:
         raise UsageError("entry.usage")
-    return ChangeEntry(entry_id=number(inv.args[0], "entry.usage"), change=change)
+    return ChangeEntry(entry=entry, change=change)
 
 
 def _comment(inv: Invocation) -> Command:
-    parts = inv.rest.split(None, 1)
-    if len(parts) < 2 or not parts[1].strip():
+    entry, used = entry_ref(inv.args, "comment.usage")
+    pieces = inv.rest.split(None, used)  # the comment as typed, its line breaks kept
+    text = pieces[used].strip() if len(pieces) > used else ""
+    if not text:
         raise UsageError("comment.usage")
-    return CommentOnEntry(entry_id=number(parts[0], "comment.usage"), text=parts[1].strip())
+    return CommentOnEntry(entry=entry, text=text)
 
 
 def _stats(inv: Invocation) -> Command:
@@ -107,7 +139,7 @@ VERBS: tuple[Verb, ...] = (
     ),
     Verb(
         name="diaries",
-        parse=lambda inv: ListDiaries(before_id=cursor(inv)),
+        parse=lambda inv: ListDiaries(before_number=cursor(inv)),
         usage_key="diaries.usage",
         summary_key="diaries.summary",
         where=DIRECT,

@@ -29,8 +29,8 @@ class RemoveFriend(Command):
 
 @dataclass(frozen=True, kw_only=True)
 class WriteGuestbook(Command):
-    position: int  # the friend, as numbered by /friend list
-    text: str
+    position: int | None = None  # the friend, as numbered by /friend list
+    text: str  # the note; without a `position`, the friend's name and then the note ("민지 힘내!")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,6 +22,7 @@ from core.products.friends.commands import (
 from core.products.friends.domain import (
     INVITE_TTL,
     MAX_NOTE_CHARS,
+    Friend,
     InviteOutcome,
     accepted_key,
     guestbook_between,
@@ -30,8 +31,25 @@ from core.products.friends.domain import (
 from core.replies import Reply, Section
 from core.usecases.code_guard import CodeGuard
 from core.usecases.context import Context
-from core.usecases.names import display_name
+from core.usecases.names import display_name, is_named
 from core.usecases.safety_gate import SafetyGate
+
+
+def addressee(command: WriteGuestbook, friends: list[Friend]) -> tuple[Friend, str]:
+    """Whose guestbook a note is for, and the note: the friend numbered `position` in /friend list, or the friend
+    whose name the text starts with (the longest name that fits, so "Kim Minji" beats "Kim")."""
+    if command.position is not None:
+        if not 0 < command.position <= len(friends):
+            raise UsageError("friend.no_such", position=command.position)
+        return friends[command.position - 1], command.text
+    words = command.text.split()
+    for size in range(len(words) - 1, 0, -1):
+        named = [n for n, f in enumerate(friends, start=1) if is_named(" ".join(words[:size]), f.name)]
+        if len(named) > 1:
+            raise UsageError("guestbook.name_shared", name=friends[named[0] - 1].name, position=named[0])
+        if named:
+            return friends[named[0] - 1], command.text.split(None, size)[size].strip()
+    raise UsageError("friend.no_name", name=words[0] if words else "")
 
 
 class FriendsService:
@@ -126,18 +144,19 @@ class FriendsService:
         await ctx.say("friend.removed", name=friend.name)
 
     async def write_guestbook(self, command: WriteGuestbook, ctx: Context) -> None:
-        if len(command.text) > MAX_NOTE_CHARS:
-            raise LimitExceeded("input.too_long", limit=f"{MAX_NOTE_CHARS:,}", size=f"{len(command.text):,}")
-        if await self._gate.screen(command.text, ctx, source="guestbook"):
+        async with self._uow() as uow:
+            friends = await uow.friends.list(ctx.user.id)
+        friend, text = addressee(command, friends)
+        if len(text) > MAX_NOTE_CHARS:
+            raise LimitExceeded("input.too_long", limit=f"{MAX_NOTE_CHARS:,}", size=f"{len(text):,}")
+        if await self._gate.screen(text, ctx, source="guestbook"):
             return
         now = self._clock.now()
         async with self._uow() as uow:
-            friends = await uow.friends.list(ctx.user.id)
-            if not 0 < command.position <= len(friends):
-                raise UsageError("friend.no_such", position=command.position)
-            friend = friends[command.position - 1]
+            if not await uow.friends.are_friends(ctx.user.id, friend.user_id):  # unfriended in between
+                raise UsageError("friend.no_name", name=friend.name)
             note_id = await uow.diary.add_guestbook_note(
-                owner_id=friend.user_id, author_id=ctx.user.id, text=command.text, now=now
+                owner_id=friend.user_id, author_id=ctx.user.id, text=text, now=now
             )
             await uow.outbox.add(
                 NewPush(
@@ -147,7 +166,7 @@ class FriendsService:
                         key="friends.push.guestbook",
                         title_key="friends.push.guestbook_title",
                         params={"name": await display_name(uow, ctx.user.id)},
-                        text=command.text,
+                        text=text,
                     ),
                     due_at=now,
                     user_id=friend.user_id,

@@ -31,12 +31,17 @@ def _friend(inv: Invocation) -> Command:
 
 
 def _guestbook(inv: Invocation) -> Command:
+    """`/guestbook 2 힘내!` (the friend numbered 2 in /friend list; "@2" too) or `/guestbook 민지 힘내!` (by name,
+    spaces and all: the name is matched against the friend list when the note is written)."""
     if not inv.args:
         return ShowGuestbook()
     parts = inv.rest.split(None, 1)
     if len(parts) < 2 or not parts[1].strip():
         raise UsageError("guestbook.usage")
-    return WriteGuestbook(position=number(parts[0], "guestbook.usage"), text=parts[1].strip())
+    head = parts[0].removeprefix("@").removeprefix("#")
+    if head and all(c.isdigit() for c in head):  # "²" too, to be told the usage rather than "no friend called ²"
+        return WriteGuestbook(position=number(head, "guestbook.usage"), text=parts[1].strip())
+    return WriteGuestbook(text=inv.rest.strip())
 
 
 VERBS: tuple[Verb, ...] = (
