@@ -8,6 +8,7 @@ from typing import Any
 
 from core.domain.users import User
 from core.domain.values import UserId
+from core.i18n import counted
 from core.ports import UnitOfWork
 from core.registration import AccountPart, HomeLine
 
@@ -57,7 +58,8 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
 async def home(uow: UnitOfWork, user: User, since: datetime) -> Sequence[HomeLine]:
     helpful = [f.persona.value for f in await uow.counseling.feedback_of(user.id) if f.created_at >= since]
     worries = await uow.counseling.count_worries_since(user.id, since, offline_too=True)
-    return [("home.part.counseling", {"worries": worries, "f": helpful.count("F"), "t": helpful.count("T")})]
+    key = counted("home.part.counseling", worries)
+    return [(key, {"worries": worries, "f": helpful.count("F"), "t": helpful.count("T")})]
 
 
 ACCOUNT = AccountPart(

@@ -8,6 +8,7 @@ from typing import Any
 
 from core.domain.users import User
 from core.domain.values import UserId
+from core.i18n import counted
 from core.ports import UnitOfWork
 from core.products.points.domain import PointEntry
 from core.registration import AccountPart, HomeLine
@@ -40,7 +41,8 @@ async def fold(uow: UnitOfWork, source: UserId, target: UserId) -> None:
 
 
 async def home(uow: UnitOfWork, user: User, since: datetime) -> Sequence[HomeLine]:
-    return [("home.part.points", {"points": await uow.points.balance(user.id)})]
+    points = await uow.points.balance(user.id)
+    return [(counted("home.part.points", points), {"points": points})]
 
 
 ACCOUNT = AccountPart(

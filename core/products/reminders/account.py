@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from core.domain.users import User
+from core.i18n import counted
 from core.ports import UnitOfWork
 from core.products.reminders.service import KIND
 from core.registration import AccountPart, HomeLine
@@ -23,7 +24,8 @@ async def export(uow: UnitOfWork, user: User) -> Mapping[str, Any]:
 
 
 async def home(uow: UnitOfWork, user: User, since: datetime) -> Sequence[HomeLine]:
-    return [("home.part.reminders", {"reminders": len(await uow.outbox.pending_of(user.id, KIND))})]
+    reminders = len(await uow.outbox.pending_of(user.id, KIND))
+    return [(counted("home.part.reminders", reminders), {"reminders": reminders})]
 
 
 ACCOUNT = AccountPart(export=export, home=home)
