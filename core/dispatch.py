@@ -206,13 +206,15 @@ class Dispatcher:
         return self._verbs.to_command(invocation, incoming.chat.kind)
 
     async def _resolve_user(self, incoming: IncomingMessage) -> tuple[User, bool]:
-        """The sender's user, and whether this message made them one (their very first)."""
+        """The sender's user, and whether this message made them one (their very first — also when the same
+        platform update is handled again after a crash, so that it says the same things in the same order)."""
         sender = incoming.sender
+        key = incoming.update_key
         try:
             async with self._uow() as uow:
                 user = await uow.users.by_identity(incoming.platform, sender.external_id)
                 if user is not None:
-                    return user, False
+                    return user, key is not None and user.first_update_key == key
                 user = await uow.users.create(
                     platform=incoming.platform,
                     external_id=sender.external_id,
@@ -220,6 +222,7 @@ class Dispatcher:
                     locale=locale_from_platform(sender.locale) if sender.locale else self._default_locale,
                     timezone=self._default_timezone,
                     now=self._clock.now(),
+                    update_key=key,
                 )
                 await uow.commit()
         except IdentityTaken:

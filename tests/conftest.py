@@ -195,3 +195,11 @@ def group(text: str, *, user: str = "u1", room: str = "club") -> IncomingMessage
         sender=Sender(external_id=user, name=user),
         text=text,
     )
+
+
+async def meet(app: Any, user: str = "u1") -> None:
+    """The person has talked to maeum before (a /help): their next plain message is not their first, so it comes
+    without the one-line welcome a first message gets (tests/integration/test_talk.py covers that)."""
+    from tests.fakes import RecordingResponder
+
+    await app.dispatcher.handle(dm("/help", user=user), RecordingResponder())

@@ -18,6 +18,7 @@ class User:
     consented_at: datetime | None = None
     forget_requested_at: datetime | None = None
     quiet_hours: QuietHours | None = None
+    first_update_key: str | None = None  # the platform update that made them a user (their first message)
 
     @property
     def consented(self) -> bool:

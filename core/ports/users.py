@@ -19,7 +19,15 @@ class Users(Protocol):
     async def by_identity(self, platform: str, external_id: str) -> User | None: ...
 
     async def create(
-        self, *, platform: str, external_id: str, display_name: str, locale: Locale, timezone: str, now: datetime
+        self,
+        *,
+        platform: str,
+        external_id: str,
+        display_name: str,
+        locale: Locale,
+        timezone: str,
+        now: datetime,
+        update_key: str | None = None,
     ) -> User:
         """A new user with this identity; IdentityTaken when another transaction created it first."""
         ...

@@ -19,7 +19,7 @@ from core.inbound import Invocation
 from core.ports import MessageRef
 from core.replies import Reply, Section
 from core.settings import Settings
-from tests.conftest import dm
+from tests.conftest import dm, meet
 from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder, ScriptedLanguageModel
 
 
@@ -34,6 +34,7 @@ async def consent(app: App, user: str = "u1") -> None:
 
 async def test_worry_gets_both_labelled_parts_with_helpful_buttons(app: App) -> None:
     responder = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("요즘 잠이 안 와요"), responder)
 
     titles = [m.current.sections[0].title for m in responder.messages]
@@ -121,6 +122,7 @@ async def test_english_crisis_reply_is_in_english(app: App) -> None:
 
 async def test_hyperbole_gets_a_normal_answer(app: App, ops: RecordingOpsAlerts) -> None:
     responder = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("과제 때문에 힘들어 죽겠다"), responder)
     assert len(responder.messages) == 2
     assert ops.alerts == []
@@ -131,6 +133,7 @@ async def test_sixth_worry_of_the_day_gets_the_quota_message_and_usage_is_record
 ) -> None:
     for n in range(5):
         responder = RecordingResponder()
+        await meet(app)  # a known person: no first-message welcome
         await app.dispatcher.handle(dm(f"고민 {n}"), responder)
         assert len(responder.messages) == 2
     sixth = RecordingResponder()
@@ -181,6 +184,7 @@ async def test_model_failure_falls_back_to_the_offline_counselor_labelled(
 ) -> None:
     llm.fail = True
     responder = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("요즘 너무 불안해요"), responder)
     assert len(responder.messages) == 2
     sections = [part.current.sections[0] for part in responder.messages]
@@ -194,6 +198,7 @@ async def test_model_failure_falls_back_to_the_offline_counselor_labelled(
 
 async def test_helpful_button_is_recorded_once_and_only_for_the_owner(app: App) -> None:
     responder = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("고민이 있어요"), responder)
     action = responder.messages[0].current.buttons[0].action
     _, verb, *args = action.split(":")
@@ -231,6 +236,7 @@ async def test_a_platform_failure_mid_stream_still_records_every_paid_call_and_a
     app: App, engine: AsyncEngine
 ) -> None:
     responder = FailsToShowTheSecondPart()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("고민이 많아요"), responder)
     assert "사고 번호" in responder.last.text
     assert responder.messages[0].final

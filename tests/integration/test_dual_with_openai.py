@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import LlmUsageRow
 from core.bootstrap import bootstrap
 from core.settings import Settings
-from tests.conftest import dm, with_local_model
+from tests.conftest import dm, meet, with_local_model
 from tests.fakes import FixedClock, RecordingResponder
 from tests.servers.openai_compatible import Fail, FakeOpenAIServer, RecordedRequest, Reply
 
@@ -39,6 +39,7 @@ async def test_f_and_t_requests_overlap_in_time_and_stream(
 ) -> None:
     app = bootstrap(openai_settings, clock=clock, engine=engine)
     responder = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("요즘 잠이 안 와요"), responder)
 
     first, second = sorted(server.requests, key=lambda r: r.arrived_at)
@@ -78,6 +79,7 @@ async def test_a_dead_endpoint_gets_the_offline_fallback_never_silence(
     server.responder = lambda _request: Fail(status=503)
     app = bootstrap(openai_settings, clock=clock, engine=engine)
     responder = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("요즘 너무 불안해요"), responder)
     assert len(responder.messages) == 2
     assert all(part.current.sections[0].body.strip() for part in responder.messages)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from core.adapters.db.models import LlmUsageRow, WorryRow
 from core.bootstrap import bootstrap
 from core.settings import Settings
-from tests.conftest import dm, with_local_model
+from tests.conftest import dm, meet, with_local_model
 from tests.fakes import FixedClock, RecordingOpsAlerts, RecordingResponder
 from tests.servers.openai_compatible import FakeOpenAIServer, RecordedRequest, Reply
 
@@ -53,6 +53,7 @@ async def test_a_crisis_verdict_replaces_the_streamed_answers_and_keeps_no_text(
     ops = RecordingOpsAlerts()
     app = bootstrap(second_opinion_settings, clock=clock, engine=engine, ops=ops)
     responder_ = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("요즘 회사 일이 너무 많아서 지쳐요"), responder_)
 
     f_part, t_part = responder_.messages
@@ -73,6 +74,7 @@ async def test_a_calm_verdict_lets_both_answers_through_and_is_paid_for(
     VERDICT["value"] = "false"
     app = bootstrap(second_opinion_settings, clock=clock, engine=engine, ops=RecordingOpsAlerts())
     responder_ = RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     await app.dispatcher.handle(dm("요즘 잠이 안 와요"), responder_)
 
     f_part, t_part = responder_.messages

@@ -20,7 +20,7 @@ from core.bootstrap import bootstrap
 from core.domain.values import Locale
 from core.ports import Locks
 from core.settings import Settings
-from tests.conftest import REDIS_URL, _unavailable, dm
+from tests.conftest import REDIS_URL, _unavailable, dm, meet
 from tests.fakes import FixedClock, RecordingResponder, ScriptedLanguageModel
 
 
@@ -114,6 +114,7 @@ async def test_parallel_worries_of_one_user_get_one_answer_and_one_busy_note(
 
     app = bootstrap(settings, clock=clock, llm=SlowModel(), engine=engine, locks=redis_locks)
     first, second = RecordingResponder(), RecordingResponder()
+    await meet(app)  # a known person: no first-message welcome
     task = asyncio.create_task(app.dispatcher.handle(dm("첫 고민"), first))
     await started.wait()
     await app.dispatcher.handle(dm("두 번째 고민"), second)

@@ -251,7 +251,8 @@ def test_k10_serve_killed_between_the_200_and_the_answer_answers_exactly_once_af
             first.wait()
         finally:
             _stop(first)
-        assert len(telegram.sent) == 2 and not any(DEFAULT_TEXT in e["text"] for e in telegram.edits)
+        # a first message: the welcome line, then the F and T placeholders
+        assert len(telegram.sent) == 3 and not any(DEFAULT_TEXT in e["text"] for e in telegram.edits)
         assert _worries(database) == [(False, "telegram:910000001")]
 
         second_port = _free_port()
@@ -265,10 +266,14 @@ def test_k10_serve_killed_between_the_200_and_the_answer_answers_exactly_once_af
             _stop(second)
 
         sent = telegram.sent
-        assert len(sent) == 2, [s["text"][:40] for s in sent]  # one answer: the F and T messages, sent once
+        # one answer: the welcome (the attempt that answered knew this update made the user, and said it again in
+        # the same place), the F and T messages, each sent once
+        assert len(sent) == 3, [s["text"][:40] for s in sent]
+        assert "처음 오셨네요" in sent[0]["text"]
         final = {key: message["text"] for key, message in telegram.messages.items() if message.get("from_bot")}
         assert sorted(final) == sorted((s["chat_id"], s["message_id"]) for s in sent)
-        assert all(DEFAULT_TEXT in text for text in final.values())  # …each brought to the finished answer
+        answers = [text for text in final.values() if "처음 오셨네요" not in text]
+        assert len(answers) == 2 and all(DEFAULT_TEXT in text for text in answers)  # …brought to the finished answer
         assert _worries(database) == [(True, "telegram:910000001")]
         assert len(llm.requests) == 4  # two for the attempt that died, two for the one that answered
 

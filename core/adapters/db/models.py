@@ -67,6 +67,9 @@ class UserRow(Base):
     forget_requested_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     quiet_start: Mapped[int | None] = mapped_column(Integer, nullable=True)  # minutes after local midnight
     quiet_end: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The platform update that made this person a user (their very first message): handling it again after a crash
+    # must say the same things in the same order, the first-message welcome included.
+    first_update_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class IdentityRow(Base):

@@ -44,6 +44,7 @@ def _user(row: UserRow) -> User:
         created_at=row.created_at,
         consented_at=row.consented_at,
         forget_requested_at=row.forget_requested_at,
+        first_update_key=row.first_update_key,
         quiet_hours=QuietHours(start=row.quiet_start, end=row.quiet_end)
         if row.quiet_start is not None and row.quiet_end is not None
         else None,
@@ -63,9 +64,17 @@ class SqlAlchemyUsers:
         return _user(row) if row else None
 
     async def create(
-        self, *, platform: str, external_id: str, display_name: str, locale: Locale, timezone: str, now: datetime
+        self,
+        *,
+        platform: str,
+        external_id: str,
+        display_name: str,
+        locale: Locale,
+        timezone: str,
+        now: datetime,
+        update_key: str | None = None,
     ) -> User:
-        row = UserRow(locale=locale.value, timezone=timezone, created_at=now)
+        row = UserRow(locale=locale.value, timezone=timezone, created_at=now, first_update_key=update_key)
         self._session.add(row)
         await self._session.flush()
         self._session.add(
