@@ -897,8 +897,9 @@ async def test_k10_a_failed_update_is_retried_after_a_backoff_and_then_answered(
     assert await inbox.recover() == 1
     done = await inbox_row(engine, inbox_id)
     assert (done.state, done.attempts, done.payload) == ("done", 2, "")
-    assert [m.final for m in chat.messages] == [True, True]
-    assert "F 답변" in chat.messages[0].text and "T 답변" in chat.messages[1].text
+    welcome, f_part, t_part = chat.messages  # the person's first message: the welcome line goes out once, before F
+    assert "처음 오셨네요" in welcome.text and f_part.final and t_part.final
+    assert "F 답변" in f_part.text and "T 답변" in t_part.text
     [worry] = await worries_of(engine)  # the first attempt's worry, answered by the second: not another one
     assert worry.answered and worry.update_key == "terminal:u-1"
 
@@ -940,7 +941,7 @@ async def test_k10_an_update_failing_every_attempt_is_dead_reported_and_can_be_r
     assert await app.dead_letters.retry_updates([inbox_id]) == 1
     assert await inbox.recover() == 1
     assert (await inbox_row(engine, inbox_id)).state == "done"
-    assert len(chat.messages) == 2 and len(await worries_of(engine)) == 1
+    assert len(chat.messages) == 3 and len(await worries_of(engine)) == 1  # the welcome, F and T
 
 
 async def test_k10_a_long_handler_keeps_its_update_and_a_dead_holders_is_taken_again_after_the_lease(
