@@ -16,6 +16,9 @@ class Recipient:
     chat_id: str | None = None  # a group or channel, or a known DM channel
     user_external_id: str | None = None  # a person, when the DM channel must be opened first
     display_name: str = ""
+    # Telegram: send with `allow_paid_broadcast` (TELEGRAM_PAID_BROADCAST, announcements and alert fan-outs only):
+    # up to 1,000 messages a second, charged in Stars. Other platforms ignore it.
+    paid_broadcast: bool = False
 
 
 class RetryLater(Exception):
