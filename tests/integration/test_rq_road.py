@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
 import os
 import signal
 import subprocess
@@ -78,9 +79,12 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 def start_worker(settings: Settings, name: str, *, burst: bool = False) -> subprocess.Popen[bytes]:
+    env = environment(settings)
+    if settings.ops_slack_channel:
+        env["OPS_SLACK_CHANNEL"] = settings.ops_slack_channel
     return subprocess.Popen(
         [sys.executable, "-m", "bots.cli", "worker", "--name", name, *(["--burst"] if burst else [])],
-        env=environment(settings),
+        env=env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -212,17 +216,7 @@ async def test_three_workers_post_every_one_of_a_burst_of_fifty_distinct_errors_
     from jobs.alerts import install_alert_handler, use_ops_poster
 
     settings = road_settings.model_copy(update={"ops_slack_channel": "C0OPS"})
-    env = {**environment(settings), "OPS_SLACK_CHANNEL": "C0OPS"}
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bots.cli", "worker", "--name", f"ops{n}"],
-            env=env,
-            cwd=REPO,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        for n in range(3)
-    ]
+    workers = [start_worker(settings, f"ops{n}") for n in range(3)]
     use_ops_poster(slack_ops_poster)
     handler = None
     try:
@@ -269,4 +263,4 @@ async def test_three_workers_post_every_one_of_a_burst_of_fifty_distinct_errors_
     assert found[names[0]] - started < 2.0  # the first at once (the workers are warm)
     assert len(posts) <= 6  # digests, not fifty posts a second apart
     stamps = sorted(c.at for c in posts)
-    assert all(b - a >= 0.9 for a, b in zip(stamps, stamps[1:], strict=False))  # the ops channel's pace held
+    assert all(b - a >= 0.9 for a, b in itertools.pairwise(stamps))  # the ops channel's pace held
