@@ -158,7 +158,13 @@ class Dispatcher:
         return self._verbs.to_command(invocation, incoming.chat.kind)
 
     async def _resolve_user(self, incoming: IncomingMessage) -> User:
+        """The sender's user with their settings. A known sender costs one read outside any transaction (one round
+        trip, no lock): the command's own unit of work is then the message's only transaction."""
         sender = incoming.sender
+        async with self._uow(reading=True) as reader:
+            known = await reader.users.by_identity(incoming.platform, sender.external_id)
+        if known is not None:
+            return known
         try:
             async with self._uow() as uow:
                 user = await uow.users.by_identity(incoming.platform, sender.external_id)
