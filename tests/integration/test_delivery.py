@@ -398,3 +398,27 @@ async def test_the_same_remind_update_handled_twice_sets_one_reminder(road: App,
     await road.dispatcher.handle(update, again)  # after a crash, the inbox hands the same update over again
     assert await states(engine) == ["pending"]
     assert "#1" in first.all_text() and "#1" in again.all_text()
+
+
+async def test_a_batch_is_taken_in_one_statement_and_recorded_in_a_few_transactions(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    from sqlalchemy import event
+
+    await seed(road, clock, n=30)
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        report = await road.delivery.deliver(list(range(1, 31)))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert report.sent == 30 and len(messenger.pushed) == 30
+    assert await states(engine) == ["sent"] * 30
+    takes = [s for s in statements if s.startswith("UPDATE outbox") and "RETURNING" in s]
+    assert len(takes) == 1  # the whole batch in one UPDATE … RETURNING
+    # the take, two lookups for every recipient, and the outcomes' UPDATEs (by id, grouped): never a few per push
+    assert len(statements) < 30
