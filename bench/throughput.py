@@ -7,7 +7,7 @@ platform adapter calls — with a responder that only keeps the reply. The comma
   - capacity: every person sends `--messages` commands back to back (the next as soon as the reply is in), all at
     once: messages per second over the whole run, and the process's CPU and SQL statements per message (counted
     with SQLAlchemy's `before_cursor_execute`; BEGIN, COMMIT and ROLLBACK come on top, one pair per transaction);
-  - latency at a rate: the same people send `--rate` messages a second between them (each at rate/users, evenly
+  - latency at a rate: the same people send `--rates` messages a second between them (each at rate/users, evenly
     spaced, their first messages spread over one interval), for `--seconds`: p50, p99 and max from `handle` being
     called to its return. A message due while the previous one of that person is still being answered waits for it
     (as a chat does), and that wait counts.
@@ -18,7 +18,8 @@ code (e.g. `git worktree add --detach /tmp/maeum-before <commit>`), against the 
 Each run uses its own PostgreSQL schema in the `test` database (created, migrated, dropped). No Redis: metrics and
 locks in-process (Redis adds one round trip per message for the `messages_in` counter).
 
-Usage: .venv/bin/python bench/throughput.py [--users 50] [--messages 40] [--rate 300] [--seconds 10] [--before PATH]
+Usage: .venv/bin/python bench/throughput.py [--users 50] [--messages 40] [--rates 100,300] [--seconds 10]
+       [--before PATH]
 """
 
 from __future__ import annotations
@@ -58,16 +59,15 @@ class Result:
     seconds: float
     cpu: float
     statements: int
-    latencies: list[float]  # at the offered rate
-    offered: float
+    latencies: dict[str, list[float]]  # offered rate → seconds from due to answered
     other_cores: float
 
     @property
     def rate(self) -> float:
         return self.messages / self.seconds
 
-    def quantile(self, q: float) -> float:
-        ordered = sorted(self.latencies)
+    def quantile(self, rate: str, q: float) -> float:
+        ordered = sorted(self.latencies[rate])
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else 0.0
 
 
@@ -90,7 +90,7 @@ class QuietResponder(RecordingResponder):
 
 
 async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
-    settings = Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, database_url=url)
     app = bootstrap(settings)
     assert app.engine is not None
     statements = 0
@@ -118,23 +118,10 @@ async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
         cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
         measured_statements = statements
 
-        latencies: list[float] = []
-        interval = args.users / args.rate  # each person's spacing
-        begin = time.perf_counter() + 0.2
-
-        async def paced(user: int) -> None:
-            due = begin + interval * user / args.users
-            n = 0
-            while due < begin + args.seconds:
-                await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                text = COMMANDS[(user + n) % len(COMMANDS)]
-                await app.dispatcher.handle(message(user, text), QuietResponder())
-                latencies.append(time.perf_counter() - due)  # from when it was due: a queue behind counts
-                due += interval
-                n += 1
-
-        with ForeignLoad() as paced_other:
-            await asyncio.gather(*(paced(user) for user in range(args.users)))
+        latencies: dict[str, list[float]] = {}
+        other_cores = other.cores
+        for rate in args.rates:
+            latencies[f"{rate:g}"] = await at_rate(app, args, rate)
         return Result(
             name=name,
             messages=args.users * args.messages,
@@ -142,30 +129,52 @@ async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
             cpu=cpu,
             statements=measured_statements,
             latencies=latencies,
-            offered=args.rate,
-            other_cores=max(other.cores, paced_other.cores),
+            other_cores=other_cores,
         )
     finally:
         await app.aclose()
+
+
+async def at_rate(app: Any, args: argparse.Namespace, rate: float) -> list[float]:
+    """Every person sends at rate/users a second for `--seconds`; the latency of each message from when it was due."""
+    latencies: list[float] = []
+    interval = args.users / rate  # each person's spacing
+    begin = time.perf_counter() + 0.2
+
+    async def paced(user: int) -> None:
+        due = begin + interval * user / args.users
+        n = 0
+        while due < begin + args.seconds:
+            await asyncio.sleep(max(0.0, due - time.perf_counter()))
+            text = COMMANDS[(user + n) % len(COMMANDS)]
+            await app.dispatcher.handle(message(user, text), QuietResponder())
+            latencies.append(time.perf_counter() - due)  # from when it was due: a queue behind counts
+            due += interval
+            n += 1
+
+    await asyncio.gather(*(paced(user) for user in range(args.users)))
+    return latencies
 
 
 def table(results: list[Result]) -> None:
     header = ("", "capacity msg/s", "CPU ms/msg", "statements/msg", "offered", "p50", "p99", "max", "other load")
     rows = [header]
     for r in results:
-        rows.append(
-            (
-                r.name,
-                f"{r.rate:.0f}",
-                f"{r.cpu * 1000 / r.messages:.2f}",
-                f"{r.statements / r.messages:.2f}",
-                f"{r.offered:.0f}/s",
-                f"{r.quantile(0.5):.1f} ms",
-                f"{r.quantile(0.99):.1f} ms",
-                f"{max(r.latencies, default=0) * 1000:.1f} ms",
-                f"{r.other_cores:.2f} cores",
+        for n, (rate, latencies) in enumerate(r.latencies.items()):
+            first = n == 0
+            rows.append(
+                (
+                    r.name if first else "",
+                    f"{r.rate:.0f}" if first else "",
+                    f"{r.cpu * 1000 / r.messages:.2f}" if first else "",
+                    f"{r.statements / r.messages:.2f}" if first else "",
+                    f"{rate}/s",
+                    f"{r.quantile(rate, 0.5):.1f} ms",
+                    f"{r.quantile(rate, 0.99):.1f} ms",
+                    f"{max(latencies, default=0) * 1000:.1f} ms",
+                    f"{r.other_cores:.2f} cores" if first else "",
+                )
             )
-        )
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     print()
     for row in rows:
@@ -176,7 +185,7 @@ def before(path: str, url: str, args: argparse.Namespace) -> Result:
     """The same measurements on another checkout, in a child process (its own imports)."""
     env = {**os.environ, "MAEUM_BENCH_CODE": path, "PYTHONPATH": path}
     command = [sys.executable, __file__, "--child", url, "--users", str(args.users), "--messages", str(args.messages)]
-    command += ["--rate", str(args.rate), "--seconds", str(args.seconds)]
+    command += ["--rates", ",".join(f"{rate:g}" for rate in args.rates), "--seconds", str(args.seconds)]
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=True, cwd=path)
     return Result(**json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -191,8 +200,8 @@ async def run(args: argparse.Namespace) -> None:
         f"load average {os.getloadavg()[0]:.2f}"
     )
     print(
-        f"{args.users} people; capacity: {args.messages} commands each back to back; latency: {args.rate:g}/s "
-        f"for {args.seconds:g} s; PostgreSQL on 127.0.0.1",
+        f"{args.users} people; capacity: {args.messages} commands each back to back; latency at "
+        f"{', '.join(f'{rate:g}/s' for rate in args.rates)} for {args.seconds:g} s each; PostgreSQL on 127.0.0.1",
         flush=True,
     )
     results = []
@@ -210,7 +219,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--messages", type=int, default=40, help="commands per person, back to back (capacity)")
-    parser.add_argument("--rate", type=float, default=300.0, help="messages a second offered (latency)")
+    parser.add_argument(
+        "--rates",
+        type=lambda raw: [float(rate) for rate in raw.split(",")],
+        default=[100.0, 300.0],
+        help="messages a second offered, each for --seconds (latency)",
+    )
     parser.add_argument("--seconds", type=float, default=10.0, help="how long the offered rate runs")
     parser.add_argument("--before", default=None, help="a checkout of other code to measure beside this one")
     parser.add_argument("--child", default=None, help=argparse.SUPPRESS)

@@ -140,9 +140,18 @@ class DeliveryService:
             in_flight = asyncio.Semaphore(self._concurrency)
             sent_by_platform: Counter[str] = Counter()
 
+            # Pushes of this batch to one chat go one after another: each takes its slot of the chat's pace (one a
+            # second, or 20 a minute in a Telegram group) only when the one before it has gone, so none reserves a
+            # slot far ahead only to give it up — which would push the chat's bucket further out for everyone.
+            chats: dict[str, asyncio.Lock] = {}
+
             async def one(item: PushItem) -> None:
-                async with in_flight:  # held until the outcome is committed: see the module's docstring
-                    outcome, platform = await self._attempt(item, targets.get(item.id))
+                target = targets.get(item.id)
+                chat = f"{target[0].platform}:{target[0].chat_id or target[0].user_external_id}" if target else ""
+                turn = chats.setdefault(chat, asyncio.Lock()) if chat else contextlib.nullcontext()
+                # the place among the sends in flight is held until the outcome is committed (module docstring)
+                async with turn, in_flight:
+                    outcome, platform = await self._attempt(item, target)
                     await recorder.record(outcome)
                 counts[_kind_of(outcome)] += 1
                 if outcome.state is PushState.SENT and platform:
