@@ -17,7 +17,8 @@ from core.adapters.queue import InProcessJobQueue
 from core.bootstrap import App, bootstrap
 from core.domain.outbox import MAX_ATTEMPTS, NewPush, PushButton, PushDocument, PushKind
 from core.domain.values import Locale
-from core.ports import RecipientUnreachable, RetryLater
+from core.ports import Recipient, RecipientUnreachable, RetryLater
+from core.replies import Reply
 from core.routing import encode_action
 from core.settings import Settings
 from tests.conftest import dm, group
@@ -422,3 +423,62 @@ async def test_a_batch_is_taken_in_one_statement_and_recorded_in_a_few_transacti
     assert len(takes) == 1  # the whole batch in one UPDATE … RETURNING
     # the take, two lookups for every recipient, and the outcomes' UPDATEs (by id, grouped): never a few per push
     assert len(statements) < 30
+
+
+async def test_pushes_of_a_batch_to_one_chat_wait_their_turn_while_other_chats_go_at_once(
+    road: App, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    from collections.abc import Sequence
+
+    from core.usecases.delivery import DeliveryService
+
+    class WatchingPacer:
+        """Slack's pace, and a record of reservations for the room still waiting to be used when another comes."""
+
+        def __init__(self) -> None:
+            self.room_waiting = 0
+            self.overlaps = 0
+
+        async def reserve(self, keys: Sequence[tuple[str, float, float]]) -> float:
+            if any(name == "slack:chat:C0ROOM" for name, _, _ in keys):
+                self.overlaps += self.room_waiting
+                self.room_waiting += 1
+            return 0.0
+
+        async def hold_off(self, name: str, seconds: float) -> None:
+            del name, seconds
+
+    pacer = WatchingPacer()
+
+    class Slack(RecordingMessenger):
+        async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+            await asyncio.sleep(0.01)  # a platform's answer takes a moment
+            if recipient.chat_id == "C0ROOM":
+                pacer.room_waiting -= 1
+            return await super().push(recipient, reply, idempotency_key=idempotency_key)
+
+    slack = Slack(platform="slack")
+    await road.dispatcher.handle(dm("/start"), RecordingResponder())
+    async with road.uow() as uow:
+        for n in range(10):
+            room = n % 2 == 0
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"mix{n}",
+                    kind="club",
+                    document=PushDocument(key="remind.fire", text=f"m{n}"),
+                    due_at=clock.now(),
+                    platform="slack",
+                    chat_id="C0ROOM" if room else f"C0OTHER{n}",
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+    delivery = DeliveryService(
+        uow=road.uow, clock=clock, messengers={"slack": slack}, pacer=pacer, catalog=road.catalog, metrics=road.metrics
+    )
+    report = await delivery.deliver(list(range(1, 11)))
+    assert report.sent == 10
+    assert pacer.overlaps == 0  # the room's next push asked for its slot only once the one before had gone
+    room = [reply.plain_text for recipient, reply, _ in slack.pushed if recipient.chat_id == "C0ROOM"]
+    assert room == ["m0", "m2", "m4", "m6", "m8"]  # in order
