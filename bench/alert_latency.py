@@ -97,13 +97,12 @@ class Series:
 
 
 def arrivals(server: FakeSlackServer) -> dict[str, float]:
-    """Logger name → when its alert reached the ops channel (the first post naming it)."""
+    """Logger name → when its alert reached the ops channel (the first post naming it, alone or in a digest)."""
     found: dict[str, float] = {}
     for call in server.calls_to("chat.postMessage"):
         if not call.ok or call.body.get("channel") != OPS_CHANNEL:
             continue
-        match = LOGGER_IN_POST.search(str(call.body.get("text", "")))
-        if match:
+        for match in LOGGER_IN_POST.finditer(str(call.body.get("text", ""))):  # a digest names several
             found.setdefault(match.group(1), call.at)
     return found
 
