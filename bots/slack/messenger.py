@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
@@ -250,6 +251,20 @@ class SlackMessenger:
         session, self._session, self._web = self._session, None, None
         if session is not None:
             await session.close()
+
+    async def address(self, recipient: Recipient) -> Recipient:
+        """The recipient with their DM channel filled in (opened, or remembered): delivery calls this before it waits
+        for the pace, so that the paced call is chat.postMessage itself. Raises as `push` does."""
+        if recipient.chat_id is not None:
+            return recipient
+        try:
+            channel = await self._channel_of(recipient)
+        except SlackApiError as error:
+            translated = translate_error(error)
+            if translated is error:
+                raise
+            raise translated from error
+        return replace(recipient, chat_id=channel)
 
     async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
         """Post `reply` to the recipient's channel (opening the DM first when only a user is known) and return

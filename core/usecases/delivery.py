@@ -23,6 +23,7 @@ from core.domain.users import Identity, User
 from core.domain.values import DEFAULT_LOCALE, Locale, UserId
 from core.i18n import Catalog
 from core.ports import (
+    AddressingMessenger,
     Clock,
     Messenger,
     Metrics,
@@ -199,36 +200,36 @@ class DeliveryService:
             return self._retry(item, at=quiet_until, error="quiet hours", count_attempt=False), None
         if recipient.platform in self._paid_broadcast and item.kind in BROADCAST_KINDS:
             recipient = replace(recipient, paid_broadcast=True)
+        if isinstance(messenger, AddressingMessenger):
+            try:  # before the pace: the paced call is the message itself, not a lookup of variable length before it
+                recipient = await messenger.address(recipient)
+            except Exception as error:  # noqa: BLE001 — every failure has its outcome, as a send's has
+                return await self._failed(item, error, self._pacing_keys(recipient)), None
         keys = self._pacing_keys(recipient)
         if not await self._wait_for_pace(keys):
             return self._retry(item, after=1.0, error="pacing", count_attempt=False), None
-        return await self._send(messenger, item, recipient, locale, keys)
-
-    async def _send(
-        self,
-        messenger: Messenger,
-        item: PushItem,
-        recipient: Recipient,
-        locale: Locale,
-        keys: list[tuple[str, float, float]],
-    ) -> tuple[PushOutcome, str | None]:
         try:
             message_id = await messenger.push(recipient, self._render(item, locale), idempotency_key=item.dedupe_key)
+        except Exception as error:  # noqa: BLE001 — every failure has its outcome (retried, unreachable or dead)
+            return await self._failed(item, error, keys), None
+        return self._final(item, PushState.SENT, message_id=message_id), recipient.platform
+
+    async def _failed(self, item: PushItem, failure: Exception, keys: list[tuple[str, float, float]]) -> PushOutcome:
+        try:
+            raise failure
         except RetryLater as signal:
             if keys:
                 await self._pacer.hold_off(keys[0][0], signal.after)
-            outcome = self._retry(item, after=signal.after, error=f"retry later: {signal.reason}", count_attempt=False)
-            return outcome, None
+            return self._retry(item, after=signal.after, error=f"retry later: {signal.reason}", count_attempt=False)
         except RecipientUnreachable as error:
             logger.info("push %s: recipient unreachable (%s)", item.id, type(error).__name__)
-            return self._final(item, PushState.UNREACHABLE, error=str(error)[:200] or "unreachable"), None
+            return self._final(item, PushState.UNREACHABLE, error=str(error)[:200] or "unreachable")
         except Exception as error:  # any platform failure: retried, then dead-lettered (logged with its trace)
             reason = type(error).__name__
             if item.attempts < MAX_ATTEMPTS:
-                return self._retry(item, after=retry_delay(item.attempts).total_seconds(), error=reason), None
+                return self._retry(item, after=retry_delay(item.attempts).total_seconds(), error=reason)
             logger.exception("dead letter: push %s (%s) failed %s times", item.id, item.kind, item.attempts)
-            return self._final(item, PushState.DEAD, error=reason), None
-        return self._final(item, PushState.SENT, message_id=message_id), recipient.platform
+            return self._final(item, PushState.DEAD, error=reason)
 
     def _final(
         self, item: PushItem, state: PushState, *, message_id: str | None = None, error: str | None = None
@@ -318,11 +319,17 @@ class DeliveryService:
     async def _wait_for_pace(self, keys: list[tuple[str, float, float]]) -> bool:
         if not keys:
             return True
+        loop = asyncio.get_running_loop()
+        asked = loop.time()
         wait = await self._pacer.reserve(keys)
         if wait > MAX_PACING_WAIT_SECONDS:
             return False  # the slot is given up; the row waits its turn in the table instead
-        if wait > 0:
-            await asyncio.sleep(wait)
+        # The slot is `wait` after the pacer read its clock, which is just after we asked. Counting from the asking,
+        # not from when this busy loop got round to reading the answer, keeps many concurrent sends on their slots
+        # instead of letting each drift late by its own delay (and bunch up in a platform's one-second window).
+        remaining = asked + wait - loop.time()
+        if remaining > 0:
+            await asyncio.sleep(remaining)
         return True
 
 

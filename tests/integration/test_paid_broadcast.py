@@ -135,7 +135,8 @@ async def test_without_paid_broadcast_announcements_go_free_at_telegrams_30_a_se
     database: str, engine: AsyncEngine, clock: FixedClock, closing: list[App]
 ) -> None:
     # maeum's free Telegram bucket lets a burst of 30 go at once, then 30 a second: up to 60 in the first second
-    with FakeTelegramServer(TOKEN, send_limit_per_second=60) as telegram:
+    # (and a few more when a busy machine delays some of the burst into it)
+    with FakeTelegramServer(TOKEN, send_limit_per_second=64) as telegram:
         await free_road(database, engine, clock, telegram, closing)
 
 

@@ -137,6 +137,22 @@ async def test_the_dm_channel_is_remembered_for_every_worker_through_redis_and_f
             await redis.aclose()
 
 
+async def test_a_person_is_addressed_before_the_paced_send_and_the_send_opens_nothing_more(
+    slack: FakeSlackServer, messenger: SlackMessenger
+) -> None:
+    from core.ports import AddressingMessenger
+
+    assert isinstance(messenger, AddressingMessenger)  # delivery asks for the DM channel before it waits for the pace
+    person = Recipient(platform="slack", user_external_id="U0USER9", display_name="지민")
+    addressed = await messenger.address(person)
+    assert addressed.chat_id == slack.dm_channel("U0USER9") and addressed.user_external_id == "U0USER9"
+    assert await messenger.address(addressed) is addressed  # a channel needs nothing
+    calls = len(slack.calls)
+    await messenger.push(addressed, Reply.text("안녕하세요"), idempotency_key="a1")
+    assert [c.method for c in slack.calls[calls:]] == ["chat.postMessage"]  # the paced call is the post itself
+    assert len(slack.calls_to("conversations.open")) == 1
+
+
 async def test_one_http_session_serves_every_push(slack: FakeSlackServer, messenger: SlackMessenger) -> None:
     for n in range(5):
         await messenger.push(channel(), Reply.text(f"#{n}"), idempotency_key=f"s{n}")
