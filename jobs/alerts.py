@@ -177,6 +177,8 @@ async def _drain_holding(redis: Any, poster: Any) -> int:
     pacer = RedisPacer(redis)
     posted = 0
     while True:
+        if not await redis.llen(WAITING_ALERTS):
+            return posted  # asked before reserving: a slot taken for nothing would hold up the next alert a second
         wait = await pacer.reserve([("ops:slack", POST_RATE, 1.0)])
         if wait > 0:
             await asyncio.sleep(wait)  # whatever arrives meanwhile goes in this post

@@ -496,3 +496,66 @@ async def test_pushes_of_a_batch_to_one_chat_wait_their_turn_while_other_chats_g
     assert pacer.overlaps == 0  # the room's next push asked for its slot only once the one before had gone
     room = [reply.plain_text for recipient, reply, _ in slack.pushed if recipient.chat_id == "C0ROOM"]
     assert room == ["m0", "m2", "m4", "m6", "m8"]  # in order
+
+
+async def test_a_push_withdrawn_after_the_clock_handed_it_to_a_job_is_not_sent(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    await seed(road, clock, n=3)
+    relay = road.outbox_relay(holder="test-clock")
+    assert await relay.hold_lease()
+    async with road.uow() as uow:
+        claimed = await uow.outbox.claim_due(now=clock.now(), limit=10, job_id="outbox-test")
+        await uow.outbox.withdraw("p1")  # queued for the job, then taken back (a shared entry hidden, say)
+        await uow.commit()
+    report = await road.delivery.deliver([push_id for push_id, _ in claimed])
+    assert (report.sent, report.skipped) == (2, 1)
+    assert sorted(messenger.texts) == ["n0", "n2"]
+    assert await states(engine) == ["sent", "cancelled", "sent"]
+
+
+async def test_a_batch_slower_than_its_lease_keeps_its_rows_from_the_clocks_recovery(
+    road: App, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    from core.adapters.pacing import InProcessPacer
+    from core.usecases.delivery import DeliveryService
+
+    released: list[int] = []
+
+    class Slow(RecordingMessenger):
+        async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+            await asyncio.sleep(0.12)
+            clock.advance(seconds=0.12)  # time passes for the leases too
+            async with road.uow() as uow:  # what the clock's recovery would give back now
+                released.append(await uow.outbox.release_expired_leases(now=clock.now()))
+                await uow.rollback()
+            return await super().push(recipient, reply, idempotency_key=idempotency_key)
+
+    await road.dispatcher.handle(dm("/start"), RecordingResponder())
+    async with road.uow() as uow:
+        for n in range(5):
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"slow{n}",
+                    kind="club",
+                    document=PushDocument(key="remind.fire", text=f"s{n}"),
+                    due_at=clock.now(),
+                    platform="terminal",
+                    chat_id=f"group:slow{n}",
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+    delivery = DeliveryService(
+        uow=road.uow,
+        clock=clock,
+        messengers={"terminal": Slow()},
+        pacer=InProcessPacer(),
+        catalog=road.catalog,
+        metrics=road.metrics,
+        lease=timedelta(seconds=0.25),  # the batch takes 0.6 s: more than two leases
+        concurrency=1,
+    )
+    report = await delivery.deliver([1, 2, 3, 4, 5])
+    assert report.sent == 5
+    assert released == [0, 0, 0, 0, 0]  # renewed every quarter lease: never taken for a dead worker's
