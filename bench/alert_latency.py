@@ -4,8 +4,10 @@ Two paths, each installed exactly as a maeum process installs it (`jobs.alerts.i
 component="bench")` on the root logger), posting to a local fake Slack Web API (`tests/servers/slack_api.py`)
 with a bot token and OPS_SLACK_CHANNEL:
 
-  - with Redis: the RedisAlertSink groups the event in Redis and enqueues a `jobs.alerts.post_alert` job (at the
-    front of the queue), run by one `maeum worker` subprocess;
+  - with Redis: the RedisAlertSink groups the event in Redis, adds it to the list of alerts waiting (oldest first)
+    and enqueues a `jobs.alerts.post_alerts` job on the ops queue, run by `--workers` `maeum worker` subprocesses
+    (one posts at a time: the first alert at once, what arrives while the channel's next second is awaited as one
+    digest);
   - without Redis: the InProcessAlertSink posts from a background thread of this process.
 
 Each path gets 20 distinct errors (`--errors`; distinct logger names, so distinct fingerprints) 200 ms apart
@@ -19,25 +21,32 @@ its latency is reported as "cold".
 Uses its own PostgreSQL schema in the `test` database (DATABASE_URL for the worker; the alert path itself does not
 touch the database) and Redis database 14 (FLUSHDB before and after).
 
+Baseline in the same run: `--before PATH` runs the Redis path once more with another checkout of the code (e.g.
+`git worktree add --detach /tmp/maeum-before <commit>`): its workers, and its alert handler in a child process that
+logs the errors (monotonic time is the machine's, so the latencies are comparable).
+
 Usage: .venv/bin/python bench/alert_latency.py [--errors 20] [--spacing 0.2] [--paced-spacing 1.2] [--workers 1]
+       [--before PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import platform
 import re
 import signal
 import statistics
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, os.environ.get("MAEUM_BENCH_CODE") or str(Path(__file__).resolve().parents[1]))
 
 
 from bench.machinery import REPO, ForeignLoad, Processes, private_redis, private_schema, wait_for_workers
@@ -88,13 +97,12 @@ class Series:
 
 
 def arrivals(server: FakeSlackServer) -> dict[str, float]:
-    """Logger name → when its alert reached the ops channel (the first post naming it)."""
+    """Logger name → when its alert reached the ops channel (the first post naming it, alone or in a digest)."""
     found: dict[str, float] = {}
     for call in server.calls_to("chat.postMessage"):
         if not call.ok or call.body.get("channel") != OPS_CHANNEL:
             continue
-        match = LOGGER_IN_POST.search(str(call.body.get("text", "")))
-        if match:
+        for match in LOGGER_IN_POST.finditer(str(call.body.get("text", ""))):  # a digest names several
             found.setdefault(match.group(1), call.at)
     return found
 
@@ -204,7 +212,74 @@ def table(rows_in: list[tuple[float, Series]]) -> None:
         print("  ".join(cell.ljust(widths[i]) if i == 0 else cell.rjust(widths[i]) for i, cell in enumerate(row)))
 
 
+def child_emit(args: argparse.Namespace) -> None:
+    """In a child process on another checkout: that code's alert handler (settings from the environment), one
+    warm-up error, a pause for it to be posted, then the series; prints when each was logged."""
+    from bots.cli import assemble_jobs
+    from core.settings import load_settings
+
+    assemble_jobs()
+    handler = install_alert_handler(load_settings(), component="bench")
+    assert handler is not None
+    warm_at, _ = emit(f"bench.alerts.{args.child_emit}.warmup")
+    time.sleep(args.warm_wait)
+    names = [f"bench.alerts.{args.child_emit}.burst.e{i:02d}" for i in range(args.errors)]
+    emitted: dict[str, float] = {"warmup": warm_at}
+    costs: dict[str, float] = {}
+    first = time.monotonic()
+    for i, logger_name in enumerate(names):
+        time.sleep(max(0.0, first + i * args.spacing - time.monotonic()))
+        emitted[logger_name], costs[logger_name] = emit(logger_name)
+    print(json.dumps({"emitted": emitted, "costs": costs}))
+
+
+def before_path(
+    path: Path, settings: Settings, server: FakeSlackServer, args: argparse.Namespace
+) -> tuple[float, Series]:
+    """The Redis path of another checkout: its workers and, in a child process, its alert handler."""
+    processes = Processes()
+    try:
+        env = {**environment(settings), "PYTHONPATH": str(path)}
+        workers = [
+            processes.start([sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-before-{i}"], env, cwd=path)
+            for i in range(args.workers)
+        ]
+        wait_for_workers(REDIS_URL, processes, workers)
+        command = [sys.executable, __file__, "--child-emit", "before", "--errors", str(args.errors)]
+        command += ["--spacing", str(args.spacing), "--warm-wait", "8"]
+        with ForeignLoad() as other:
+            done = subprocess.run(
+                command,
+                check=False,
+                env={**env, "MAEUM_BENCH_CODE": str(path)},
+                cwd=path,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode:
+                raise RuntimeError(f"the child emitter failed:\n{done.stderr[-3000:]}")
+            report = json.loads(done.stdout.strip().splitlines()[-1])
+            names = [n for n in report["emitted"] if n != "warmup"]
+            found = wait_for(server, names, seconds=args.errors * 1.5 + 30)
+        warm = arrivals(server).get("bench.alerts.before.warmup")
+        latencies = [found[n] - report["emitted"][n] for n in names if n in found]
+        series_ = Series(
+            name=f"before: {path}, Redis + {args.workers} worker(s)",
+            spacing=args.spacing,
+            latencies=latencies,
+            emit_costs=list(report["costs"].values()),
+            errors=args.errors,
+            other_cores=other.cores,
+        )
+        return (warm - report["emitted"]["warmup"]) if warm else float("nan"), series_
+    finally:
+        processes.close()
+
+
 def run(args: argparse.Namespace) -> None:
+    from bots.cli import assemble_jobs
+
+    assemble_jobs()  # what every `maeum` process does: the alert paths reach Slack through its poster
     print(
         f"machine: {platform.machine()} · {os.cpu_count()} cores · {platform.processor() or 'cpu'} · "
         f"Python {platform.python_version()}"
@@ -241,13 +316,17 @@ def run(args: argparse.Namespace) -> None:
             for worker in workers:
                 if worker.poll() is not None:
                     raise RuntimeError(f"a worker died:\n{processes.stderr_tail(worker)}")
-            dropped = sum(
+            failed = sum(
                 processes.stderr_tail(worker, size=1_000_000).count("could not be posted") for worker in workers
             )
-            if dropped:
-                print(f"  the workers logged {dropped} alert(s) as 'could not be posted' (dropped)", flush=True)
+            if failed:
+                print(f"  the workers logged {failed} failed post(s); their alerts waited for the next try", flush=True)
         finally:
             processes.close()
+        if args.before:
+            with private_redis(REDIS_URL):
+                print(f"before: {args.before}, Redis + {args.workers} worker(s) …", flush=True)
+                rows.append(before_path(args.before, Settings(**base, redis_url=REDIS_URL), server, args))
         print("without Redis: InProcessAlertSink (a thread of this process) …", flush=True)
         first, measured = path("in-process thread", "thread", Settings(**base), server, args)
         rows.extend((first, s) for s in measured)
@@ -260,7 +339,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="`maeum worker`s running the alert jobs")
     parser.add_argument("--spacing", type=float, default=0.2, help="seconds between errors")
     parser.add_argument("--paced-spacing", type=float, default=1.2, help="a second series this far apart (0 skips it)")
+    parser.add_argument("--before", type=Path, default=None, help="also run the Redis path of this checkout")
+    parser.add_argument("--child-emit", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--warm-wait", type=float, default=8.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child_emit:
+        child_emit(args)
+        return
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: the worker, schema, Redis
     run(args)
 

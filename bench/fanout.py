@@ -24,11 +24,17 @@ it at 50/s) so it goes as fast as it can, on a smaller sample (200 by default: a
 take seven minutes on their own).
 
 Each run uses its own PostgreSQL schema in the `test` database (created, migrated, dropped) and Redis database
-12 (FLUSHDB before and after). `--limit 0` removes the fake's limit and maeum's pacing: the capacity probe used
-to choose the default limit of 60/s (2 workers deliver ~70-76 messages/s unpaced on the 2-core machine of
-BENCHMARKS.md, where the whole machine is then ~90 % busy).
+12 (FLUSHDB before and after). `--limit 0` removes the fake's limit and maeum's pacing: the capacity probe. The
+default limit of 60/s was chosen when 2 workers delivered ~70 messages/s unpaced on the 2-core machine of
+BENCHMARKS.md; it is kept so the figures stay comparable (since issue 19 the same workers deliver 400-600/s), and
+the run says per part of the road (workers, this process — the clock and the fake server —, PostgreSQL, Redis)
+where each message's machine CPU goes.
+
+`--before PATH` adds the same road with its workers from another checkout of the code (the clock stays this one's),
+on `--before-pushes` pushes: the road as it was, in the same run.
 
 Usage: .venv/bin/python bench/fanout.py [--pushes 20000] [--workers 2] [--limit 60] [--baseline-pushes 200]
+       [--before PATH --before-pushes 3000]
 """
 
 from __future__ import annotations
@@ -43,7 +49,7 @@ import signal
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -53,7 +59,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bench.machinery import CLK_TCK, REPO, ForeignLoad, Processes, private_redis, private_schema, wait_for_workers
+from bench.machinery import (
+    CLK_TCK,
+    REPO,
+    ForeignLoad,
+    Processes,
+    cpu_by_part,
+    private_redis,
+    private_schema,
+    wait_for_workers,
+)
 from core.adapters.db.engine import create_app_engine
 from core.adapters.db.models import OutboxRow
 from core.bootstrap import App, bootstrap
@@ -66,7 +81,7 @@ from tests.servers.slack_api import FakeSlackServer, SlackCall
 REDIS_URL = "redis://127.0.0.1:6379/12"
 TOKEN = "xoxb-bench"
 QUEUE = "maeum"
-DEFAULT_LIMIT = 60  # ~80 % of what 2 workers deliver unpaced on this 2-core machine (--limit 0; BENCHMARKS.md)
+DEFAULT_LIMIT = 60  # kept from the first runs (then ~85 % of the road's capacity here), so figures stay comparable
 PACE_SHARE = 0.97
 UNPACED = 1_000_000.0
 
@@ -117,17 +132,18 @@ def machine_busy_seconds() -> float:
     return (sum(fields[:8]) - idle) / CLK_TCK
 
 
-def environment(settings: Settings, rate: float) -> dict[str, str]:
+def environment(settings: Settings, rate: float, code: Path = REPO) -> dict[str, str]:
     drop = ("DATABASE_URL", "REDIS_URL", "SLACK_", "PUSH_", "OPS_", "LLM_", "MAEUM_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update(
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(code),
         DATABASE_URL=settings.database_url,
         REDIS_URL=settings.redis_url or "",
         SLACK_BOT_TOKEN=TOKEN,
         SLACK_API_URL=settings.slack_api_url,
         PUSH_RATE_PER_SECOND=json.dumps({"slack": rate}),
         PUSH_BATCH_SIZE=str(settings.push_batch_size),
+        PUSH_CONCURRENCY=str(settings.push_concurrency),
     )
     return env
 
@@ -234,6 +250,8 @@ class Result:
     seconds: float
     recovered: int = 0
     other_cores: float = 0.0
+    other_seconds: float = 0.0
+    parts_ms: dict[str, float] = field(default_factory=dict)  # CPU per message by part of the road
 
 
 def figures(
@@ -277,8 +295,18 @@ def settings_for(database_url: str, server: FakeSlackServer, rate: float) -> Set
     )
 
 
-async def road(database_url: str, pushes: int, workers: int, limit: int, seconds: float) -> Result:
-    """maeum's road: outbox → clock → RQ → `maeum worker`s → Slack, paced at 0.97 × limit."""
+async def road(
+    database_url: str,
+    pushes: int,
+    workers: int,
+    limit: int,
+    seconds: float,
+    *,
+    code: Path = REPO,
+    name: str = "maeum road",
+    prefix: str = "R",
+) -> Result:
+    """maeum's road: outbox → clock → RQ → `maeum worker`s (from `code`) → Slack, paced at 0.97 × limit."""
     rate = PACE_SHARE * limit if limit else UNPACED
     processes = Processes()
     with FakeSlackServer(token=TOKEN, rate_limit_per_second=limit or None) as server:
@@ -288,15 +316,18 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, seconds
         assert engine is not None
         try:
             started = time.monotonic()
-            await seed(app, pushes, prefix="R")
+            await seed(app, pushes, prefix=prefix)
             print(f"  seeded {pushes} users and pushes in {time.monotonic() - started:.1f} s", flush=True)
-            env = environment(settings, rate)
+            env = environment(settings, rate, code)
             procs = [
-                processes.start([sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-road-{i}"], env)
+                processes.start(
+                    [sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-{prefix}-{i}"], env, cwd=code
+                )
                 for i in range(workers)
             ]
             wait_for_workers(REDIS_URL, processes, procs)
             cpu_before, machine_before = sum(cpu_seconds(p.pid) for p in procs), machine_busy_seconds()
+            parts_before = cpu_by_part([p.pid for p in procs])
             stop = asyncio.Event()
             service = app.outbox_relay(holder="bench-clock", queue_grace=timedelta(seconds=10))
             recovered = RecoveryCounter()
@@ -305,10 +336,11 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, seconds
             try:
                 with ForeignLoad() as other:
                     counts = await wait_until_final(
-                        engine, "R", pushes, seconds=seconds, workers=procs, processes=processes
+                        engine, prefix, pushes, seconds=seconds, workers=procs, processes=processes
                     )
                 cpu = sum(cpu_seconds(p.pid) for p in procs) - cpu_before
                 machine = machine_busy_seconds() - machine_before
+                parts_after = cpu_by_part([p.pid for p in procs])
             finally:
                 stop.set()
                 await clock
@@ -316,9 +348,15 @@ async def road(database_url: str, pushes: int, workers: int, limit: int, seconds
         finally:
             processes.close()
             await app.aclose()
-        result = figures("maeum road", server, pushes, counts, cpu, machine)
+        result = figures(name, server, pushes, counts, cpu, machine)
         result.recovered = recovered.rows
         result.other_cores = other.cores
+        result.other_seconds = other.seconds
+        result.parts_ms = {
+            part: (parts_after[part] - parts_before[part]) * 1000 / max(result.posts, 1) for part in parts_after
+        }
+        shown = ", ".join(f"{part} {ms:.2f}" for part, ms in result.parts_ms.items())
+        print(f"  CPU ms per message by part: {shown}", flush=True)
         print(f"  other processes meanwhile: {other.describe()}", flush=True)
         return result
 
@@ -386,6 +424,7 @@ def table(results: list[Result], limit: int) -> None:
         "recovered",
         "worker CPU ms/msg",
         "machine CPU ms/msg",
+        "less other load",
         "other load",
     )
     rows = [header]
@@ -404,6 +443,7 @@ def table(results: list[Result], limit: int) -> None:
                 str(r.recovered),
                 f"{r.cpu_ms_per_message:.2f}",
                 f"{r.machine_ms_per_message:.2f}",
+                f"{r.machine_ms_per_message - r.other_seconds * 1000 / max(r.posts, 1):.2f}",
                 f"{r.other_cores:.2f} cores",
             )
         )
@@ -427,6 +467,22 @@ async def run(args: argparse.Namespace) -> None:
         seconds = args.timeout or (args.pushes / (args.limit or 100) * 1.5 + 60)
         print("maeum road …", flush=True)
         results.append(await road(url, args.pushes, args.workers, args.limit, seconds))
+        if args.before:
+            with private_redis(REDIS_URL):
+                print(f"the road before: workers of {args.before} …", flush=True)
+                before_seconds = args.timeout or (args.before_pushes / (args.limit or 50) * 1.5 + 60)
+                results.append(
+                    await road(
+                        url,
+                        args.before_pushes,
+                        args.workers,
+                        args.limit,
+                        before_seconds,
+                        code=args.before,
+                        name=f"before: {args.before}",
+                        prefix="P",
+                    )
+                )
         if args.baseline_pushes:
             with private_redis(REDIS_URL):
                 print("naive baseline …", flush=True)
@@ -444,6 +500,13 @@ def main() -> None:
         "--baseline-pushes", type=int, default=200, help="0 skips the baseline (~5 msg/s: 200 take 40 s)"
     )
     parser.add_argument("--timeout", type=float, default=0, help="seconds per run (default: from the sizes)")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also run the road with workers from this checkout (git worktree add --detach PATH COMMIT)",
+    )
+    parser.add_argument("--before-pushes", type=int, default=3000, help="pushes for the --before run")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: subprocesses, schema
     asyncio.run(run(args))

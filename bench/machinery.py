@@ -144,12 +144,12 @@ class Processes:
     def __init__(self) -> None:
         self.started: list[tuple[subprocess.Popen[bytes], IO[bytes]]] = []
 
-    def start(self, args: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+    def start(self, args: list[str], env: dict[str, str], *, cwd: Path = REPO) -> subprocess.Popen[bytes]:
         log = tempfile.TemporaryFile()  # noqa: SIM115 — kept open for the process, closed in close()
         process = subprocess.Popen(
             args,
             env=env,
-            cwd=REPO,
+            cwd=cwd,
             stdout=subprocess.DEVNULL,
             stderr=log,
             start_new_session=True,  # its own process group: forked horses die with it
@@ -195,3 +195,30 @@ def wait_for_workers(redis_url: str, processes: Processes, started: list[Any], *
         time.sleep(0.5)  # let them settle into their blocking dequeue: startup CPU is not counted
     finally:
         connection.close()
+
+
+def cpu_by_part(worker_pids: list[int]) -> dict[str, float]:
+    """CPU seconds so far of the parts of the road on this machine: the workers, this benchmark process (the clock
+    and the fake platform server), PostgreSQL and Redis (every process of that name, its reaped children included),
+    to say where a message's machine CPU goes."""
+    parts = {"workers": 0.0, "bench (clock + fake server)": 0.0, "postgres": 0.0, "redis": 0.0}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry.name}/stat").read_text()
+        except OSError:
+            continue
+        pid = int(entry.name)
+        name = raw[raw.find("(") + 1 : raw.rfind(")")]
+        fields = raw[raw.rfind(")") + 2 :].split()
+        used = sum(int(fields[i]) for i in (11, 12, 13, 14)) / CLK_TCK
+        if pid in worker_pids:
+            parts["workers"] += used
+        elif pid == os.getpid():
+            parts["bench (clock + fake server)"] += used
+        elif name == "postgres":
+            parts["postgres"] += used
+        elif name == "redis-server":
+            parts["redis"] += used
+    return parts

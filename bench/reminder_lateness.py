@@ -15,7 +15,10 @@ same run: the same load with a 10-second polling clock (`run_clock(..., tick_sec
 Uses its own PostgreSQL schema in the `test` database (created, migrated, dropped) and Redis database 13
 (FLUSHDB before and after).
 
-Usage: .venv/bin/python bench/reminder_lateness.py [--reminders 5000] [--window 60] [--workers 2]
+`--before PATH` adds a run whose workers come from another checkout of the code (the clock stays this one's): the
+road as it was, in the same run.
+
+Usage: .venv/bin/python bench/reminder_lateness.py [--reminders 5000] [--window 60] [--workers 2] [--before PATH]
 """
 
 from __future__ import annotations
@@ -59,11 +62,11 @@ PLACEHOLDER_DUE = timedelta(days=365)
 # --- the machinery: a private schema, a private Redis database, subprocesses that always die --------------------
 
 
-def environment(settings: Settings) -> dict[str, str]:
+def environment(settings: Settings, code: Path = REPO) -> dict[str, str]:
     drop = ("DATABASE_URL", "REDIS_URL", "SLACK_", "PUSH_", "OPS_", "LLM_", "MAEUM_")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
     env.update(
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(code),
         DATABASE_URL=settings.database_url,
         REDIS_URL=settings.redis_url or "",
         SLACK_BOT_TOKEN=TOKEN,
@@ -196,7 +199,15 @@ class Result:
 
 
 async def run_once(
-    name: str, database_url: str, *, prefix: str, reminders: int, window: float, workers: int, tick: float
+    name: str,
+    database_url: str,
+    *,
+    prefix: str,
+    reminders: int,
+    window: float,
+    workers: int,
+    tick: float,
+    code: Path = REPO,
 ) -> Result:
     processes = Processes()
     with FakeSlackServer(token=TOKEN) as server:
@@ -217,9 +228,11 @@ async def run_once(
             started = time.monotonic()
             await seed(app, reminders, prefix=prefix)
             print(f"  seeded {reminders} users and reminders in {time.monotonic() - started:.1f} s", flush=True)
-            env = environment(settings)
+            env = environment(settings, code)
             procs = [
-                processes.start([sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-{prefix}-{i}"], env)
+                processes.start(
+                    [sys.executable, "-m", "bots.cli", "worker", "--name", f"bench-{prefix}-{i}"], env, cwd=code
+                )
                 for i in range(workers)
             ]
             wait_for_workers(REDIS_URL, processes, procs)
@@ -306,10 +319,12 @@ async def run(args: argparse.Namespace) -> None:
     )
     results = []
     with private_schema() as url:
-        for name, prefix, tick in (
-            (f"maeum clock, {args.tick:g} s tick", "A", args.tick),
-            (f"baseline: {args.baseline_tick:g} s polling clock", "B", args.baseline_tick),
-        ):
+        variants = [(f"maeum clock, {args.tick:g} s tick", "A", args.tick, REPO)]
+        if args.before:
+            variants.append((f"before: workers of {args.before}, {args.tick:g} s tick", "P", args.tick, args.before))
+        if args.baseline_tick:
+            variants.append((f"baseline: {args.baseline_tick:g} s polling clock", "B", args.baseline_tick, REPO))
+        for name, prefix, tick, code in variants:
             print(f"{name} …", flush=True)
             with private_redis(REDIS_URL):
                 results.append(
@@ -321,6 +336,7 @@ async def run(args: argparse.Namespace) -> None:
                         window=args.window,
                         workers=args.workers,
                         tick=tick,
+                        code=code,
                     )
                 )
     table(results)
@@ -332,7 +348,13 @@ def main() -> None:
     parser.add_argument("--window", type=float, default=60.0, help="seconds the due times are spread over")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--tick", type=float, default=0.25, help="maeum's clock tick (its default)")
-    parser.add_argument("--baseline-tick", type=float, default=10.0)
+    parser.add_argument("--baseline-tick", type=float, default=10.0, help="0 skips the polling baseline")
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="also run the workers from this checkout (e.g. `git worktree add --detach /tmp/maeum-before <commit>`)",
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks: subprocesses, schema
     asyncio.run(run(args))

@@ -24,7 +24,9 @@ def build_messengers(settings: Settings, *, redis: Any = None) -> dict[str, Mess
     if settings.slack_bot_token:
         from bots.slack.messenger import SlackMessenger
 
-        messengers["slack"] = SlackMessenger(token=settings.slack_bot_token, base_url=settings.slack_api_url)
+        messengers["slack"] = SlackMessenger(
+            token=settings.slack_bot_token, base_url=settings.slack_api_url, redis=redis
+        )
     if settings.discord_bot_token:
         from bots.discord.messenger import DiscordMessenger
 

@@ -313,6 +313,8 @@ def bootstrap(
         metrics=metrics,
         rate_overrides=settings.push_rate_per_second,
         lease=timedelta(seconds=settings.push_lease_seconds),
+        concurrency=settings.push_concurrency,
+        paid_broadcast=("telegram",) if settings.telegram_paid_broadcast else (),
     )
     retention = RetentionService(uow=uow, clock=clock, keep=timedelta(days=settings.retention_days))
     if queue is None:

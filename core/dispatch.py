@@ -206,10 +206,16 @@ class Dispatcher:
         return self._verbs.to_command(invocation, incoming.chat.kind)
 
     async def _resolve_user(self, incoming: IncomingMessage) -> tuple[User, bool]:
-        """The sender's user, and whether this message made them one (their very first — also when the same
-        platform update is handled again after a crash, so that it says the same things in the same order)."""
+        """The sender's user with their settings, and whether this message made them one (their very first — also
+        when the same platform update is handled again after a crash, so that it says the same things in the same
+        order). A known sender costs one read outside any transaction (one round trip, no lock): the command's own
+        unit of work is then the message's only transaction."""
         sender = incoming.sender
         key = incoming.update_key
+        async with self._uow(reading=True) as reader:
+            known = await reader.users.by_identity(incoming.platform, sender.external_id)
+        if known is not None:
+            return known, key is not None and known.first_update_key == key
         try:
             async with self._uow() as uow:
                 user = await uow.users.by_identity(incoming.platform, sender.external_id)

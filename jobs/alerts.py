@@ -9,21 +9,28 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.adapters.ops import (
+    MAX_DIGEST_ALERTS,
+    WAITING_ALERTS,
     AlertEvent,
     InProcessAlertSink,
     OpsAlertHandler,
     RedisAlertSink,
     alert_text,
+    digest_text,
     posting_alert,
 )
 from core.adapters.pacing import InProcessPacer, RedisPacer
-from core.adapters.queue import QUEUE_NAME
+from core.adapters.queue import OPS_QUEUE_NAME
 from core.ports import Pacer, RetryLater
-from core.settings import Settings, load_settings
+from core.settings import Settings
+
+if TYPE_CHECKING:
+    from jobs.runtime import WorkerRuntime
 
 logger = logging.getLogger("maeum.ops.jobs")
 
@@ -75,11 +82,13 @@ def install_alert_handler(settings: Settings, *, component: str) -> logging.Hand
         from rq import Queue
 
         redis = Redis.from_url(settings.redis_url)
-        queue = Queue(QUEUE_NAME, connection=redis)
+        queue = Queue(OPS_QUEUE_NAME, connection=redis)
 
         def enqueue(function: str, payload: dict[str, Any], job_id: str) -> None:
-            # at_front: an alert should not wait behind a fan-out of thousands of pushes
-            queue.enqueue_call(function, args=(payload,), job_id=job_id, at_front=True, result_ttl=60, failure_ttl=3600)
+            # Its own queue, which workers read first: an alert never waits behind a fan-out of thousands of pushes,
+            # and a burst keeps its order (the list of waiting alerts is oldest first; the job only drains it).
+            del payload
+            queue.enqueue_call(function, job_id=job_id, result_ttl=60, failure_ttl=3600)
 
         sink = RedisAlertSink(redis, enqueue=enqueue)
     else:
@@ -93,40 +102,122 @@ def install_alert_handler(settings: Settings, *, component: str) -> logging.Hand
             asyncio.run(_paced(pacer, lambda: poster.fold(ts or None, text)))
             return ts
 
-        sink = InProcessAlertSink(post)
+        def digest(events: list[AlertEvent]) -> None:
+            asyncio.run(_paced(pacer, lambda: poster.post(digest_text(events))))
+
+        sink = InProcessAlertSink(post, digest=digest, pace_seconds=1.0 / POST_RATE)
     handler = OpsAlertHandler(sink, component=component)
     logging.getLogger().addHandler(handler)
     return handler
 
 
-def post_alert(payload: dict[str, Any]) -> str | None:
-    """RQ job: post the first alert of a fingerprint and remember its message for folding."""
-    token = posting_alert.set(True)
-    try:
-        return asyncio.run(_post_alert(AlertEvent.from_dict(payload), load_settings()))
-    except Exception:
-        logger.warning("ops alert %s could not be posted", payload.get("fingerprint"), exc_info=True)
-        return None
-    finally:
-        posting_alert.reset(token)
+def post_alerts() -> int:
+    """RQ job: post the alerts waiting (a digest when there are several), on the worker's runtime."""
+    from jobs.runtime import worker_runtime
+
+    runtime = worker_runtime()
+    poster, redis = _alert_clients(runtime)
+    return runtime.run_loop(drain_alerts(redis, poster))
 
 
-async def _post_alert(event: AlertEvent, settings: Settings) -> str | None:
+def _alert_clients(runtime: WorkerRuntime) -> tuple[Any, Any]:
+    settings = runtime.settings
+    poster = runtime.kept("ops-poster", lambda: _poster(settings))
+    redis = runtime.kept("ops-redis", lambda: _redis(settings))
+    return poster, redis
+
+
+def warm_alerts(runtime: WorkerRuntime) -> None:
+    """At a worker's start: the ops channel's clients, so that the first alert is posted at once."""
+    if ops_configured(runtime.settings) and runtime.settings.redis_url:
+        poster, _ = _alert_clients(runtime)
+        warm = getattr(poster, "warm", None)
+        if warm is not None:
+            warm()
+
+
+def post_alert(payload: dict[str, Any]) -> int:
+    """The job a previous release enqueued for each first alert: what waits is posted the same way now."""
+    del payload
+    return post_alerts()
+
+
+def _redis(settings: Settings) -> Any:
     from redis.asyncio import Redis
 
     assert settings.redis_url is not None
-    redis = Redis.from_url(settings.redis_url)
+    return Redis.from_url(settings.redis_url)
+
+
+async def drain_alerts(redis: Any, poster: Any) -> int:
+    """Post every alert waiting in Redis, one post per pace slot of the ops channel: one alert alone (at once, when the
+    channel is free), several as one digest. Alerts that arrive while a slot is awaited join that slot's post, so a
+    burst is a few posts and none waits behind the others or is dropped. One poster at a time (a short lock in Redis):
+    workers competing for the same slots would only delay each other. A post that fails leaves its alerts waiting,
+    for the next job or the clock's fold step. Returns how many alerts were posted."""
+    token = posting_alert.set(True)
+    posted = 0
     try:
-        ts = await _paced(RedisPacer(redis), lambda: _poster(settings).post(alert_text(event)))
-        key = f"maeum:alert:{event.fingerprint}"
-        await redis.hset(key, mapping={"ts": ts or "", "posted": 1})
-        return ts  # type: ignore[no-any-return]
+        while await redis.llen(WAITING_ALERTS):
+            holder = secrets.token_hex(8)
+            if not await redis.set(_POSTER_LOCK, holder, nx=True, px=_POSTER_LOCK_MS):
+                return posted  # another worker is posting: it reads the list again before it lets go
+            try:
+                posted += await _drain_holding(redis, poster)
+            finally:
+                await redis.eval(_RELEASE, 1, _POSTER_LOCK, holder)
+    except Exception:
+        logger.warning("ops alerts could not be posted; they wait for the next try", exc_info=True)
     finally:
-        await redis.aclose()
+        posting_alert.reset(token)
+    return posted
+
+
+async def _drain_holding(redis: Any, poster: Any) -> int:
+    pacer = RedisPacer(redis)
+    posted = 0
+    while True:
+        if not await redis.llen(WAITING_ALERTS):
+            return posted  # asked before reserving: a slot taken for nothing would hold up the next alert a second
+        wait = await pacer.reserve([("ops:slack", POST_RATE, 1.0)])
+        if wait > 0:
+            await asyncio.sleep(wait)  # whatever arrives meanwhile goes in this post
+        await redis.pexpire(_POSTER_LOCK, _POSTER_LOCK_MS)
+        fingerprints = [_text(raw) for raw in await redis.lrange(WAITING_ALERTS, 0, MAX_DIGEST_ALERTS - 1)]
+        if not fingerprints:
+            return posted
+        events: list[tuple[str, AlertEvent]] = []
+        for fingerprint in fingerprints:
+            raw = await redis.hget(f"maeum:alert:{fingerprint}", "event")
+            if raw:  # gone only when its group expired unposted (ten minutes): nothing left to say
+                events.append((fingerprint, AlertEvent.from_dict(json.loads(_text(raw)))))
+        ts: str | None = ""
+        try:
+            if len(events) == 1:
+                ts = await poster.post(alert_text(events[0][1]))
+            elif events:
+                await poster.post(digest_text([event for _, event in events]))  # not rewritten: a repeat count
+                # goes as a post of its own
+        except RetryLater as signal:
+            await pacer.hold_off("ops:slack", signal.after)
+            continue
+        for fingerprint, _ in events:
+            await redis.hset(f"maeum:alert:{fingerprint}", mapping={"ts": ts or "", "posted": 1})
+        await redis.ltrim(WAITING_ALERTS, len(fingerprints), -1)
+        posted += len(events)
+
+
+_POSTER_LOCK = "maeum:alerts:poster"
+_POSTER_LOCK_MS = 30_000
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 
 
 async def fold_open_alerts(settings: Settings) -> int:
-    """Clock step: fold repeat counts into their posts (an edit with a token, a short post by webhook)."""
+    """Clock step: post alerts still waiting (a worker died mid-post, or Slack was down), then fold repeat counts
+    into their posts (an edit with a token, a short post by webhook)."""
     if not (settings.redis_url and ops_configured(settings)):
         return 0
     from redis.asyncio import Redis
@@ -136,6 +227,7 @@ async def fold_open_alerts(settings: Settings) -> int:
     folded = 0
     try:
         poster = _poster(settings)
+        await drain_alerts(redis, poster)
         for raw in await redis.smembers("maeum:alerts:open"):
             fingerprint = _text(raw)
             key = f"maeum:alert:{fingerprint}"

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from jobs.runtime import summary, with_app
+from jobs.runtime import summary, worker_runtime
 
 
 def deliver_batch(ids: list[int], job_id: str | None = None) -> dict[str, int]:
-    """Deliver these rows. Safe to run twice: each row is taken under a lease and sent at most once."""
-
-    async def run() -> dict[str, int]:
-        return summary(await with_app(lambda app: app.delivery.deliver(ids, job_id)))
-
-    return asyncio.run(run())
+    """Deliver these rows on the worker's long-lived runtime. Safe to run twice: each row is taken once."""
+    return summary(worker_runtime().run(lambda app: app.delivery.deliver(ids, job_id)))

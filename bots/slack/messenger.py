@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk.errors import SlackApiError
@@ -29,6 +30,7 @@ from core.ports import Recipient, RecipientUnreachable, RetryLater
 from core.replies import Button, Reply
 
 if TYPE_CHECKING:
+    import aiohttp
     from slack_sdk.web.async_client import AsyncWebClient
 
 __all__ = [
@@ -56,6 +58,7 @@ BUTTON_TEXT_LIMIT = 75  # characters in a button's text
 _TEXT_BUDGET = 2_900  # what the renderer fills a section with: some headroom under SECTION_TEXT_LIMIT
 _FALLBACK_BUDGET = 4_000  # the top-level `text` is only the notification / screen-reader fallback for the blocks
 _DM_CACHE_SIZE = 10_000
+DM_CHANNELS_KEY = "maeum:slack:dm"  # Redis hash: Slack user id → the D… channel opened for them
 
 UNREACHABLE_ERRORS = frozenset(
     {
@@ -217,22 +220,51 @@ class SlackMessenger:
 
     platform = "slack"
 
-    def __init__(self, *, token: str, base_url: str = SLACK_API_URL) -> None:
+    def __init__(self, *, token: str, base_url: str = SLACK_API_URL, redis: Any = None) -> None:
+        """`redis` (asyncio client), when given, remembers the DM channels opened for every worker on every host."""
         self._token = token
         self._base_url = base_url
+        self._redis = redis
         self._web: AsyncWebClient | None = None
+        self._session: aiohttp.ClientSession | None = None
         self._dm_channels: OrderedDict[str, str] = OrderedDict()  # user id → D… channel, most recent last
 
     def _client(self) -> AsyncWebClient:
         if self._web is None:
+            import aiohttp
             from slack_sdk.web.async_client import AsyncWebClient
 
+            # One HTTP session (its connection pool) for every push of this messenger: slack_sdk opens and closes a
+            # session per call otherwise, which cost half of a push's CPU. Made here, on the loop that uses it.
+            self._session = aiohttp.ClientSession()
             # No retry handlers at all: not slack_sdk's RateLimitErrorRetryHandler, because the caller (durable
             # delivery) handles 429s and pacing itself and must see them; not the default connection-error
             # handler either, because re-sending a post whose answer was lost can duplicate it, and the caller
             # retries with backoff anyway.
-            self._web = AsyncWebClient(token=self._token, base_url=self._base_url, retry_handlers=[])
+            self._web = AsyncWebClient(
+                token=self._token, base_url=self._base_url, retry_handlers=[], session=self._session
+            )
         return self._web
+
+    async def aclose(self) -> None:
+        """Close the HTTP session (the messenger can be used again afterwards; the DM channels stay remembered)."""
+        session, self._session, self._web = self._session, None, None
+        if session is not None:
+            await session.close()
+
+    async def address(self, recipient: Recipient) -> Recipient:
+        """The recipient with their DM channel filled in (opened, or remembered): delivery calls this before it waits
+        for the pace, so that the paced call is chat.postMessage itself. Raises as `push` does."""
+        if recipient.chat_id is not None:
+            return recipient
+        try:
+            channel = await self._channel_of(recipient)
+        except SlackApiError as error:
+            translated = translate_error(error)
+            if translated is error:
+                raise
+            raise translated from error
+        return replace(recipient, chat_id=channel)
 
     async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
         """Post `reply` to the recipient's channel (opening the DM first when only a user is known) and return
@@ -249,7 +281,7 @@ class SlackMessenger:
         except SlackApiError as error:
             translated = translate_error(error)
             if isinstance(translated, RecipientUnreachable) and recipient.user_external_id is not None:
-                self._dm_channels.pop(recipient.user_external_id, None)  # a closed DM is reopened next time
+                await self._forget_dm(recipient.user_external_id)  # a closed DM is reopened next time
             if translated is error:
                 raise
             raise translated from error
@@ -268,15 +300,33 @@ class SlackMessenger:
         if cached is not None:
             self._dm_channels.move_to_end(user)
             return cached
+        if self._redis is not None:
+            shared = await self._redis.hget(DM_CHANNELS_KEY, user)
+            if shared:
+                known = shared.decode() if isinstance(shared, bytes) else str(shared)
+                self._remember(user, known)
+                return known
+        # conversations.open is a Tier 3 method (about 50 a minute): a fan-out to thousands must not open each DM
+        # again, which is why the channel is remembered here and, with Redis, for every worker
         response = await self._client().conversations_open(users=user)
         opened = response.get("channel")
         channel = opened.get("id") if isinstance(opened, Mapping) else None
         if isinstance(channel, str):
-            self._dm_channels[user] = channel
-            while len(self._dm_channels) > _DM_CACHE_SIZE:
-                self._dm_channels.popitem(last=False)
+            self._remember(user, channel)
+            if self._redis is not None:
+                await self._redis.hset(DM_CHANNELS_KEY, user, channel)
             return channel
         raise RuntimeError("Slack opened the direct message but returned no channel id")
+
+    def _remember(self, user: str, channel: str) -> None:
+        self._dm_channels[user] = channel
+        while len(self._dm_channels) > _DM_CACHE_SIZE:
+            self._dm_channels.popitem(last=False)
+
+    async def _forget_dm(self, user: str) -> None:
+        self._dm_channels.pop(user, None)
+        if self._redis is not None:
+            await self._redis.hdel(DM_CHANNELS_KEY, user)
 
 
 def translate_error(error: SlackApiError) -> Exception:

@@ -75,6 +75,13 @@ class SlackOpsPoster:
         except SlackApiError as error:
             raise _refused("chat.update", error) from None
 
+    def warm(self) -> None:
+        """Build the HTTP client now (a worker's start), so that the first alert does not wait for the imports."""
+        if self._token is not None:
+            self._web_client()
+        else:
+            self._webhook_client()
+
     def _web_client(self) -> AsyncWebClient:
         if self._web is None:
             from slack_sdk.web.async_client import AsyncWebClient

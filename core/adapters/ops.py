@@ -151,6 +151,31 @@ def alert_text(event: AlertEvent, *, count: int = 1) -> str:
     return "\n".join(lines)
 
 
+MAX_DIGEST_ALERTS = 25  # alerts in one digest post; more wait for the next one (a second later)
+_DIGEST_TEXT_BUDGET = 12_000  # characters: well inside Slack's 40,000 for a message's text
+
+
+def digest_text(events: list[AlertEvent]) -> str:
+    """Several distinct alerts that waited for the ops channel's pace, as one post: each in a few lines (where,
+    what, the message template and its safe arguments, the innermost frame), escaped as `alert_text` escapes."""
+    e = _slack_escaped
+    lines = [f":rotating_light: *{len(events)} alerts* at once"]
+    for n, event in enumerate(events, start=1):
+        where = e(event.frames[-1]) if event.frames else "?"
+        what = f"`{e(event.exception)}` at " if event.exception else ""
+        shown_args = f"  ({', '.join(e(a) for a in event.args)})" if event.args else ""
+        incident = f" · incident `{e(event.incident)}`" if event.incident else ""
+        entry = (
+            f"*{n}.* *{e(event.level)}* in `{e(event.component)}` — `{e(event.logger)}`{incident}\n"
+            f"{what}`{where}`\nmessage: `{e(event.template)}`{shown_args}"
+        )
+        if sum(len(line) + 1 for line in lines) + len(entry) > _DIGEST_TEXT_BUDGET:
+            lines.append(f"… and {len(events) - n + 1} more (see the worker logs)")
+            break
+        lines.append(entry)
+    return "\n".join(lines)
+
+
 class AlertSink:
     def submit(self, event: AlertEvent) -> None:
         raise NotImplementedError
@@ -179,9 +204,13 @@ class OpsAlertHandler(logging.Handler):
             self._local.busy = False
 
 
+WAITING_ALERTS = "maeum:alerts:waiting"  # fingerprints of alerts not yet posted, oldest first
+
+
 class RedisAlertSink(AlertSink):
-    """Groups in Redis (shared by every process): the first event of a fingerprint in a window enqueues
-    a post job at once; repeats only count, and the clock folds the count into the post."""
+    """Groups in Redis (shared by every process): the first event of a fingerprint in a window joins the list of
+    alerts waiting to be posted (oldest first) and enqueues a job that posts what waits; repeats only count, and the
+    clock folds the count into the post."""
 
     def __init__(self, redis: Any, *, enqueue: Callable[[str, dict[str, Any], str], None]) -> None:
         self._redis = redis
@@ -196,18 +225,34 @@ class RedisAlertSink(AlertSink):
         pipe.sadd("maeum:alerts:open", event.fingerprint)
         first, _count, _, _ = pipe.execute()
         if first:
-            self._redis.hset(key, "event", json.dumps(event.to_dict(), ensure_ascii=False))
-            self._enqueue("jobs.alerts.post_alert", event.to_dict(), f"alert-{event.fingerprint}-{int(event.at)}")
+            pipe = self._redis.pipeline()
+            pipe.hset(key, "event", json.dumps(event.to_dict(), ensure_ascii=False))
+            pipe.rpush(WAITING_ALERTS, event.fingerprint)
+            pipe.execute()
+            self._enqueue("jobs.alerts.post_alerts", {}, f"alert-{event.fingerprint}-{int(event.at)}")
 
 
 class InProcessAlertSink(AlertSink):
-    """No Redis: group in memory and post from a background thread (first at once, then folded counts)."""
+    """No Redis: group in memory and post from a background thread — the first alert at once, then at most one post
+    per `pace_seconds`: the distinct alerts that arrived meanwhile go together as one digest (`digest`; one by one
+    through `post` when none is given), and repeats are folded into their post's count every `fold_every`."""
 
-    def __init__(self, post: Callable[[AlertEvent, int, str | None], str | None], *, fold_every: float = 5.0) -> None:
+    def __init__(
+        self,
+        post: Callable[[AlertEvent, int, str | None], str | None],
+        *,
+        digest: Callable[[list[AlertEvent]], None] | None = None,
+        fold_every: float = 5.0,
+        pace_seconds: float = 1.0,
+    ) -> None:
         self._post = post
+        self._digest = digest
         self._fold_every = fold_every
+        self._pace = pace_seconds
         self._events: queue.Queue[AlertEvent] = queue.Queue(maxsize=10_000)
         self._groups: dict[str, list[Any]] = {}  # fingerprint → [event, count, posted_count, ts, first_at]
+        self._waiting: list[str] = []  # fingerprints to post, oldest first
+        self._failures = 0
         self._thread = threading.Thread(target=self._run, name="ops-alerts", daemon=True)
         self._thread.start()
 
@@ -216,13 +261,23 @@ class InProcessAlertSink(AlertSink):
 
     def _run(self) -> None:
         next_fold = time.monotonic() + self._fold_every
+        next_post = 0.0
         while True:
+            now = time.monotonic()
+            wake = min(next_fold, next_post) if self._waiting else next_fold
             try:
-                event = self._events.get(timeout=max(0.05, next_fold - time.monotonic()))
+                event: AlertEvent | None = self._events.get(timeout=max(0.01, wake - now))
             except queue.Empty:
                 event = None
-            if event is not None:
+            while event is not None:  # take everything already queued, so it joins this post
                 self._take(event)
+                try:
+                    event = self._events.get_nowait()
+                except queue.Empty:
+                    event = None
+            if self._waiting and time.monotonic() >= next_post:
+                self._post_waiting()
+                next_post = time.monotonic() + self._pace
             if time.monotonic() >= next_fold:
                 self._fold()
                 next_fold = time.monotonic() + self._fold_every
@@ -230,22 +285,37 @@ class InProcessAlertSink(AlertSink):
     def _take(self, event: AlertEvent) -> None:
         group = self._groups.get(event.fingerprint)
         if group is None or time.monotonic() - group[4] > GROUP_WINDOW_SECONDS:
-            token = posting_alert.set(True)
-            try:
-                ts = self._post(event, 1, None)
-            except Exception:  # noqa: BLE001
-                logger.warning("ops alert could not be posted")
-                ts = None
-            finally:
-                posting_alert.reset(token)
-            self._groups[event.fingerprint] = [event, 1, 1, ts, time.monotonic()]
+            self._groups[event.fingerprint] = [event, 1, 1, None, time.monotonic()]
+            self._waiting.append(event.fingerprint)
         else:
             group[1] += 1
+
+    def _post_waiting(self) -> None:
+        chosen = self._waiting[:MAX_DIGEST_ALERTS] if self._digest is not None else self._waiting[:1]
+        groups = [self._groups[fingerprint] for fingerprint in chosen]
+        token = posting_alert.set(True)
+        try:
+            if len(groups) == 1:
+                groups[0][3] = self._post(groups[0][0], 1, None)
+            else:
+                assert self._digest is not None
+                self._digest([group[0] for group in groups])
+                for group in groups:
+                    group[3] = ""  # a digest is not rewritten: a repeat count goes as a post of its own
+        except Exception:  # noqa: BLE001 — tried again at the next pace, a few times, then given up (logged)
+            self._failures += 1
+            if self._failures < 3:
+                return
+            logger.warning("ops alert could not be posted; %s alert(s) given up", len(chosen))
+        finally:
+            posting_alert.reset(token)
+        self._failures = 0
+        del self._waiting[: len(chosen)]
 
     def _fold(self) -> None:
         for group in self._groups.values():
             event, count, posted, ts, _ = group
-            if count > posted:
+            if count > posted and group[0].fingerprint not in self._waiting:
                 token = posting_alert.set(True)
                 try:
                     self._post(event, count, ts or "")

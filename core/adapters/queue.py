@@ -10,6 +10,7 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 QUEUE_NAME = "maeum"
+OPS_QUEUE_NAME = "maeum-ops"  # ops alerts: workers read it before QUEUE_NAME
 DELIVERY_JOB = "jobs.delivery.deliver_batch"
 JOB_TIMEOUT_SECONDS = 900
 _GONE = {"failed", "stopped", "canceled", "finished"}

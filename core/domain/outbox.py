@@ -63,6 +63,21 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PushOutcome:
+    """What became of a push a worker took: final (sent, dead, unreachable), or back to pending at `retry_at`.
+
+    A worker records the outcomes of many sends in one transaction."""
+
+    id: int
+    state: PushState
+    at: datetime  # when it happened (a sent push's sent_at)
+    message_id: str | None = None
+    error: str | None = None
+    retry_at: datetime | None = None  # a retry: pending again from then
+    attempts: int = 0  # a retry's attempt count (a pace, quiet-hours or 429 wait gives its attempt back)
+
+
+@dataclass(frozen=True, kw_only=True)
 class PushButton:
     """A button under a push (an RSVP, "done"): its label is a catalog key, rendered in the recipient's language at
     delivery; `action` is an encoded action id (core.routing.encode_action), pressed like any button."""

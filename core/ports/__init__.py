@@ -26,7 +26,7 @@ from core.ports.language_model import (
 from core.ports.leases import Leases
 from core.ports.locks import Locks
 from core.ports.mediation import Mediations
-from core.ports.messaging import Messenger, Recipient, RecipientUnreachable, RetryLater
+from core.ports.messaging import AddressingMessenger, Messenger, Recipient, RecipientUnreachable, RetryLater
 from core.ports.ops import Metrics, OpsAlerts
 from core.ports.outbox import Outbox
 from core.ports.pacing import Pacer
@@ -40,6 +40,7 @@ from core.ports.usage import Usage
 from core.ports.users import CodeTries, IdentityTaken, Users
 
 __all__ = [
+    "AddressingMessenger",
     "Books",
     "Broadcasts",
     "CallFinished",

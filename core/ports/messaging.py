@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from core.replies import Reply
 
@@ -16,6 +16,9 @@ class Recipient:
     chat_id: str | None = None  # a group or channel, or a known DM channel
     user_external_id: str | None = None  # a person, when the DM channel must be opened first
     display_name: str = ""
+    # Telegram: send with `allow_paid_broadcast` (TELEGRAM_PAID_BROADCAST, announcements and alert fan-outs only):
+    # up to 1,000 messages a second, charged in Stars. Other platforms ignore it.
+    paid_broadcast: bool = False
 
 
 class RetryLater(Exception):
@@ -40,4 +43,14 @@ class Messenger(Protocol):
     async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
         """Send and return the platform's message id. Raises RetryLater or RecipientUnreachable;
         any other exception is a transient failure retried with backoff."""
+        ...
+
+
+@runtime_checkable
+class AddressingMessenger(Protocol):
+    """A Messenger that must look something up before it can send (Slack opens a person's DM channel): delivery
+    asks for it before it waits for the pace, so that the paced send is the message itself, on time."""
+
+    async def address(self, recipient: Recipient) -> Recipient:
+        """The recipient, ready to be sent to (a DM channel filled in). Raises as `push` does."""
         ...

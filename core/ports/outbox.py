@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from core.domain.outbox import DeadLetter, NewPush, PushItem, PushState
+from core.domain.outbox import DeadLetter, NewPush, PushItem, PushOutcome, PushState
 from core.domain.values import UserId
 
 
@@ -25,6 +26,16 @@ class Outbox(Protocol):
     async def release_expired_leases(self, *, now: datetime) -> int: ...
 
     async def take_for_sending(self, push_id: int, *, now: datetime, lease_until: datetime) -> PushItem | None: ...
+
+    async def take_batch(self, ids: Sequence[int], *, now: datetime, lease_until: datetime) -> list[PushItem]:
+        """Take the rows of `ids` that are due and free under one lease (one statement); others are left out."""
+        ...
+
+    async def extend_leases(self, ids: Sequence[int], *, lease_until: datetime) -> None: ...
+
+    async def record(self, outcomes: Sequence[PushOutcome]) -> None:
+        """What became of many sends, in this unit of work."""
+        ...
 
     async def finish(
         self, push_id: int, state: PushState, *, now: datetime, message_id: str | None = None, error: str | None = None

@@ -101,4 +101,7 @@ class UnitOfWork(Protocol):
 
 
 class UnitOfWorkFactory(Protocol):
-    def __call__(self) -> UnitOfWork: ...
+    def __call__(self, *, reading: bool = False) -> UnitOfWork:
+        """A unit of work; `reading`: for one read statement, outside any transaction (autocommit: no BEGIN and no
+        ROLLBACK round trips, no write lock on SQLite). Never write in it: there is nothing to commit or roll back."""
+        ...

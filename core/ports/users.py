@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -63,6 +64,14 @@ class Users(Protocol):
     async def set_forget_requested(self, user_id: UserId, at: datetime | None) -> None: ...
 
     async def identities(self, user_id: UserId) -> list[Identity]: ...
+
+    async def get_many(self, user_ids: Sequence[UserId]) -> dict[UserId, User]:
+        """Several users in one query (a delivery batch's recipients); missing ids are left out."""
+        ...
+
+    async def identities_of_many(self, user_ids: Sequence[UserId]) -> dict[UserId, list[Identity]]:
+        """Each user's identities, oldest first, in one query."""
+        ...
 
     async def delete_user(self, user_id: UserId) -> None:
         """The user row and what the account itself holds; the products delete their own rows first."""

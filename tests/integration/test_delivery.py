@@ -17,7 +17,8 @@ from core.adapters.queue import InProcessJobQueue
 from core.bootstrap import App, bootstrap
 from core.domain.outbox import MAX_ATTEMPTS, NewPush, PushButton, PushDocument, PushKind
 from core.domain.values import Locale
-from core.ports import RecipientUnreachable, RetryLater
+from core.ports import Recipient, RecipientUnreachable, RetryLater
+from core.replies import Reply
 from core.routing import encode_action
 from core.settings import Settings
 from tests.conftest import dm, group
@@ -422,3 +423,163 @@ async def test_quiet_off_releases_the_notices_it_was_holding(
     clock.advance(seconds=1)
     await run_clock_once(road)  # at 23:01, not at 08:00
     assert [key for _, _, key in messenger.pushed if key.startswith("friend-accepted")] != []
+
+
+async def test_a_batch_is_taken_in_one_statement_and_recorded_in_a_few_transactions(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    from sqlalchemy import event
+
+    await road.dispatcher.handle(dm("/start"), RecordingResponder())
+    async with road.uow() as uow:  # thirty chats: pushes to one chat would wait their turn, one by one
+        for n in range(30):
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"room{n}",
+                    kind="club",
+                    document=PushDocument(key="remind.fire", text=f"r{n}"),
+                    due_at=clock.now(),
+                    platform="terminal",
+                    chat_id=f"group:room{n}",
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(" ".join(statement.split()))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", record)
+    try:
+        report = await road.delivery.deliver(list(range(1, 31)))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", record)
+    assert report.sent == 30 and len(messenger.pushed) == 30
+    assert await states(engine) == ["sent"] * 30
+    takes = [s for s in statements if s.startswith("UPDATE outbox") and "RETURNING" in s]
+    assert len(takes) == 1  # the whole batch in one UPDATE … RETURNING
+    # the take and the outcomes' UPDATEs (by id, grouped): never a few statements per push
+    assert len(statements) < 30
+
+
+async def test_pushes_of_a_batch_to_one_chat_wait_their_turn_while_other_chats_go_at_once(
+    road: App, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    from collections.abc import Sequence
+
+    from core.usecases.delivery import DeliveryService
+
+    class WatchingPacer:
+        """Slack's pace, and a record of reservations for the room still waiting to be used when another comes."""
+
+        def __init__(self) -> None:
+            self.room_waiting = 0
+            self.overlaps = 0
+
+        async def reserve(self, keys: Sequence[tuple[str, float, float]]) -> float:
+            if any(name == "slack:chat:C0ROOM" for name, _, _ in keys):
+                self.overlaps += self.room_waiting
+                self.room_waiting += 1
+            return 0.0
+
+        async def hold_off(self, name: str, seconds: float) -> None:
+            del name, seconds
+
+    pacer = WatchingPacer()
+
+    class Slack(RecordingMessenger):
+        async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+            await asyncio.sleep(0.01)  # a platform's answer takes a moment
+            if recipient.chat_id == "C0ROOM":
+                pacer.room_waiting -= 1
+            return await super().push(recipient, reply, idempotency_key=idempotency_key)
+
+    slack = Slack(platform="slack")
+    await road.dispatcher.handle(dm("/start"), RecordingResponder())
+    async with road.uow() as uow:
+        for n in range(10):
+            room = n % 2 == 0
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"mix{n}",
+                    kind="club",
+                    document=PushDocument(key="remind.fire", text=f"m{n}"),
+                    due_at=clock.now(),
+                    platform="slack",
+                    chat_id="C0ROOM" if room else f"C0OTHER{n}",
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+    delivery = DeliveryService(
+        uow=road.uow, clock=clock, messengers={"slack": slack}, pacer=pacer, catalog=road.catalog, metrics=road.metrics
+    )
+    report = await delivery.deliver(list(range(1, 11)))
+    assert report.sent == 10
+    assert pacer.overlaps == 0  # the room's next push asked for its slot only once the one before had gone
+    room = [reply.plain_text for recipient, reply, _ in slack.pushed if recipient.chat_id == "C0ROOM"]
+    assert room == ["m0", "m2", "m4", "m6", "m8"]  # in order
+
+
+async def test_a_push_withdrawn_after_the_clock_handed_it_to_a_job_is_not_sent(
+    road: App, clock: FixedClock, messenger: RecordingMessenger, engine: AsyncEngine
+) -> None:
+    await seed(road, clock, n=3)
+    relay = road.outbox_relay(holder="test-clock")
+    assert await relay.hold_lease()
+    async with road.uow() as uow:
+        claimed = await uow.outbox.claim_due(now=clock.now(), limit=10, job_id="outbox-test")
+        await uow.outbox.withdraw("p1")  # queued for the job, then taken back (a shared entry hidden, say)
+        await uow.commit()
+    report = await road.delivery.deliver([push_id for push_id, _ in claimed])
+    assert (report.sent, report.skipped) == (2, 1)
+    assert sorted(messenger.texts) == ["n0", "n2"]
+    assert await states(engine) == ["sent", "cancelled", "sent"]
+
+
+async def test_a_batch_slower_than_its_lease_keeps_its_rows_from_the_clocks_recovery(
+    road: App, clock: FixedClock, engine: AsyncEngine
+) -> None:
+    from core.adapters.pacing import InProcessPacer
+    from core.usecases.delivery import DeliveryService
+
+    released: list[int] = []
+
+    class Slow(RecordingMessenger):
+        async def push(self, recipient: Recipient, reply: Reply, *, idempotency_key: str) -> str:
+            await asyncio.sleep(0.12)
+            clock.advance(seconds=0.12)  # time passes for the leases too
+            async with road.uow() as uow:  # what the clock's recovery would give back now
+                released.append(await uow.outbox.release_expired_leases(now=clock.now()))
+                await uow.rollback()
+            return await super().push(recipient, reply, idempotency_key=idempotency_key)
+
+    await road.dispatcher.handle(dm("/start"), RecordingResponder())
+    async with road.uow() as uow:
+        for n in range(5):
+            await uow.outbox.add(
+                NewPush(
+                    dedupe_key=f"slow{n}",
+                    kind="club",
+                    document=PushDocument(key="remind.fire", text=f"s{n}"),
+                    due_at=clock.now(),
+                    platform="terminal",
+                    chat_id=f"group:slow{n}",
+                ),
+                now=clock.now(),
+            )
+        await uow.commit()
+    delivery = DeliveryService(
+        uow=road.uow,
+        clock=clock,
+        messengers={"terminal": Slow()},
+        pacer=InProcessPacer(),
+        catalog=road.catalog,
+        metrics=road.metrics,
+        lease=timedelta(seconds=0.25),  # the batch takes 0.6 s: more than two leases
+        concurrency=1,
+    )
+    report = await delivery.deliver([1, 2, 3, 4, 5])
+    assert report.sent == 5
+    assert released == [0, 0, 0, 0, 0]  # renewed every quarter lease: never taken for a dead worker's

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Iterator
@@ -10,8 +11,16 @@ from typing import Any
 import pytest
 
 from bots.slack.ops import slack_ops_poster
-from core.adapters.ops import AlertEvent, InProcessAlertSink, OpsAlertHandler, RedisAlertSink, alert_event, alert_text
-from jobs.alerts import fold_open_alerts, install_alert_handler, post_alert, use_ops_poster
+from core.adapters.ops import (
+    AlertEvent,
+    InProcessAlertSink,
+    OpsAlertHandler,
+    RedisAlertSink,
+    alert_event,
+    alert_text,
+    digest_text,
+)
+from jobs.alerts import drain_alerts, fold_open_alerts, install_alert_handler, use_ops_poster
 from tests.conftest import REDIS_URL, empty_redis_db, make_settings
 from tests.servers.slack_api import FakeSlackServer
 
@@ -97,24 +106,26 @@ def test_a_thousand_identical_errors_in_a_second_are_one_post_and_a_folded_count
     finally:
         logger.removeHandler(handler)
     assert len(jobs) == 1  # one post job, not a thousand
-    function, payload, job_id = jobs[0]
-    assert function == "jobs.alerts.post_alert" and job_id.startswith("alert-")
-
-    import os
-
-    os.environ.update(
-        REDIS_URL=TEST_REDIS, SLACK_BOT_TOKEN="xoxb-ops", OPS_SLACK_CHANNEL="C0PS", SLACK_API_URL=slack.base_url
-    )
-    try:
-        ts = post_alert(payload)  # what the RQ worker runs
-    finally:
-        for name in ("REDIS_URL", "SLACK_BOT_TOKEN", "OPS_SLACK_CHANNEL", "SLACK_API_URL"):
-            os.environ.pop(name, None)
-    assert ts
-    (posted,) = slack.posted
-    assert posted["channel"] == "C0PS" and SECRET not in str(posted)
+    function, _, job_id = jobs[0]
+    assert function == "jobs.alerts.post_alerts" and job_id.startswith("alert-")
 
     import asyncio
+
+    from redis.asyncio import Redis
+
+    async def drain() -> int:  # what the RQ worker's job runs
+        client = Redis.from_url(TEST_REDIS)
+        try:
+            return await drain_alerts(client, slack_ops_poster(settings))
+        finally:
+            await client.aclose()
+
+    assert asyncio.run(drain()) == 1
+    (posted,) = slack.posted
+    answer = slack.calls_to("chat.postMessage")[0].response
+    assert isinstance(answer, dict)
+    ts = answer["ts"]
+    assert posted["channel"] == "C0PS" and SECRET not in str(posted)
 
     assert asyncio.run(fold_open_alerts(settings)) == 1
     (update,) = slack.updates
@@ -138,6 +149,40 @@ def test_without_redis_a_thread_posts_the_first_at_once_and_folds_repeats(slack:
         time.sleep(0.05)
     assert posts[0] == (1, None)
     assert posts[-1] == (50, "1700000000.000100")
+
+
+def test_without_redis_a_burst_of_distinct_alerts_is_the_first_at_once_then_digests_with_every_one() -> None:
+    posts: list[tuple[list[AlertEvent], float]] = []  # (alerts in the post, when)
+
+    def post(event: AlertEvent, count: int, ts: str | None) -> str | None:
+        posts.append(([event], time.monotonic()))
+        return "1700000000.000100"
+
+    def digest(events: list[AlertEvent]) -> None:
+        posts.append((events, time.monotonic()))
+
+    handler = OpsAlertHandler(InProcessAlertSink(post, digest=digest, pace_seconds=0.3), component="chat")
+    started = time.monotonic()
+    for n in range(40):
+        handler.emit(failing_record(logger_name=f"core.burst.e{n:02d}"))
+        time.sleep(0.005)
+    deadline = time.monotonic() + 10
+    while sum(len(events) for events, _ in posts) < 40 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    (first, first_at), *_ = posts
+    assert first[0].logger == "core.burst.e00" and first_at - started < 0.25  # the first goes at once
+    assert len(posts) <= 4  # the rest waited for the pace together: digests of at most 25, not 39 posts
+    loggers = [event.logger for events, _ in posts for event in events]
+    assert loggers == [f"core.burst.e{n:02d}" for n in range(40)]  # every one, once, oldest first
+    times = [at for _, at in posts]
+    assert all(later - earlier >= 0.29 for earlier, later in itertools.pairwise(times))  # the pace held
+
+
+def test_a_digest_names_every_alert_without_user_text() -> None:
+    events = [alert_event(failing_record(logger_name=f"core.d.e{n}"), component="worker") for n in range(3)]
+    text = digest_text(events)
+    assert text.startswith(":rotating_light: *3 alerts*")
+    assert all(f"core.d.e{n}" in text for n in range(3)) and SECRET not in text and "ValueError" in text
 
 
 def test_a_failing_alert_path_never_raises_nor_alerts_again(slack: FakeSlackServer) -> None:

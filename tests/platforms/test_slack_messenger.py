@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
@@ -11,6 +11,7 @@ from bots.slack.messenger import SlackMessenger, render_blocks, split_text
 from bots.slack.ops import SlackOpsPoster
 from core.ports import Messenger, Recipient, RecipientUnreachable, RetryLater
 from core.replies import Button, Reply, Section
+from tests.conftest import empty_redis_db
 from tests.servers.slack_api import WEBHOOK, FakeSlackServer
 
 TOKEN = "xoxb-1"
@@ -29,8 +30,10 @@ def slack(server: FakeSlackServer) -> FakeSlackServer:
 
 
 @pytest.fixture
-def messenger(slack: FakeSlackServer) -> SlackMessenger:
-    return SlackMessenger(token=TOKEN, base_url=slack.base_url)
+async def messenger(slack: FakeSlackServer) -> AsyncIterator[SlackMessenger]:
+    made = SlackMessenger(token=TOKEN, base_url=slack.base_url)
+    yield made
+    await made.aclose()
 
 
 def channel(chat_id: str = "C0001") -> Recipient:
@@ -106,6 +109,61 @@ async def test_a_push_to_a_user_opens_the_dm_once_and_posts_to_the_d_channel(
     assert [p["channel"] for p in slack.posted] == [dm, dm]
 
 
+async def test_the_dm_channel_is_remembered_for_every_worker_through_redis_and_forgotten_when_closed(
+    slack: FakeSlackServer,
+) -> None:
+    from redis.asyncio import Redis
+
+    from bots.slack.messenger import DM_CHANNELS_KEY
+
+    person = Recipient(platform="slack", user_external_id="U0USER7", display_name="지민")
+    with empty_redis_db(11) as url:
+        redis = Redis.from_url(url)
+        first, second = (SlackMessenger(token=TOKEN, base_url=slack.base_url, redis=redis) for _ in range(2))
+        try:
+            await first.push(person, Reply.text("안녕하세요"), idempotency_key="k1")
+            await second.push(person, Reply.text("또 만나요"), idempotency_key="k2")  # another worker
+            assert len(slack.calls_to("conversations.open")) == 1  # opened once for both
+            dm = slack.dm_channel("U0USER7")
+            assert [p["channel"] for p in slack.posted] == [dm, dm]
+            assert await redis.hget(DM_CHANNELS_KEY, "U0USER7") == (dm or "").encode()
+            slack.fail_next("chat.postMessage", error="channel_not_found")
+            with pytest.raises(RecipientUnreachable):
+                await second.push(person, Reply.text("닫힌 방"), idempotency_key="k3")
+            assert await redis.hget(DM_CHANNELS_KEY, "U0USER7") is None  # reopened next time, by any worker
+        finally:
+            for made in (first, second):
+                await made.aclose()
+            await redis.aclose()
+
+
+async def test_a_person_is_addressed_before_the_paced_send_and_the_send_opens_nothing_more(
+    slack: FakeSlackServer, messenger: SlackMessenger
+) -> None:
+    from core.ports import AddressingMessenger
+
+    assert isinstance(messenger, AddressingMessenger)  # delivery asks for the DM channel before it waits for the pace
+    person = Recipient(platform="slack", user_external_id="U0USER9", display_name="지민")
+    addressed = await messenger.address(person)
+    assert addressed.chat_id == slack.dm_channel("U0USER9") and addressed.user_external_id == "U0USER9"
+    assert await messenger.address(addressed) is addressed  # a channel needs nothing
+    calls = len(slack.calls)
+    await messenger.push(addressed, Reply.text("안녕하세요"), idempotency_key="a1")
+    assert [c.method for c in slack.calls[calls:]] == ["chat.postMessage"]  # the paced call is the post itself
+    assert len(slack.calls_to("conversations.open")) == 1
+
+
+async def test_one_http_session_serves_every_push(slack: FakeSlackServer, messenger: SlackMessenger) -> None:
+    for n in range(5):
+        await messenger.push(channel(), Reply.text(f"#{n}"), idempotency_key=f"s{n}")
+    session = messenger._session
+    assert session is not None and not session.closed
+    await messenger.aclose()
+    assert session.closed
+    await messenger.push(channel(), Reply.text("again"), idempotency_key="s5")  # usable after closing
+    assert len(slack.posted) == 6
+
+
 async def test_a_long_korean_body_is_split_into_sections_under_3000_characters_that_join_back(
     slack: FakeSlackServer, messenger: SlackMessenger
 ) -> None:
@@ -179,6 +237,7 @@ async def test_the_global_rate_limit_answers_429_past_n_posts_a_second(slack: Fa
         assert raised.value.after >= 1.0
         assert limited.rate_limited == 1
         assert len(limited.posted) == 2
+        await messenger.aclose()
 
 
 async def test_a_missing_channel_makes_the_recipient_unreachable(
@@ -206,6 +265,7 @@ async def test_a_rejected_token_is_a_runtime_error(slack: FakeSlackServer) -> No
 
     with pytest.raises(RuntimeError, match="Slack rejected the bot token: invalid_auth"):
         await messenger.push(channel(), Reply.text("안녕"), idempotency_key="k1")
+    await messenger.aclose()
 
 
 async def test_other_slack_errors_propagate_unchanged(slack: FakeSlackServer, messenger: SlackMessenger) -> None:

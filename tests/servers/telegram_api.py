@@ -32,7 +32,10 @@ What a call gets, in this order:
   1. 401 Unauthorized when the token in the path is not the server's;
   2. the next scripted failure for that method (`fail_next`, first in, first out);
   3. for editMessageText with `edit_limit_per_second=N`: 429 (retry_after in whole seconds, at least 1) when the
-     same message was edited less than 1/N seconds ago (counted in `edit_rate_limited`);
+     same message was edited less than 1/N seconds ago (counted in `edit_rate_limited`); for sendMessage, sendPhoto
+     and sendDocument with `send_limit_per_second=N`: 429 (retry_after 1) once N sends were accepted within the last
+     second — or `paid_send_limit_per_second` (1,000) for sends with `allow_paid_broadcast`, which every sent
+     record notes (counted in `send_rate_limited`);
   4. the method's normal answer, or its 400s ("message to edit not found", "message is not modified: ...").
 
 getUpdates honours `offset` (updates below it are confirmed and forgotten; a negative offset keeps only the last
@@ -511,11 +514,18 @@ class FakeTelegramServer:
         *,
         bot_username: str = "maeum_bot",
         edit_limit_per_second: float | None = None,
+        send_limit_per_second: int | None = None,
+        paid_send_limit_per_second: int = 1000,
     ) -> None:
         """`token` is the only token accepted (others get 401); `edit_limit_per_second`, when set, answers 429 to
-        an editMessageText arriving sooner than 1/N seconds after the previous accepted edit of that message."""
+        an editMessageText arriving sooner than 1/N seconds after the previous accepted edit of that message.
+        `send_limit_per_second`, when set, answers 429 to a sendMessage/sendPhoto/sendDocument once that many were
+        accepted within the last second, as Telegram's broadcast limit does; a send with `allow_paid_broadcast`
+        counts against `paid_send_limit_per_second` instead (Telegram's paid broadcasts: up to 1,000 a second)."""
         if edit_limit_per_second is not None and edit_limit_per_second <= 0:
             raise ValueError("edit_limit_per_second must be positive")
+        self.send_limit_per_second = send_limit_per_second
+        self.paid_send_limit_per_second = paid_send_limit_per_second
         self.token = token
         self.bot_username = bot_username
         self.edit_limit_per_second = edit_limit_per_second
@@ -550,6 +560,8 @@ class FakeTelegramServer:
         self._file_numbers = itertools.count(1)
         self._last_edit_at: dict[tuple[int | str, int], float] = {}
         self._edit_rate_limited = 0
+        self._accepted_sends: dict[bool, deque[float]] = {False: deque(), True: deque()}  # paid → arrival times
+        self._send_rate_limited = 0
 
     # --- public API: addresses and records ------------------------------------------------------
 
@@ -1200,6 +1212,7 @@ class FakeTelegramServer:
             "from_bot": True,
             "edit_count": 0,
             "at": at,
+            "allow_paid_broadcast": params.get("allow_paid_broadcast") is True,
         }
         self._messages[(record["chat_id"], record["message_id"])] = copy.deepcopy(record)
         return record
@@ -1214,6 +1227,7 @@ class FakeTelegramServer:
 
     def _m_sendMessage(self, params: dict[str, Any], at: float) -> dict[str, Any]:
         chat_id = self._chat_id(params)
+        self._check_send_pace(params, at)
         text = params.get("text")
         if not isinstance(text, str) or not text.strip():
             raise _bad("message text is empty")
@@ -1286,6 +1300,25 @@ class FakeTelegramServer:
         )
         return message
 
+    def _check_send_pace(self, params: dict[str, Any], at: float) -> None:
+        if self.send_limit_per_second is None:
+            return
+        paid = params.get("allow_paid_broadcast") is True
+        limit = self.paid_send_limit_per_second if paid else self.send_limit_per_second
+        window = self._accepted_sends[paid]
+        while window and window[0] <= at - 1.0:
+            window.popleft()
+        if len(window) >= limit:
+            self._send_rate_limited += 1
+            raise _Answer(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        window.append(at)
+
+    @property
+    def send_rate_limited(self) -> int:
+        """Sends answered 429 by `send_limit_per_second` (or the paid limit)."""
+        with self._lock:
+            return self._send_rate_limited
+
     def _check_edit_pace(self, key: tuple[int | str, int], at: float) -> None:
         if self.edit_limit_per_second is None:
             return
@@ -1337,6 +1370,7 @@ class FakeTelegramServer:
 
     def _send_file(self, params: dict[str, Any], at: float, kind: Literal["photo", "document"]) -> dict[str, Any]:
         chat_id = self._chat_id(params)
+        self._check_send_pace(params, at)
         upload, reference = self._upload(params, kind)
         caption = params.get("caption")
         plain: str

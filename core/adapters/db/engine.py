@@ -44,6 +44,8 @@ def _sqlite_pragmas_and_immediate_transactions(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
+        if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+            return  # a single read outside any transaction (UnitOfWorkFactory(reading=True))
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,10 +11,24 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.adapters.db.models import OutboxRow
 from core.adapters.db.sql import dialect_insert, on_postgres
-from core.domain.outbox import FINAL_STATES, DeadLetter, NewPush, PushDocument, PushItem, PushState
+from core.domain.outbox import FINAL_STATES, DeadLetter, NewPush, PushDocument, PushItem, PushOutcome, PushState
 from core.domain.quiet_hours import HELD_FOR_QUIET_HOURS
 from core.domain.values import UserId
 from core.ports import Cipher
+
+_ITEM_COLUMNS = (
+    OutboxRow.id,
+    OutboxRow.dedupe_key,
+    OutboxRow.kind,
+    OutboxRow.document,
+    OutboxRow.due_at,
+    OutboxRow.state,
+    OutboxRow.attempts,
+    OutboxRow.user_id,
+    OutboxRow.platform,
+    OutboxRow.chat_id,
+    OutboxRow.identity_id,
+)
 
 
 def _like_prefix(prefix: str) -> str:
@@ -154,6 +169,73 @@ class SqlAlchemyOutbox:
         row = await self._session.get(OutboxRow, push_id, populate_existing=True)
         return self._item(row) if row else None
 
+    async def take_batch(self, ids: Sequence[int], *, now: datetime, lease_until: datetime) -> list[PushItem]:
+        """Take every row of `ids` that is due and free, under one lease, in one statement (UPDATE … RETURNING);
+        rows another worker holds, or that are final or cancelled, are left out. On PostgreSQL the rows are chosen
+        FOR UPDATE SKIP LOCKED, so two workers taking overlapping batches never wait for each other."""
+        if not ids:
+            return []
+        free = and_(
+            OutboxRow.id.in_(list(ids)),
+            OutboxRow.next_attempt_at <= now,
+            or_(
+                OutboxRow.state.in_((PushState.QUEUED.value, PushState.PENDING.value)),
+                and_(OutboxRow.state == PushState.SENDING.value, OutboxRow.lease_until < now),
+            ),
+        )
+        chosen: Any = free
+        if on_postgres(self._session):
+            chosen = OutboxRow.id.in_(select(OutboxRow.id).where(free).with_for_update(skip_locked=True))
+        statement = (
+            update(OutboxRow)
+            .where(chosen)
+            .values(state=PushState.SENDING.value, lease_until=lease_until, attempts=OutboxRow.attempts + 1)
+            .returning(*_ITEM_COLUMNS)
+            .execution_options(synchronize_session=False)
+        )
+        rows = (await self._session.execute(statement)).all()
+        return sorted((self._item(row) for row in rows), key=lambda item: item.id)
+
+    async def extend_leases(self, ids: Sequence[int], *, lease_until: datetime) -> None:
+        """A batch still sending says so: the rows it holds keep their lease."""
+        if ids:
+            await self._session.execute(
+                update(OutboxRow)
+                .where(OutboxRow.id.in_(list(ids)), OutboxRow.state == PushState.SENDING.value)
+                .values(lease_until=lease_until)
+            )
+
+    async def record(self, outcomes: Sequence[PushOutcome]) -> None:
+        """What became of many sends, as two executemany UPDATEs by id (final states, then retries)."""
+        finals = [
+            {
+                "id": o.id,
+                "state": o.state.value,
+                "lease_until": None,
+                "sent_at": o.at if o.state is PushState.SENT else None,
+                "platform_message_id": o.message_id,
+                "last_error": o.error[:200] if o.error else None,
+            }
+            for o in outcomes
+            if o.retry_at is None
+        ]
+        retries = [
+            {
+                "id": o.id,
+                "state": PushState.PENDING.value,
+                "next_attempt_at": o.retry_at,
+                "lease_until": None,
+                "job_id": None,
+                "last_error": (o.error or "")[:200],
+                "attempts": o.attempts,
+            }
+            for o in outcomes
+            if o.retry_at is not None
+        ]
+        for rows in (finals, retries):
+            if rows:
+                await self._session.execute(update(OutboxRow), rows)
+
     async def finish(
         self, push_id: int, state: PushState, *, now: datetime, message_id: str | None = None, error: str | None = None
     ) -> None:
@@ -288,7 +370,7 @@ class SqlAlchemyOutbox:
         )
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
-    def _item(self, row: OutboxRow) -> PushItem:
+    def _item(self, row: Any) -> PushItem:
         return PushItem(
             id=row.id,
             dedupe_key=row.dedupe_key,

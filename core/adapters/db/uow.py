@@ -105,6 +105,14 @@ class SqlAlchemyUnitOfWorkFactory:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], cipher: Cipher) -> None:
         self._sessions = sessions
         self._cipher = cipher
+        bind = sessions.kw.get("bind")
+        # Reads of one statement need no transaction: in autocommit there is no BEGIN and no ROLLBACK (two round trips
+        # of three on PostgreSQL), and on SQLite no write lock (every transaction here begins IMMEDIATE).
+        self._reading = (
+            async_sessionmaker(bind.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False)
+            if bind is not None
+            else sessions
+        )
 
-    def __call__(self) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(self._sessions, self._cipher)
+    def __call__(self, *, reading: bool = False) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(self._reading if reading else self._sessions, self._cipher)

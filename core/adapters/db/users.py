@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -132,6 +133,34 @@ class SqlAlchemyUsers:
             )
             for r in rows
         ]
+
+    async def get_many(self, user_ids: Sequence[UserId]) -> dict[UserId, User]:
+        """Several users in one query (a delivery batch's recipients); missing ids are left out."""
+        if not user_ids:
+            return {}
+        rows = await self._session.scalars(select(UserRow).where(UserRow.id.in_(list(set(user_ids)))))
+        return {UserId(row.id): _user(row) for row in rows}
+
+    async def identities_of_many(self, user_ids: Sequence[UserId]) -> dict[UserId, list[Identity]]:
+        """Each user's identities, oldest first, in one query."""
+        found: dict[UserId, list[Identity]] = {}
+        if not user_ids:
+            return found
+        rows = await self._session.scalars(
+            select(IdentityRow).where(IdentityRow.user_id.in_(list(set(user_ids)))).order_by(IdentityRow.id)
+        )
+        for r in rows:
+            found.setdefault(UserId(r.user_id), []).append(
+                Identity(
+                    id=r.id,
+                    user_id=UserId(r.user_id),
+                    platform=r.platform,
+                    external_id=r.external_id,
+                    display_name=r.display_name,
+                    created_at=r.created_at,
+                )
+            )
+        return found
 
     async def create_link_code(self, user_id: UserId, *, code: str, now: datetime, expires_at: datetime) -> None:
         self._session.add(LinkCodeRow(code=code, user_id=user_id, created_at=now, expires_at=expires_at))
