@@ -205,6 +205,17 @@ class Dispatcher:
             invocation = Invocation(verb=invocation.verb, args=invocation.args, rest=clean_text(invocation.rest))
         return self._verbs.to_command(invocation, incoming.chat.kind)
 
+    async def _noting_account(self, user: User) -> User:
+        """A linked person's pushes follow the account they last wrote from (unless they chose one with /link
+        primary): written only when they switch accounts, so a message costs no write otherwise."""
+        arrived, current = user.arrived_via, user.push_identity_id
+        if user.push_pinned or arrived is None or current is None or arrived == current:
+            return user
+        async with self._uow() as uow:
+            await uow.users.set_push_identity(user.id, arrived, pinned=False)
+            await uow.commit()
+        return replace(user, push_identity_id=arrived)
+
     async def _resolve_user(self, incoming: IncomingMessage) -> tuple[User, bool]:
         """The sender's user with their settings, and whether this message made them one (their very first — also
         when the same platform update is handled again after a crash, so that it says the same things in the same
@@ -215,7 +226,7 @@ class Dispatcher:
         async with self._uow(reading=True) as reader:
             known = await reader.users.by_identity(incoming.platform, sender.external_id)
         if known is not None:
-            return known, key is not None and known.first_update_key == key
+            return await self._noting_account(known), key is not None and known.first_update_key == key
         try:
             async with self._uow() as uow:
                 user = await uow.users.by_identity(incoming.platform, sender.external_id)

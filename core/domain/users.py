@@ -19,6 +19,9 @@ class User:
     forget_requested_at: datetime | None = None
     quiet_hours: QuietHours | None = None
     first_update_key: str | None = None  # the platform update that made them a user (their first message)
+    push_identity_id: int | None = None  # the linked account pushes go to (None: the newest)
+    push_pinned: bool = False  # chosen with /link primary; else it follows the account last written from
+    arrived_via: int | None = None  # read by identity: the account this message came from
 
     @property
     def consented(self) -> bool:

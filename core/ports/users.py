@@ -19,6 +19,10 @@ class IdentityTaken(Exception):
 class Users(Protocol):
     async def by_identity(self, platform: str, external_id: str) -> User | None: ...
 
+    async def set_push_identity(self, user_id: UserId, identity_id: int | None, *, pinned: bool) -> None:
+        """Pushes go to this linked account (`pinned`: chosen with /link primary, kept until changed there)."""
+        ...
+
     async def create(
         self,
         *,

@@ -285,7 +285,8 @@ class DeliveryService:
             held = [i for i in held if i.id == item.identity_id]
             if not held:
                 return None  # that account was unlinked or forgotten since: the notice is not for the others
-        identity = held[-1]  # otherwise the newest account
+        # otherwise the account they last wrote from, or chose (/link primary); the newest when that is gone
+        identity = next((i for i in held if i.id == user.push_identity_id), held[-1])
         recipient = Recipient(
             platform=identity.platform, user_external_id=identity.external_id, display_name=identity.display_name
         )

@@ -684,11 +684,48 @@ async def test_k07_link_list_shows_the_linked_accounts_and_which_one_is_speaking
     assert "이 계정 하나만" in alone.all_text()
     await _linked(app)
     listed = (await _on(app, "/link list", "dc-minji", "discord")).all_text()
-    assert "1. 텔레그램 · tg-minji\n2. 디스코드 · dc-minji ← 지금 이 계정" in listed
+    assert "1. 텔레그램 · tg-minji\n2. 디스코드 · dc-minji ← 지금 이 계정 🔔 알림 (마지막으로 쓴 계정)" in listed
     assert "/unlink" in listed
     await _on(app, "/lang en", "tg-minji", "telegram")
     english = (await _on(app, "/link list", "tg-minji", "telegram")).all_text()
-    assert "1. Telegram · tg-minji ← this one\n2. Discord · dc-minji" in english
+    assert "1. Telegram · tg-minji ← this one 🔔 pushes (used last)\n2. Discord · dc-minji" in english
+
+
+async def test_after_a_link_pushes_go_to_the_account_used_last_or_the_one_chosen(
+    pushing: App, clock: FixedClock, recorders: dict[str, RecordingMessenger]
+) -> None:
+    await _linked(pushing)
+    await run_clock_once(pushing)
+    for recorder in recorders.values():
+        recorder.pushed.clear()
+
+    async def reminder_reaches(platform: str, account: str, note: str) -> None:
+        await _on(pushing, f"/remind 1m {note}", account, platform)
+        clock.advance(minutes=2)
+        await run_clock_once(pushing)
+        got = {name: [reply.plain_text for _, reply, _ in r.pushed] for name, r in recorders.items()}
+        assert any(note in text for text in got[platform]), got
+        for recorder in recorders.values():
+            recorder.pushed.clear()
+
+    await reminder_reaches("telegram", "tg-minji", "물 마시기")  # written from Telegram: it comes there
+    await reminder_reaches("discord", "dc-minji", "스트레칭")  # now from Discord: there
+    listed = (await _on(pushing, "/link list", "dc-minji", "discord")).all_text()
+    assert "2. 디스코드 · dc-minji ← 지금 이 계정 🔔 알림 (마지막으로 쓴 계정)" in listed
+    chosen = await _on(pushing, "/link primary 1", "dc-minji", "discord")
+    assert "텔레그램의 'tg-minji' 계정으로" in chosen.all_text()
+    await _on(pushing, "/remind 1m 책 읽기", "dc-minji", "discord")  # written from Discord, but Telegram was chosen
+    clock.advance(minutes=2)
+    await run_clock_once(pushing)
+    assert any("책 읽기" in reply.plain_text for _, reply, _ in recorders["telegram"].pushed)
+    assert recorders["discord"].pushed == []
+    assert (
+        "1. 텔레그램 · tg-minji 🔔 알림 (고른 계정)"
+        in (await _on(pushing, "/link list", "dc-minji", "discord")).all_text()
+    )
+    assert "마지막으로 대화한 계정" in (await _on(pushing, "/link primary auto", "dc-minji", "discord")).all_text()
+    await reminder_reaches("discord", "dc-minji", "산책")  # following the account used last again
+    assert "사용법: /link primary" in (await _on(pushing, "/link primary 7", "dc-minji", "discord")).all_text()
 
 
 async def test_k07_unlink_asks_first_and_the_account_taken_out_starts_fresh(

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -70,6 +71,10 @@ class UserRow(Base):
     # The platform update that made this person a user (their very first message): handling it again after a crash
     # must say the same things in the same order, the first-message welcome included.
     first_update_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # Which linked account pushes go to: the one last written from (set at /link, moved when the person writes from
+    # another), or the one chosen with /link primary (pinned). Null: the newest. An id no longer theirs is ignored.
+    push_identity_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    push_identity_pinned: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class IdentityRow(Base):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, update
@@ -46,6 +47,8 @@ def _user(row: UserRow) -> User:
         consented_at=row.consented_at,
         forget_requested_at=row.forget_requested_at,
         first_update_key=row.first_update_key,
+        push_identity_id=row.push_identity_id,
+        push_pinned=bool(row.push_identity_pinned),
         quiet_hours=QuietHours(start=row.quiet_start, end=row.quiet_end)
         if row.quiet_start is not None and row.quiet_end is not None
         else None,
@@ -57,12 +60,17 @@ class SqlAlchemyUsers:
         self._session = session
 
     async def by_identity(self, platform: str, external_id: str) -> User | None:
-        row = await self._session.scalar(
-            select(UserRow)
-            .join(IdentityRow, IdentityRow.user_id == UserRow.id)
-            .where(IdentityRow.platform == platform, IdentityRow.external_id == external_id)
-        )
-        return _user(row) if row else None
+        found = (
+            await self._session.execute(
+                select(UserRow, IdentityRow.id)
+                .join(IdentityRow, IdentityRow.user_id == UserRow.id)
+                .where(IdentityRow.platform == platform, IdentityRow.external_id == external_id)
+            )
+        ).first()
+        return replace(_user(found[0]), arrived_via=found[1]) if found else None
+
+    async def set_push_identity(self, user_id: UserId, identity_id: int | None, *, pinned: bool) -> None:
+        await self._set(user_id, push_identity_id=identity_id, push_identity_pinned=pinned)
 
     async def create(
         self,

@@ -66,6 +66,13 @@ class LinkAccount(Command):
 
 
 @dataclass(frozen=True, kw_only=True)
+class ChoosePushAccount(Command):
+    """`/link primary N`: pushes go to linked account N from now on; `/link primary auto`: to the one last used."""
+
+    position: int | None  # None: the one last written from
+
+
+@dataclass(frozen=True, kw_only=True)
 class ListLinkedAccounts(Command):
     """`/link list`: the platform accounts joined to this user, and which one is speaking."""
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from core.products.account.account import ACCOUNT
 from core.products.account.commands import (
+    ChoosePushAccount,
     ConfirmForget,
     ExportData,
     LinkAccount,
@@ -46,6 +47,7 @@ def _build(kit: Kit) -> Built:
             SetQuietHours: account.set_quiet_hours,
             LinkAccount: account.link,
             ListLinkedAccounts: account.list_linked,
+            ChoosePushAccount: account.choose_push_account,
             UnlinkAccount: account.unlink,
             ExportData: account.export,
             RequestForget: account.request_forget,

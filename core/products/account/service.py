@@ -22,6 +22,7 @@ from core.errors import LimitExceeded, UsageError
 from core.i18n import counted
 from core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from core.products.account.commands import (
+    ChoosePushAccount,
     ConfirmForget,
     ExportData,
     LinkAccount,
@@ -203,6 +204,7 @@ class AccountService:
                         now=now,
                     )
                 platforms = sorted({i.platform for i in await uow.users.identities(target)})
+                await uow.users.set_push_identity(target, joining.id, pinned=False)  # the account used last
                 await uow.commit()
         if refused:
             await self._guard.release(try_id)
@@ -228,6 +230,7 @@ class AccountService:
             await ctx.say("link.list_only_one")
             return
         here = _speaking(identities, ctx)
+        pushed = _push_account(identities, ctx.user.push_identity_id)
         lines = []
         for number, identity in enumerate(identities, start=1):
             line = ctx.t(
@@ -238,12 +241,32 @@ class AccountService:
             )
             if here is not None and identity.id == here.id:
                 line += " " + ctx.t("link.list_here")
+            if identity.id == pushed.id:
+                line += " " + ctx.t("link.list_push_pinned" if ctx.user.push_pinned else "link.list_push")
             lines.append(line)
         await ctx.responder.send(
             Reply(
                 sections=(Section(title=ctx.t("link.list_title"), body="\n".join(lines), note=ctx.t("link.list_hint")),)
             )
         )
+
+    async def choose_push_account(self, command: ChoosePushAccount, ctx: Context) -> None:
+        async with self._uow() as uow:
+            identities = await uow.users.identities(ctx.user.id)
+            if len(identities) <= 1:
+                raise UsageError("link.list_only_one")
+            if command.position is None:
+                current = _push_account(identities, ctx.user.push_identity_id)
+                await uow.users.set_push_identity(ctx.user.id, current.id, pinned=False)
+                await uow.commit()
+                await ctx.say("link.primary_auto")
+                return
+            if command.position > len(identities):
+                raise UsageError("link.primary_usage")
+            chosen = identities[command.position - 1]
+            await uow.users.set_push_identity(ctx.user.id, chosen.id, pinned=True)
+            await uow.commit()
+        await ctx.say("link.primary_set", platform=ctx.t(_platform_key(chosen.platform)), name=_shown_name(chosen))
 
     async def unlink(self, command: UnlinkAccount, ctx: Context) -> None:
         """Take one account out of this user: it starts as a new user of its own, the data stays here, and the
@@ -409,6 +432,11 @@ class AccountService:
             await uow.commit()
         logger.info("user %s forgotten", ctx.user.id)
         await ctx.say("forget.done")
+
+
+def _push_account(identities: list[Identity], chosen: int | None) -> Identity:
+    """The linked account pushes go to: the chosen or last used one while it is theirs, else the newest."""
+    return next((i for i in identities if i.id == chosen), identities[-1])
 
 
 def _platform_key(platform: str) -> str:

@@ -9,6 +9,7 @@ from core.domain.values import Locale
 from core.errors import UsageError
 from core.inbound import Invocation
 from core.products.account.commands import (
+    ChoosePushAccount,
     ConfirmForget,
     ExportData,
     LinkAccount,
@@ -73,6 +74,13 @@ def _forget_confirm(inv: Invocation) -> Command:
 def _link(inv: Invocation) -> Command:
     if len(inv.args) == 1 and inv.args[0].lower() in {"list", "목록"}:
         return ListLinkedAccounts()
+    if inv.args and inv.args[0].lower() in {"primary", "기본", "알림"}:
+        which = inv.args[1].lower().removeprefix("#") if len(inv.args) == 2 else ""
+        if which in {"auto", "자동"}:
+            return ChoosePushAccount(position=None)
+        if which.isdecimal() and len(which) < 4 and int(which) > 0:
+            return ChoosePushAccount(position=int(which))
+        raise UsageError("link.primary_usage")
     return LinkAccount(code="".join(inv.args) or None)
 
 
