@@ -6,7 +6,7 @@ platform adapter calls — with a responder that only keeps the reply. The comma
 
   - capacity: every person sends `--messages` commands back to back (the next as soon as the reply is in), all at
     once: messages per second over the whole run, and the process's CPU and SQL statements per message (counted
-    with SQLAlchemy's `before_cursor_execute`; BEGIN, COMMIT and ROLLBACK come on top, one pair per transaction);
+    with SQLAlchemy's `before_cursor_execute`) and transactions (each a BEGIN and a COMMIT or ROLLBACK on top);
   - latency at a rate: the same people send `--rates` messages a second between them (each at rate/users, evenly
     spaced, their first messages spread over one interval), for `--seconds`: p50, p99 and max from `handle` being
     called to its return. A message due while the previous one of that person is still being answered waits for it
@@ -59,6 +59,7 @@ class Result:
     seconds: float
     cpu: float
     statements: int
+    transactions: int
     latencies: dict[str, list[float]]  # offered rate → seconds from due to answered
     other_cores: float
 
@@ -94,11 +95,18 @@ async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
     app = bootstrap(settings)
     assert app.engine is not None
     statements = 0
+    transactions = 0
 
     @event.listens_for(app.engine.sync_engine, "before_cursor_execute")
     def count(*_: Any) -> None:
         nonlocal statements
         statements += 1
+
+    @event.listens_for(app.engine.sync_engine, "begin")
+    def began(connection: Any) -> None:  # a BEGIN and a COMMIT or ROLLBACK: two round trips on PostgreSQL
+        nonlocal transactions
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            transactions += 1
 
     try:
         for user in range(args.users):  # each person exists and has said something before
@@ -108,7 +116,7 @@ async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
             for n in range(args.messages):
                 await app.dispatcher.handle(message(user, COMMANDS[(user + n) % len(COMMANDS)]), QuietResponder())
 
-        statements = 0
+        statements = transactions = 0
         cpu_before = resource.getrusage(resource.RUSAGE_SELF)
         with ForeignLoad() as other:
             started = time.perf_counter()
@@ -116,7 +124,7 @@ async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
             seconds = time.perf_counter() - started
         cpu_after = resource.getrusage(resource.RUSAGE_SELF)
         cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-        measured_statements = statements
+        measured_statements, measured_transactions = statements, transactions
 
         latencies: dict[str, list[float]] = {}
         other_cores = other.cores
@@ -128,6 +136,7 @@ async def measure(name: str, url: str, args: argparse.Namespace) -> Result:
             seconds=seconds,
             cpu=cpu,
             statements=measured_statements,
+            transactions=measured_transactions,
             latencies=latencies,
             other_cores=other_cores,
         )
@@ -157,7 +166,18 @@ async def at_rate(app: Any, args: argparse.Namespace, rate: float) -> list[float
 
 
 def table(results: list[Result]) -> None:
-    header = ("", "capacity msg/s", "CPU ms/msg", "statements/msg", "offered", "p50", "p99", "max", "other load")
+    header = (
+        "",
+        "capacity msg/s",
+        "CPU ms/msg",
+        "statements/msg",
+        "transactions/msg",
+        "offered",
+        "p50",
+        "p99",
+        "max",
+        "other load",
+    )
     rows = [header]
     for r in results:
         for n, (rate, latencies) in enumerate(r.latencies.items()):
@@ -168,6 +188,7 @@ def table(results: list[Result]) -> None:
                     f"{r.rate:.0f}" if first else "",
                     f"{r.cpu * 1000 / r.messages:.2f}" if first else "",
                     f"{r.statements / r.messages:.2f}" if first else "",
+                    f"{r.transactions / r.messages:.2f}" if first else "",
                     f"{rate}/s",
                     f"{r.quantile(rate, 0.5):.1f} ms",
                     f"{r.quantile(rate, 0.99):.1f} ms",
