@@ -22,7 +22,7 @@ import openai
 from openai import AsyncOpenAI
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from core.adapters.llm import MAX_BACKOFF_SECONDS, RETRYABLE, estimate_tokens, retry_after_seconds
+from core.adapters.llm import MAX_BACKOFF_SECONDS, RETRYABLE, estimate_tokens, server_hinted_wait
 from core.errors import LanguageModelUnavailable
 from core.ports import CallFinished, Picture
 
@@ -143,9 +143,4 @@ class OpenAIImageModel:
         raise AssertionError("tenacity ended without an outcome")  # pragma: no cover
 
     def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(error, openai.APIStatusError):
-            hinted = retry_after_seconds(error.response.headers)
-            if hinted is not None:
-                return hinted
-        return self._backoff(state)
+        return server_hinted_wait(state, self._backoff)

@@ -248,12 +248,17 @@ class OpenAILanguageModel:
         raise AssertionError("tenacity ended without an outcome")  # pragma: no cover
 
     def _wait(self, state: RetryCallState) -> float:
-        error = state.outcome.exception() if state.outcome is not None else None
-        if isinstance(error, openai.APIStatusError):
-            hinted = retry_after_seconds(error.response.headers)
-            if hinted is not None:
-                return hinted
-        return self._backoff(state)
+        return server_hinted_wait(state, self._backoff)
+
+
+def server_hinted_wait(state: RetryCallState, backoff: Callable[[RetryCallState], float]) -> float:
+    """How long tenacity waits before the next try: what the server asked for (Retry-After), else the backoff."""
+    error = state.outcome.exception() if state.outcome is not None else None
+    if isinstance(error, openai.APIStatusError):
+        hinted = retry_after_seconds(error.response.headers)
+        if hinted is not None:
+            return hinted
+    return backoff(state)
 
 
 def retry_after_seconds(headers: Mapping[str, str], *, now: datetime | None = None) -> float | None:
