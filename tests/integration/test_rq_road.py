@@ -250,10 +250,9 @@ async def test_three_workers_post_every_one_of_a_burst_of_fifty_distinct_errors_
     finally:
         if handler is not None:
             logging.getLogger().removeHandler(handler)
-        for worker in workers:
-            worker.terminate()
-        for worker in workers:
-            worker.wait(timeout=30)
+        for worker in workers:  # killed: RQ's own shutdown can wait up to a minute for its pub/sub thread
+            worker.kill()
+            worker.wait()
     posts = [c for c in slack.calls_to("chat.postMessage") if c.ok and c.body.get("channel") == "C0OPS"]
     print(
         f"\n50 distinct errors, 3 workers: {len(found)} posted in {len(posts)} posts, first after "
