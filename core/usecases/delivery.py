@@ -20,7 +20,7 @@ from core.domain.outbox import MAX_ATTEMPTS, SEND_LEASE, PushItem, PushOutcome, 
 from core.domain.pacing import BROADCAST_KINDS, pacing_keys
 from core.domain.quiet_hours import HELD_FOR_QUIET_HOURS, WAITING_KINDS
 from core.domain.users import Identity, User
-from core.domain.values import DEFAULT_LOCALE, Locale, UserId
+from core.domain.values import Locale, UserId, locale_from_platform
 from core.i18n import Catalog
 from core.ports import (
     AddressingMessenger,
@@ -275,7 +275,7 @@ class DeliveryService:
         if item.user_id is None:
             if item.platform is None or item.chat_id is None:
                 return None
-            locale = Locale(item.document.locale) if item.document.locale in set(Locale) else DEFAULT_LOCALE
+            locale = locale_from_platform(item.document.locale)  # the group's own, else the default
             return Recipient(platform=item.platform, chat_id=item.chat_id), locale, None
         user = users.get(UserId(item.user_id))
         held = identities.get(UserId(item.user_id), []) if user else []

@@ -20,7 +20,7 @@ from core.adapters.db.models import (
 )
 from core.adapters.db.sql import dialect_insert
 from core.adapters.db.users import display_name_of
-from core.domain.values import DEFAULT_LOCALE, Locale, UserId
+from core.domain.values import Locale, UserId, locale_from_platform
 from core.ports.crypto import Cipher
 from core.products.bookclub.meetings import Answer, Meeting, Note
 from core.products.bookclub.quiz import Progress
@@ -37,7 +37,7 @@ def _room(row: ClubRoomRow) -> Room:
         leader_id=UserId(row.leader_id),
         remind_minutes=row.remind_minutes,
         created_at=row.created_at,
-        locale=Locale(row.locale) if row.locale in set(Locale) else DEFAULT_LOCALE,
+        locale=locale_from_platform(row.locale),
     )
 
 
